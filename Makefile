@@ -1,0 +1,49 @@
+# Moldir tasks (Pelican's quickstart names): `make serve`, `make test`, `make html`, `make publish`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+
+.PHONY: setup html publish serve validate lint format test test-fast browser clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+html: setup  ## build output/ with pelicanconf.py and exit
+	$(BIN)/moldir build
+
+publish: setup  ## build output/ with publishconf.py (absolute SITEURL, feeds)
+	$(BIN)/moldir build --publish
+
+serve: setup  ## build the example portal and serve it on http://127.0.0.1:$(PORT)/
+	$(BIN)/moldir serve --port $(PORT)
+
+validate: setup  ## validate every dataset, print the report
+	$(BIN)/moldir validate datasets
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+browser:  ## Debian's Chromium for the real-browser tests
+	bash scripts/install-chromium.sh
+
+test: setup browser lint  ## set up everything and run the whole suite
+	$(BIN)/python -m pytest -q
+
+test-fast: setup  ## the suite without browser tests, stopping at the first failure
+	$(BIN)/python -m pytest -x -q -m "not browser"
+
+clean:
+	rm -rf output .output* .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Building the site: Pelican into a temporary folder, then an atomic swap into place.
+
+A failed build (invalid datasets, a template error) leaves the previous output exactly
+as it was: nothing is written to ``output/`` until the whole site has been generated.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    seconds: float
+    files: int
+
+
+def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict:
+    """Pelican settings from a config file, with overrides (paths made absolute)."""
+    return read_settings(str(settings_file), override=dict(overrides or {}))
+
+
+def build_site(
+    settings_file: Path,
+    output: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> BuildResult:
+    """Build the whole site; on any error remove the half-built copy and re-raise."""
+    started = time.perf_counter()
+    settings = load_settings(settings_file, overrides)
+    final = Path(output or settings["OUTPUT_PATH"]).resolve()
+    staging = final.parent / f".{final.name}.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        settings = load_settings(
+            settings_file,
+            {**(overrides or {}), "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False},
+        )
+        Pelican(settings).run()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_into_place(staging, final)
+    files = sum(1 for path in final.rglob("*") if path.is_file())
+    return BuildResult(output=final, seconds=time.perf_counter() - started, files=files)
+
+
+def swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging`` with two renames (the old copy is then deleted)."""
+    previous = final.parent / f".{final.name}.previous-{os.getpid()}"
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -1,0 +1,196 @@
+"""The ``moldir`` command: validate, build and serve the portal.
+
+moldir validate [PATH] [--format text|json|github]
+moldir build [--publish] [--output DIR]
+moldir serve [--port 8000] [--no-build]
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import connect_features
+from .datasets import find_descriptor
+from .report import InvalidDatasets, Report, ValidationError
+from .settings import MoldirSettings
+from .validation import ValidationOptions, validate_dataset
+
+DEV_SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+
+
+def settings_option(function):
+    return click.option(
+        "--settings",
+        "settings_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Pelican settings file (default: pelicanconf.py, or publishconf.py with --publish).",
+    )(function)
+
+
+@click.group()
+@click.version_option(package_name="moldir")
+@click.option("-v", "--verbose", is_flag=True, help="Show Pelican's progress messages.")
+def main(verbose: bool) -> None:
+    """Moldir builds a transparency portal from datasets/ and content/."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    connect_features()
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default="datasets")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    help="text: a readable report; json: the report as JSON; github: CI annotations.",
+)
+@click.option(
+    "--output",
+    "report_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the JSON report to this file.",
+)
+def validate(path: Path, output_format: str, report_file: Path | None) -> None:
+    """Validate datasets: PATH is the datasets folder or one dataset folder.
+
+    Prints every error (dataset, file, row, field, type, message) and exits 1 if any.
+    """
+    report = validate_path(path)
+    if report_file:
+        report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
+    if output_format == "json":
+        click.echo(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
+    elif output_format == "github":
+        click.echo(format_github(report))
+    else:
+        click.echo(format_text(report))
+    sys.exit(0 if report.valid else 1)
+
+
+def validate_path(path: Path) -> Report:
+    """Validate one dataset folder, or every dataset under a datasets folder."""
+    from .portal import collect_checks, validate
+
+    settings = MoldirSettings()
+    cwd = Path.cwd()
+    if find_descriptor(path) is not None:
+        task, dataset = validate_dataset(path, ValidationOptions(settings.max_file_bytes, cwd))
+        if dataset is not None:
+            for check in collect_checks(settings):
+                task.errors.extend(check(dataset))
+        return Report(tasks=[task])
+    report, _ = validate(settings, path, cwd)
+    return report
+
+
+def format_error(error: ValidationError) -> str:
+    return f"  {error.where()}: [{error.type}] {error.message}"
+
+
+def format_text(report: Report) -> str:
+    """The report an editor reads: one block per dataset, one line per error."""
+    lines = []
+    for task in report.tasks:
+        if task.valid:
+            rows = task.stats.get("rows")
+            lines.append(f"✓ {task.dataset}" + (f" ({rows:,} rows)" if rows else ""))
+        else:
+            count = len(task.errors)
+            lines.append(f"✗ {task.dataset}: {count} error{'s' if count != 1 else ''}")
+            lines.extend(format_error(error) for error in task.errors)
+    invalid = [task for task in report.tasks if not task.valid]
+    total = len(report.errors)
+    if invalid:
+        lines.append(
+            f"\n{total} error{'s' if total != 1 else ''} in {len(invalid)} of "
+            f"{len(report.tasks)} datasets. Nothing will be published until they are fixed."
+        )
+    else:
+        lines.append(f"\nAll {len(report.tasks)} datasets are valid.")
+    return "\n".join(lines)
+
+
+def github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_github(report: Report) -> str:
+    """GitHub Actions workflow commands: one ::error per error, on its file and line."""
+    lines = []
+    for error in report.errors:
+        properties = [f"file={error.file or error.dataset}"]
+        if error.line:
+            properties.append(f"line={error.line}")
+        properties.append(f"title={error.dataset}: {error.type}")
+        message = error.message + (f" (field {error.field})" if error.field else "")
+        lines.append(f"::error {','.join(properties)}::{github_escape(message)}")
+    lines.append(format_text(report))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--publish", is_flag=True, help="Build with publishconf.py (absolute URLs, feeds).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: the settings' OUTPUT_PATH, output/).",
+)
+@settings_option
+def build(publish: bool, output: Path | None, settings_file: Path | None) -> None:
+    """Validate every dataset and build the site; on any error output/ is left untouched."""
+    run_build(publish, output, settings_file)
+
+
+def run_build(publish: bool, output: Path | None, settings_file: Path | None) -> Path:
+    from .build import build_site
+
+    settings_file = settings_file or Path(PUBLISH_SETTINGS if publish else DEV_SETTINGS)
+    if not settings_file.is_file():
+        raise click.ClickException(f"{settings_file} not found: run moldir from the project root")
+    try:
+        result = build_site(settings_file, output)
+    except InvalidDatasets as invalid:
+        click.echo(format_text(invalid.report), err=True)
+        raise click.ClickException(
+            f"{invalid}; the previous output was left untouched"
+        ) from invalid
+    click.echo(f"Built {result.files:,} files into {result.output} in {result.seconds:.1f} s")
+    return result.output
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-build", is_flag=True, help="Serve output/ as it is.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
+@settings_option
+def serve(port: int, bind: str, no_build: bool, output: Path, settings_file: Path | None) -> None:
+    """Build the site and serve it on http://127.0.0.1:8000/."""
+    if not no_build:
+        run_build(False, output, settings_file)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
+        click.echo(f"Serving {output} on http://{bind}:{port}/ (Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,180 @@
+"""Downloads: each resource as CSV, JSON and XLSX, the published descriptor, and a zip.
+
+Every function here turns typed tables into bytes; nothing touches the disk, so the
+files can be planned, hashed and described (datapackage.json, DCAT) before anything is
+written. ``write_downloads`` in the build stage writes them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .datasets import Dataset
+from .tables import json_value, records
+
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "datapackage": "application/json",
+}
+# Fixed timestamp inside zip entries so the same data always gives the same archive.
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file a data user can download, at ``datasets/<slug>/<filename>``."""
+
+    dataset: str
+    filename: str
+    format: str
+    content: bytes
+    resource: str | None = None
+
+    @property
+    def path(self) -> str:
+        return f"datasets/{self.dataset}/{self.filename}"
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+    @property
+    def bytes(self) -> int:
+        return len(self.content)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8, comma-separated, LF line ends; missing cells empty."""
+    text = frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    return text.encode("utf-8")
+
+
+def json_bytes(frame: pd.DataFrame) -> bytes:
+    return json.dumps(records(frame), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_title: str) -> bytes:
+    """A workbook with typed cells: numbers as numbers, dates as dates, text as text.
+
+    Text is always stored as a string cell, so a value such as ``=HYPERLINK(...)`` is shown,
+    never run as a formula.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=safe_sheet_title(sheet_title))
+    bold = Font(bold=True)
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        cell.data_type = "s"
+        header.append(cell)
+    sheet.append(header)
+    for row in frame.itertuples(index=False, name=None):
+        cells = []
+        for value in row:
+            value = json_value(value) if not isinstance(value, dt.date) else value
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def safe_sheet_title(title: str) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)
+    return cleaned[:31] or "data"
+
+
+def published_descriptor(dataset: Dataset, csv_files: dict[str, Download]) -> dict[str, Any]:
+    """The descriptor as published: resources point at the UTF-8 CSV downloads, with
+    ``bytes`` and ``hash`` so that a data user can check what they fetched."""
+    descriptor = copy.deepcopy(dataset.descriptor)
+    descriptor["name"] = dataset.slug
+    for resource in descriptor["resources"]:
+        download = csv_files[resource["name"]]
+        for key in ("dialect", "encoding", "compression"):
+            resource.pop(key, None)
+        resource.update(
+            {
+                "path": download.filename,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": download.bytes,
+                "hash": f"sha256:{download.sha256}",
+            }
+        )
+        # The published CSV writes numbers plainly, whatever the source's separators.
+        for field in resource.get("schema", {}).get("fields", []):
+            for key in ("decimalChar", "groupChar", "bareNumber"):
+                field.pop(key, None)
+        schema = resource.get("schema", {})
+        if schema.get("missingValues") not in (None, [""]):
+            schema["missingValues"] = [""]
+    return descriptor
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def plan_downloads(dataset: Dataset, tables: dict[str, pd.DataFrame]) -> list[Download]:
+    """Every download of a dataset: per resource CSV, JSON, XLSX; datapackage.json; zip."""
+    slug = dataset.slug
+    downloads: list[Download] = []
+    csv_files: dict[str, Download] = {}
+    for resource in dataset.resources:
+        frame = tables[resource.name]
+        csv_file = Download(slug, f"{resource.name}.csv", "csv", csv_bytes(frame), resource.name)
+        csv_files[resource.name] = csv_file
+        downloads += [
+            csv_file,
+            Download(slug, f"{resource.name}.json", "json", json_bytes(frame), resource.name),
+            Download(
+                slug,
+                f"{resource.name}.xlsx",
+                "xlsx",
+                xlsx_bytes(frame, resource.name),
+                resource.name,
+            ),
+        ]
+    descriptor = published_descriptor(dataset, csv_files)
+    descriptor_bytes = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
+    package = Download(slug, "datapackage.json", "datapackage", descriptor_bytes)
+    archive = zip_bytes(
+        {
+            f"{slug}/datapackage.json": descriptor_bytes,
+            **{f"{slug}/{d.filename}": d.content for d in csv_files.values()},
+        }
+    )
+    return [*downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]

@@ -1,0 +1,96 @@
+"""The Pelican adapter: thin handlers that call the pipeline and write its results.
+
+``DatasetPagesGenerator`` loads the portal (validating every dataset) in
+``generate_context`` — before Pelican writes anything — and, in ``generate_output``,
+writes the catalogue, one page per dataset, the downloads and the quality report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from pelican import signals as pelican_signals
+from pelican.generators import Generator
+
+from . import templating
+from .portal import Portal, field_constraints, load_portal
+from .settings import MoldirSettings, project_root
+
+logger = logging.getLogger(__name__)
+
+PORTAL_CONTEXT_KEY = "moldir_portal"
+
+
+class DatasetPagesGenerator(Generator):
+    """Pages and files of the datasets: /datasets/, /datasets/<slug>/…, /quality/."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moldir = MoldirSettings.from_pelican(self.settings)
+
+    @property
+    def portal(self) -> Portal:
+        return self.context[PORTAL_CONTEXT_KEY]
+
+    def generate_context(self) -> None:
+        root = project_root(self.settings)
+        portal = load_portal(self.moldir, self.moldir.datasets_root(self.settings), root)
+        self.context[PORTAL_CONTEXT_KEY] = portal
+        logger.info("Moldir: %d datasets valid", len(portal.datasets))
+
+    def write_page(self, writer, save_as: str, template: str, **values: Any) -> None:
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=save_as.removesuffix("index.html"),
+            **values,
+        )
+
+    def generate_output(self, writer) -> None:
+        portal = self.portal
+        self.write_page(
+            writer, "datasets/index.html", "datasets", portal=portal, page_name="datasets"
+        )
+        for published in portal.datasets:
+            self.write_page(
+                writer,
+                f"datasets/{published.slug}/index.html",
+                "dataset",
+                portal=portal,
+                published=published,
+                dataset=published.dataset,
+                field_constraints=field_constraints,
+                preview_rows=self.moldir.preview_rows,
+                page_name=f"datasets/{published.slug}",
+            )
+            for download in published.downloads:
+                write_bytes(Path(self.output_path) / download.path, download.content)
+        self.write_page(writer, "quality/index.html", "quality", portal=portal, page_name="quality")
+        report = json.dumps(portal.report.to_descriptor(), ensure_ascii=False, indent=2)
+        write_bytes(Path(self.output_path) / "quality" / "report.json", report.encode("utf-8"))
+
+
+def write_bytes(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def get_generators(pelican_object):
+    return DatasetPagesGenerator
+
+
+def install_template_helpers(generator) -> None:
+    """Give Pelican's own generators (articles, pages) the same filters and gettext."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        templating.install(env, generator.settings.get("MOLDIR_TRANSLATIONS"))
+
+
+def register() -> None:
+    pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.generator_init.connect(install_template_helpers)

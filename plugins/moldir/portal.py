@@ -1,0 +1,137 @@
+"""The portal: every valid dataset with its typed tables and downloads.
+
+``load_portal`` runs the pipeline from dataset folders to data ready for pages:
+validate (all datasets, all errors) → read typed tables → plan downloads → let features
+(charts, history, kinds) add their results through ``signals.portal_loaded``.
+It raises ``InvalidDatasets`` with the whole report when anything is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import signals
+from .datasets import Dataset, Field, Resource
+from .downloads import Download, plan_downloads
+from .report import DatasetReport, InvalidDatasets, Report
+from .settings import MoldirSettings
+from .tables import read_table
+from .validation import ValidationOptions, validate_portal
+
+
+@dataclass
+class PublishedDataset:
+    """A valid dataset and everything derived from it for the site."""
+
+    dataset: Dataset
+    tables: dict[str, pd.DataFrame]
+    downloads: list[Download]
+    report: DatasetReport
+    # Results of features (e.g. "charts", "history"), keyed by feature name.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.dataset.slug
+
+    @property
+    def url(self) -> str:
+        return f"datasets/{self.slug}/"
+
+    def downloads_for(self, resource: Resource) -> list[Download]:
+        return [d for d in self.downloads if d.resource == resource.name]
+
+    def package_downloads(self) -> list[Download]:
+        return [d for d in self.downloads if d.resource is None]
+
+    def preview(self, resource: Resource, rows: int) -> pd.DataFrame:
+        return self.tables[resource.name].head(rows)
+
+    def row_count(self, resource: Resource) -> int:
+        return len(self.tables[resource.name])
+
+    @property
+    def formats(self) -> list[str]:
+        return sorted({d.format.upper() for d in self.downloads if d.resource})
+
+
+@dataclass
+class Portal:
+    datasets: list[PublishedDataset]
+    report: Report
+    settings: MoldirSettings
+
+    def get(self, slug: str) -> PublishedDataset:
+        for published in self.datasets:
+            if published.slug == slug:
+                return published
+        raise KeyError(slug)
+
+    def by_topic(self, topic: str) -> list[PublishedDataset]:
+        return [p for p in self.datasets if p.dataset.topic == topic]
+
+    def by_kind(self, kind: str) -> list[PublishedDataset]:
+        return [p for p in self.datasets if p.dataset.kind == kind]
+
+
+def collect_checks(settings: MoldirSettings) -> list:
+    checks = []
+    for _receiver, found in signals.validation_checks.send(settings):
+        checks.extend(found or [])
+    return checks
+
+
+def validate(settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None):
+    """Validate every dataset with every registered check: (Report, valid Datasets)."""
+    options = ValidationOptions(max_file_bytes=settings.max_file_bytes, display_root=display_root)
+    return validate_portal(datasets_root, options, collect_checks(settings))
+
+
+def load_portal(
+    settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None
+) -> Portal:
+    """Validate and load every dataset; raise InvalidDatasets if any error was found."""
+    report, datasets = validate(settings, datasets_root, display_root)
+    if not report.valid:
+        raise InvalidDatasets(report)
+    published = []
+    for dataset in datasets:
+        tables = {resource.name: read_table(resource) for resource in dataset.resources}
+        published.append(
+            PublishedDataset(
+                dataset=dataset,
+                tables=tables,
+                downloads=plan_downloads(dataset, tables),
+                report=report.task(dataset.slug),
+            )
+        )
+    portal = Portal(datasets=published, report=report, settings=settings)
+    signals.portal_loaded.send(portal)
+    return portal
+
+
+def field_constraints(field_: Field) -> list[str]:
+    """Constraints of a field in words, for the field table of a dataset page."""
+    words = []
+    constraints = field_.constraints
+    if constraints.get("required"):
+        words.append("required")
+    if constraints.get("unique"):
+        words.append("unique")
+    if "minimum" in constraints:
+        words.append(f"≥ {constraints['minimum']}")
+    if "maximum" in constraints:
+        words.append(f"≤ {constraints['maximum']}")
+    if "minLength" in constraints:
+        words.append(f"length ≥ {constraints['minLength']}")
+    if "maxLength" in constraints:
+        words.append(f"length ≤ {constraints['maxLength']}")
+    if "pattern" in constraints:
+        words.append(f"pattern {constraints['pattern']}")
+    if "enum" in constraints:
+        words.append("one of: " + ", ".join(str(v) for v in constraints["enum"]))
+    return words

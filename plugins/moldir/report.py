@@ -1,0 +1,134 @@
+"""The validation report: every error of every dataset, in one shape.
+
+The shape follows frictionless-py's reports (``valid``, ``stats``, ``tasks[]`` with
+``errors[]``, ``flatten()``) so that data users and tools that know Frictionless read
+Moldir's report without surprises. Data errors keep Frictionless's kebab-case codes;
+Moldir's own checks add codes of the same form (listed in ``MOLDIR_ERROR_TYPES``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Moldir's own error codes, beside Frictionless's (type-error, missing-cell, ...).
+MOLDIR_ERROR_TYPES: dict[str, str] = {
+    "descriptor-error": "The descriptor file cannot be read (bad JSON or YAML).",
+    "descriptor-missing": "The dataset folder has no datapackage.json or datapackage.yaml.",
+    "metadata-required": "A metadata property the portal needs is missing.",
+    "metadata-markup": "Metadata contains HTML markup, which the portal never renders.",
+    "unsafe-path": "A resource path leaves the dataset folder or is absolute.",
+    "remote-resource": "A resource points at a URL; resources must be files in the folder.",
+    "file-too-large": "A data file is larger than the configured limit.",
+    "formula-cell": "A text cell starts like a spreadsheet formula.",
+    "view-error": "A chart declaration (views) is not valid.",
+    "kind-error": "The dataset does not follow the schema of its declared kind.",
+    "consistency-error": "Figures that must agree with each other do not.",
+}
+
+
+@dataclass(frozen=True)
+class ValidationError:
+    """One problem, located as precisely as the source allows.
+
+    ``row`` is Frictionless's ``rowNumber``: the physical row counting the header as 1.
+    ``line`` is the line in ``file`` an editor should look at (for CI annotations).
+    """
+
+    type: str
+    message: str
+    dataset: str
+    file: str | None = None
+    resource: str | None = None
+    row: int | None = None
+    field: str | None = None
+    field_number: int | None = None
+    line: int | None = None
+    note: str = ""
+
+    def to_descriptor(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value not in (None, "")}
+
+    def where(self) -> str:
+        """'file, row 4, field "amount"' — the human form of the location."""
+        parts = [self.file or self.dataset]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f'field "{self.field}"')
+        return ", ".join(parts)
+
+
+@dataclass
+class DatasetReport:
+    """The validation of one dataset folder (a Frictionless task)."""
+
+    dataset: str
+    place: str
+    errors: list[ValidationError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_descriptor(self) -> dict[str, Any]:
+        return {
+            "name": self.dataset,
+            "place": self.place,
+            "valid": self.valid,
+            "stats": {**self.stats, "errors": len(self.errors), "warnings": len(self.warnings)},
+            "warnings": list(self.warnings),
+            "errors": [error.to_descriptor() for error in self.errors],
+        }
+
+
+@dataclass
+class Report:
+    """The validation of a whole portal: one task per dataset."""
+
+    tasks: list[DatasetReport] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return all(task.valid for task in self.tasks)
+
+    @property
+    def errors(self) -> list[ValidationError]:
+        return [error for task in self.tasks for error in task.errors]
+
+    def task(self, dataset: str) -> DatasetReport:
+        for task in self.tasks:
+            if task.dataset == dataset:
+                return task
+        raise KeyError(dataset)
+
+    def flatten(self, keys: Sequence[str] = ("dataset", "row", "field", "type")) -> list[list]:
+        """Rows of the chosen error attributes, as frictionless's ``Report.flatten``."""
+        return [[getattr(error, key) for key in keys] for error in self.errors]
+
+    def to_descriptor(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "stats": {
+                "datasets": len(self.tasks),
+                "errors": len(self.errors),
+                "rows": sum(task.stats.get("rows", 0) for task in self.tasks),
+            },
+            "tasks": [task.to_descriptor() for task in self.tasks],
+        }
+
+
+class InvalidDatasets(Exception):
+    """Raised by the pipeline when any dataset is invalid; carries the whole report."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        count = len(report.errors)
+        super().__init__(f"{count} validation error{'s' if count != 1 else ''}; nothing was built")
+
+
+def merge(reports: Iterable[DatasetReport]) -> Report:
+    return Report(tasks=list(reports))

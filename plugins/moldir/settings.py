@@ -1,0 +1,54 @@
+"""Moldir's settings: one ``MOLDIR`` dict in pelicanconf.py, parsed once into a frozen
+dataclass. Unknown keys are an error that names them (a typo must not be ignored)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class MoldirSettings:
+    """Documented in docs/settings.md; every key there is a field here and vice versa."""
+
+    # Folder of dataset folders; relative paths are taken from the project root
+    # (the parent of Pelican's content PATH).
+    datasets_path: str = "datasets"
+    # Data files larger than this are rejected with a clear error.
+    max_file_bytes: int = 200 * 1024 * 1024
+    # Rows shown in the preview table of a dataset page (all rows are in the downloads).
+    preview_rows: int = 25
+    # Name of the body that runs the portal, shown in the footer and catalogue metadata.
+    publisher: str = ""
+    # Contact e-mail of the portal team, shown in the footer.
+    contact_email: str = ""
+    # Licence of the portal's own texts, shown in the footer.
+    content_license: str = "CC BY 4.0"
+
+    @classmethod
+    def from_pelican(cls, settings: dict[str, Any]) -> MoldirSettings:
+        raw = dict(settings.get("MOLDIR", {}) or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise SettingsError(
+                f"unknown MOLDIR setting(s): {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        return cls(**raw)
+
+    def datasets_root(self, pelican_settings: dict[str, Any]) -> Path:
+        path = Path(self.datasets_path)
+        if path.is_absolute():
+            return path
+        return project_root(pelican_settings) / path
+
+
+def project_root(pelican_settings: dict[str, Any]) -> Path:
+    """The folder holding pelicanconf.py, content/ and datasets/."""
+    return Path(pelican_settings.get("PATH", "content")).resolve().parent

@@ -1,0 +1,70 @@
+"""Shared fixtures: the example portal built once per session with a real Pelican."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from moldir import connect_features
+from moldir.build import build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} (the shared seed data and corpus) is not beside the repository")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus(shared: Path) -> Path:
+    return shared / "corpus"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The example portal, built from this repository into a temporary folder."""
+    connect_features()
+    output = tmp_path_factory.mktemp("site") / "output"
+    build_site(ROOT / "pelicanconf.py", output)
+    return output
+
+
+class Site:
+    """Reading files of a built site: HTML parsed with BeautifulSoup, JSON loaded."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, url: str) -> Path:
+        relative = url.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        return self.root / relative
+
+    def html(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.path(url).read_text(encoding="utf-8"), "html.parser")
+
+    def json(self, url: str):
+        return json.loads(self.path(url).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built(site: Path) -> Site:
+    return Site(site)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of the project (settings, content, theme, datasets) to break."""
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("content", "theme", "datasets"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
