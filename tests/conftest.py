@@ -60,6 +60,12 @@ def built(site: Path) -> Site:
     return Site(site)
 
 
+@pytest.fixture(scope="session")
+def built_en(site: Path) -> Site:
+    """The English version of the built portal (at /en/ once the portal is multilingual)."""
+    return Site(site / "en") if (site / "en").is_dir() else Site(site)
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A throwaway copy of the project (settings, content, theme, datasets) to break."""

@@ -5,15 +5,23 @@ pages) and its Pelican adapter. ``PLUGINS = ["moldir"]`` in pelicanconf.py calls
 ``register()``; the ``moldir`` command (``cli.py``) wraps the same pipeline for editors.
 """
 
+import importlib
+
 __version__ = "0.1.0"
+
+# Feature modules, each with a ``connect()`` that connects its handlers to
+# ``moldir.signals`` (and, where it writes pages, to Pelican's signals).
+FEATURES: tuple[str, ...] = ()
 
 
 def connect_features() -> None:
     """Connect Moldir's features to its own signals (safe to call more than once).
 
-    Features are modules that extend the pipeline through ``moldir.signals``, exactly
-    as an outside plugin would; both Pelican and ``moldir validate`` connect them.
+    Features extend the pipeline through ``moldir.signals``, exactly as an outside
+    plugin would; both Pelican and ``moldir validate`` connect them.
     """
+    for name in FEATURES:
+        importlib.import_module(name).connect()
 
 
 def register() -> None:

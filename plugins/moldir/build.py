@@ -17,6 +17,8 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from . import signals
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,6 +52,7 @@ def build_site(
             {**(overrides or {}), "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False},
         )
         Pelican(settings).run()
+        signals.site_built.send(staging, settings=settings)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

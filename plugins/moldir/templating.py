@@ -9,7 +9,7 @@ import gettext
 import math
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 
 
 def format_number(value: Any, digits: int | None = None) -> str:
@@ -63,9 +63,30 @@ FILTERS = {
 }
 
 
+@pass_context
+def data_url(context: Any, path: str) -> str:
+    """URL of a file written once at the site root (downloads, chart files, feeds,
+    catalogues), from a page of any language.
+
+    ``SITEURL`` is the root of the current language's site (relative or absolute);
+    ``MOLDIR_LANG_PREFIX`` is that language's folder ("" for the default language).
+    """
+    siteurl = context.get("SITEURL", "")
+    prefix = context.get("MOLDIR_LANG_PREFIX", "")
+    if prefix:
+        if siteurl.endswith("/" + prefix):
+            siteurl = siteurl[: -len(prefix) - 1]
+        elif siteurl == prefix:
+            siteurl = ""
+        else:  # a relative SITEURL such as ".." from a page of the language site
+            siteurl = f"{siteurl}/.." if siteurl not in ("", ".") else ".."
+    return f"{siteurl}/{path.lstrip('/')}"
+
+
 def install(env: Environment, translations: gettext.NullTranslations | None = None) -> None:
     """Add Moldir's filters and gettext to a Jinja environment (idempotent)."""
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
     env.filters.update(FILTERS)
+    env.globals["data_url"] = data_url
