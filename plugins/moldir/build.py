@@ -18,6 +18,8 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from . import signals
+from .portal import load_portal
+from .settings import MoldirSettings, project_root
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +49,19 @@ def build_site(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        portal = load_portal(
+            MoldirSettings.from_pelican(settings),
+            MoldirSettings.from_pelican(settings).datasets_root(settings),
+            project_root(settings),
+        )
         settings = load_settings(
             settings_file,
-            {**(overrides or {}), "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False},
+            {
+                **(overrides or {}),
+                "OUTPUT_PATH": str(staging),
+                "DELETE_OUTPUT_DIRECTORY": False,
+                "MOLDIR_PORTAL": portal,
+            },
         )
         Pelican(settings).run()
         signals.site_built.send(staging, settings=settings)

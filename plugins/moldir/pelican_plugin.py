@@ -36,8 +36,12 @@ class DatasetPagesGenerator(Generator):
         return self.context[PORTAL_CONTEXT_KEY]
 
     def generate_context(self) -> None:
-        root = project_root(self.settings)
-        portal = load_portal(self.moldir, self.moldir.datasets_root(self.settings), root)
+        # ``moldir build`` loads the portal once, before Pelican runs (and once for all
+        # languages); a plain ``pelican`` run loads it here, before anything is written.
+        portal = self.settings.get("MOLDIR_PORTAL")
+        if portal is None:
+            root = project_root(self.settings)
+            portal = load_portal(self.moldir, self.moldir.datasets_root(self.settings), root)
         self.context[PORTAL_CONTEXT_KEY] = portal
         logger.info("Moldir: %d datasets valid", len(portal.datasets))
 
