@@ -118,6 +118,8 @@ class Dataset:
     descriptor_path: Path
     descriptor: dict[str, Any]
     resources: tuple[Resource, ...]
+    # The descriptor's path as the editor sees it (for error messages and CI annotations).
+    shown_path: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.descriptor.get(key, default)
@@ -403,7 +405,9 @@ def resolve_schemas(descriptor: dict[str, Any], folder: Path) -> dict[str, Any]:
     return resolved
 
 
-def build_dataset(folder: Path, descriptor_path: Path, descriptor: dict[str, Any]) -> Dataset:
+def build_dataset(
+    folder: Path, descriptor_path: Path, descriptor: dict[str, Any], shown_path: str = ""
+) -> Dataset:
     """The Dataset model of a folder whose descriptor passed validation."""
     resolved = resolve_schemas(descriptor, folder)
     resources = tuple(
@@ -421,4 +425,5 @@ def build_dataset(folder: Path, descriptor_path: Path, descriptor: dict[str, Any
         descriptor_path=descriptor_path,
         descriptor=resolved,
         resources=resources,
+        shown_path=shown_path or descriptor_path.as_posix(),
     )

@@ -93,7 +93,7 @@ def validate_dataset(
     )
     dataset = None
     if not task.errors:
-        dataset = build_dataset(folder, descriptor_path, descriptor)
+        dataset = build_dataset(folder, descriptor_path, descriptor, shown)
     task.stats["seconds"] = round(time.perf_counter() - started, 3)
     return task, dataset
 
