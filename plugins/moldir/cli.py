@@ -192,5 +192,30 @@ def serve(port: int, bind: str, no_build: bool, output: Path, settings_file: Pat
             click.echo("Stopped.")
 
 
+@main.command()
+@click.argument("slug")
+@click.option("--from", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="A CSV file you already have; its schema is inferred.")
+@click.option("--kind", type=click.Choice(["appeals", "receptions", "budget", "generic"]),
+              default="generic", show_default=True,
+              help="Start from one of the portal's published schemas.")
+@click.option("--datasets", "datasets_root", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("datasets"), show_default=True)
+def new(slug: str, csv_path: Path | None, kind: str, datasets_root: Path) -> None:
+    """Create datasets/SLUG/ with a draft descriptor to complete (marked TODO:)."""
+    from .scaffold import ScaffoldError, new_dataset
+
+    try:
+        scaffold = new_dataset(datasets_root, slug, csv_path, kind)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {scaffold.folder}/datapackage.json")
+    if scaffold.todos:
+        click.echo(f"Still to write ({len(scaffold.todos)} places marked TODO:):")
+        for path in scaffold.todos:
+            click.echo(f"  - {path}")
+    click.echo(f"Then check it with: moldir validate {scaffold.folder}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -297,6 +297,19 @@ def check_descriptor(
     for key in REQUIRED_METADATA:
         if not descriptor.get(key):
             error("metadata-required", f'the dataset needs a "{key}"', needle=None)
+    name = descriptor.get("name")
+    if name is not None and name != slug:
+        error(
+            "descriptor-error",
+            f'"name" is "{name}" but the folder is "{slug}"; they must be the same',
+            needle='"name"',
+        )
+    for path, value in todo_marks(descriptor):
+        error(
+            "metadata-required",
+            f"{path} is still to be written ({value})",
+            needle=json.dumps(value, ensure_ascii=False),
+        )
     for key, value in metadata_texts(descriptor):
         if MARKUP_PATTERN.search(value):
             error(
@@ -359,6 +372,22 @@ def check_descriptor(
                 "descriptor-error", f'resource "{name}": give one file per resource', resource=name
             )
     return errors
+
+
+TODO_MARK = "TODO:"
+
+
+def todo_marks(value: Any, path: str = ""):
+    """(dotted path, text) of every ``TODO:`` mark left by ``moldir new``."""
+    if isinstance(value, str):
+        if value.startswith(TODO_MARK):
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from todo_marks(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from todo_marks(item, f"{path}[{index}]")
 
 
 def metadata_texts(descriptor: dict[str, Any]):

@@ -52,7 +52,8 @@ class ValidationError:
 
     def where(self) -> str:
         """'file, row 4, field "amount"' — the human form of the location."""
-        parts = [self.file or self.dataset]
+        place = self.file or self.dataset
+        parts = [f"{place}:{self.line}" if self.line and self.row is None else place]
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.field:
