@@ -7,8 +7,6 @@ moldir serve [--port 8000] [--no-build]
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import logging
 import sys
@@ -53,9 +51,10 @@ def main(verbose: bool) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "markdown"]),
     default="text",
-    help="text: a readable report; json: the report as JSON; github: CI annotations.",
+    help="text: a readable report; json: the report as JSON; github: CI annotations; "
+    "markdown: a summary table (e.g. for $GITHUB_STEP_SUMMARY).",
 )
 @click.option(
     "--output",
@@ -76,6 +75,8 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
         click.echo(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
     elif output_format == "github":
         click.echo(format_github(report))
+    elif output_format == "markdown":
+        click.echo(format_markdown(report))
     else:
         click.echo(format_text(report))
     sys.exit(0 if report.valid else 1)
@@ -142,6 +143,31 @@ def format_github(report: Report) -> str:
     return "\n".join(lines)
 
 
+def markdown_cell(text: object) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def format_markdown(report: Report) -> str:
+    """A Markdown summary: one line per dataset, then a table of every error."""
+    status = "✅ all datasets are valid" if report.valid else "❌ nothing can be published"
+    lines = [f"## Dataset validation: {status}", ""]
+    lines += ["| dataset | status | rows | errors |", "|---|---|---:|---:|"]
+    for task in report.tasks:
+        mark = "valid" if task.valid else "**invalid**"
+        rows = task.stats.get("rows", "")
+        lines.append(f"| {task.dataset} | {mark} | {rows} | {len(task.errors)} |")
+    if report.errors:
+        lines += [
+            "",
+            "| file | line | row | field | error | message |",
+            "|---|---:|---:|---|---|---|",
+        ]
+        for error in report.errors:
+            cells = [error.file, error.line, error.row, error.field, error.type, error.message]
+            lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
 @main.command()
 @click.option("--publish", is_flag=True, help="Build with publishconf.py (absolute URLs, feeds).")
 @click.option(
@@ -174,33 +200,65 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
 
 
 @main.command()
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--no-build", is_flag=True, help="Serve output/ as it is.")
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Rebuild when datasets/, content/, theme/ or the settings change.",
+)
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
 @settings_option
-def serve(port: int, bind: str, no_build: bool, output: Path, settings_file: Path | None) -> None:
-    """Build the site and serve it on http://127.0.0.1:8000/."""
+def serve(
+    port: int, bind: str, no_build: bool, watch: bool, output: Path, settings_file: Path | None
+) -> None:
+    """Build the site and serve it on http://127.0.0.1:8000/, rebuilding on change."""
+    from . import preview
+
     if not no_build:
         run_build(False, output, settings_file)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-        click.echo(f"Serving {output} on http://{bind}:{port}/ (Ctrl+C to stop)")
+
+    def rebuild() -> None:
+        click.echo("Change detected: rebuilding…")
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("Stopped.")
+            run_build(False, output, settings_file)
+        except click.ClickException as error:
+            click.echo(f"Error: {error.message}; still serving the last good build.", err=True)
+
+    observer = preview.watch(Path.cwd(), rebuild) if watch else None
+    server = preview.make_server(output, bind, port)
+    click.echo(f"Serving {output} on http://{bind}:{port}/ (Ctrl+C to stop)")
+    try:
+        preview.serve_forever(server, observer)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 @main.command()
 @click.argument("slug")
-@click.option("--from", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="A CSV file you already have; its schema is inferred.")
-@click.option("--kind", type=click.Choice(["appeals", "receptions", "budget", "generic"]),
-              default="generic", show_default=True,
-              help="Start from one of the portal's published schemas.")
-@click.option("--datasets", "datasets_root", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("datasets"), show_default=True)
+@click.option(
+    "--from",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A CSV file you already have; its schema is inferred.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["appeals", "receptions", "budget", "generic"]),
+    default="generic",
+    show_default=True,
+    help="Start from one of the portal's published schemas.",
+)
+@click.option(
+    "--datasets",
+    "datasets_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("datasets"),
+    show_default=True,
+)
 def new(slug: str, csv_path: Path | None, kind: str, datasets_root: Path) -> None:
     """Create datasets/SLUG/ with a draft descriptor to complete (marked TODO:)."""
     from .scaffold import ScaffoldError, new_dataset
