@@ -42,7 +42,8 @@ def test_a_burst_of_changes_triggers_one_rebuild(tmp_path):
     assert len(calls) == 1
 
 
-def test_generated_folders_are_ignored():
-    assert preview.is_ignored("/p/output/index.html")
-    assert preview.is_ignored("/p/.output.building-12/x.html")
-    assert not preview.is_ignored("/p/datasets/a/data.csv")
+def test_generated_folders_are_ignored(tmp_path):
+    root = tmp_path / ".projects" / "portal"
+    assert preview.is_ignored(str(root / "output" / "index.html"), root)
+    assert preview.is_ignored(str(root / ".output.building-12" / "x.html"), root)
+    assert not preview.is_ignored(str(root / "datasets" / "a" / "data.csv"), root)

@@ -50,14 +50,17 @@ def make_server(output: Path, bind: str, port: int) -> http.server.ThreadingHTTP
 class RebuildOnChange(FileSystemEventHandler):
     """Calls ``rebuild`` once per burst of changes (editors save several files at once)."""
 
-    def __init__(self, rebuild: Callable[[], None], quiet_seconds: float = 0.5):
+    def __init__(self, root: Path, rebuild: Callable[[], None], quiet_seconds: float = 0.5):
+        self.root = root
         self.rebuild = rebuild
         self.quiet_seconds = quiet_seconds
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write") or is_ignored(event.src_path):
+        if event.event_type in ("opened", "closed_no_write") or is_ignored(
+            event.src_path, self.root
+        ):
             return
         with self._lock:
             if self._timer is not None:
@@ -67,15 +70,19 @@ class RebuildOnChange(FileSystemEventHandler):
             self._timer.start()
 
 
-def is_ignored(path: str) -> bool:
-    parts = Path(path).parts
-    return bool(set(parts) & IGNORED_PARTS) or any(p.startswith(".") for p in parts[1:])
+def is_ignored(path: str, root: Path) -> bool:
+    """Generated, hidden and cache folders inside the project never trigger a rebuild."""
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:
+        return True
+    return bool(set(parts) & IGNORED_PARTS) or any(p.startswith(".") for p in parts)
 
 
 def watch(project: Path, rebuild: Callable[[], None], names: Iterable[str] = WATCHED) -> Observer:
     """Start watching the project's sources; returns the running observer."""
     observer = Observer()
-    handler = RebuildOnChange(rebuild)
+    handler = RebuildOnChange(project, rebuild)
     for name in names:
         path = project / name
         if path.is_dir():
