@@ -7,7 +7,9 @@ SITENAME = "Moldir — Open Government Data"
 SITEURL = ""
 AUTHOR = "Astana Civil Service Hub (example portal)"
 TIMEZONE = "Asia/Almaty"
-DEFAULT_LANG = "en"
+# Kazakh, the state language, is built at /; Russian and English under /ru/ and /en/
+# (MOLDIR["languages"]; see docs/i18n.md).
+DEFAULT_LANG = "kk"
 
 PATH = "content"
 OUTPUT_PATH = "output"
@@ -21,6 +23,8 @@ RELATIVE_URLS = True
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
+# Netlify / Cloudflare Pages headers (docs/deploy.md) at the site root.
+EXTRA_PATH_METADATA = {"extra/_headers": {"path": "_headers"}}
 ARTICLE_URL = "news/{slug}/"
 ARTICLE_SAVE_AS = "news/{slug}/index.html"
 PAGE_URL = "{slug}/"
@@ -49,4 +53,5 @@ MOLDIR = {
     "datasets_path": "datasets",
     "publisher": "Astana Civil Service Hub",
     "contact_email": "info@astanacivilservicehub.org",
+    "languages": ["kk", "ru", "en"],
 }

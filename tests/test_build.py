@@ -4,6 +4,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+
 from moldir.build import build_site
 from moldir.cli import main
 from moldir.report import InvalidDatasets

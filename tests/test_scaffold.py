@@ -3,6 +3,7 @@
 import json
 
 from click.testing import CliRunner
+
 from moldir.cli import main
 from moldir.datasets import todo_marks
 from moldir.scaffold import fix_regional_numbers, new_dataset

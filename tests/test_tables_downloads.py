@@ -7,6 +7,7 @@ import zipfile
 
 import openpyxl
 import pandas as pd
+
 from moldir.datasets import Dataset, Field, Resource
 from moldir.downloads import csv_bytes, json_bytes, plan_downloads, xlsx_bytes
 from moldir.tables import convert_column, read_table

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from moldir.validation import ValidationOptions, validate_dataset, validate_portal
 
 OPTIONS = ValidationOptions(max_file_bytes=10_000_000)
