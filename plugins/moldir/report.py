@@ -25,6 +25,7 @@ MOLDIR_ERROR_TYPES: dict[str, str] = {
     "view-error": "A chart declaration (views) is not valid.",
     "kind-error": "The dataset does not follow the schema of its declared kind.",
     "consistency-error": "Figures that must agree with each other do not.",
+    "schedule-error": "A reception schedule row has a bad rule, time zone or times.",
 }
 
 
