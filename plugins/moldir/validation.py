@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import frictionless
 from frictionless import Check, Checklist, errors
 
+from . import fastcheck
 from .datasets import (
     Dataset,
     DescriptorProblem,
@@ -113,7 +114,8 @@ def frictionless_errors(
     except frictionless.FrictionlessException as exception:
         found = exception.reasons or [exception.error]
         return [descriptor_level_error(slug, shown, text, error) for error in found]
-    report = package.validate(checklist=Checklist(checks=[FormulaCells()]))
+    # Same report as package.validate; large plain CSVs take the vectorised path (fastcheck).
+    report = fastcheck.validate_package(package, Checklist(checks=[FormulaCells()]))
     found: list[ValidationError] = []
     for error in report.errors:  # package-level metadata errors
         found.append(descriptor_level_error(slug, shown, text, error))

@@ -1,0 +1,159 @@
+"""Generate a large, reproducible Moldir portal for benchmarks and differential tests.
+
+Everything is derived from a fixed seed: the same command gives byte-identical files.
+
+    .venv/bin/python bench/generate.py bench/work --datasets 1000 --articles 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+REGIONS = ["Astana", "Almaty", "Shymkent", "Abai", "Akmola", "Aktobe", "Atyrau", "Zhetisu"]
+FIELDS = [
+    {"name": "id", "type": "integer", "constraints": {"required": True, "unique": True}},
+    {"name": "region", "type": "string", "constraints": {"enum": REGIONS}},
+    {"name": "name", "type": "string", "constraints": {"maxLength": 40}},
+    {"name": "date", "type": "date", "constraints": {"minimum": "2000-01-01"}},
+    {"name": "year", "type": "year"},
+    {"name": "amount", "type": "number", "constraints": {"minimum": 0}},
+    {"name": "count", "type": "integer", "constraints": {"minimum": 0, "maximum": 1000000}},
+    {"name": "active", "type": "boolean"},
+    {"name": "code", "type": "string", "constraints": {"pattern": "[A-Z]{2}-[0-9]{3}"}},
+    {"name": "note", "type": "string"},
+]
+SCHEMA = {"fields": FIELDS, "primaryKey": ["id"], "missingValues": ["", "NA"]}
+
+
+# Planted errors: each replaces one whole line by a broken one (row number known).
+def planted_line(kind: str, row_id: int) -> str:
+    good = [str(row_id), "Astana", "Name", "2020-01-02", "2020", "1.5", "3", "true", "AB-123"]
+    variants = {
+        "type-integer": [f"x{row_id}", *good[1:], "n"],
+        "type-date": [*good[:3], "2021-02-30", *good[4:], "n"],
+        "type-number": [*good[:5], "1,5", *good[6:], "n"],
+        "type-boolean": [*good[:7], "maybe", good[8], "n"],
+        "type-year": [*good[:4], "20x1", *good[5:], "n"],
+        "enum": [good[0], "Paris", *good[2:], "n"],
+        "minimum": [*good[:5], "-3.25", *good[6:], "n"],
+        "maximum": [*good[:6], "1000001", *good[7:], "n"],
+        "pattern": [*good[:8], "ab-12", "n"],
+        "maxLength": [good[0], good[1], "N" * 41, *good[3:], "n"],
+        "date-minimum": [*good[:3], "1999-12-31", *good[4:], "n"],
+        "required": ["", *good[1:], "n"],
+        "missing-cell": good[:7],
+        "extra-cell": [*good, "n", "extra"],
+        "blank": [""] * 10,
+        "formula": [*good, "=HYPERLINK(1)"],
+        "quoted": [*good, '"a, ""quoted"" note"'],
+        "duplicate": ["7", *good[1:], "n"],
+    }
+    return ",".join(variants[kind])
+
+
+def write_table(path: Path, rows: int, seed: int, planted: int = 0) -> list[tuple[int, str]]:
+    """A CSV of ``rows`` data rows; ``planted`` broken lines at random rows. Returns them."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(1, rows + 1)
+    region = np.array(REGIONS)[rng.integers(0, len(REGIONS), rows)]
+    names = np.char.add("Name ", rng.integers(0, 99999, rows).astype(str))
+    days = rng.integers(0, 8000, rows)
+    dates = (np.datetime64("2001-01-01") + days).astype(str)
+    years = rng.integers(1990, 2030, rows).astype(str)
+    amounts = np.char.mod("%.2f", rng.random(rows) * 10000)
+    counts = rng.integers(0, 1_000_000, rows).astype(str)
+    active = np.where(rng.random(rows) < 0.5, "true", "false")
+    codes = np.char.add(
+        np.array(["KZ-", "RU-", "EN-"])[rng.integers(0, 3, rows)],
+        rng.integers(100, 999, rows).astype(str),
+    )
+    notes = np.where(rng.random(rows) < 0.1, "NA", "ok")
+    columns = [ids.astype(str), region, names, dates, years, amounts, counts, active, codes, notes]
+    lines = [",".join(parts) for parts in zip(*(c.tolist() for c in columns), strict=True)]
+    kinds = []
+    if planted:
+        chooser = random.Random(seed)
+        kinds_all = list(KINDS)
+        positions = chooser.sample(range(10, rows), planted)
+        for index, position in enumerate(sorted(positions)):
+            kind = kinds_all[index % len(kinds_all)]
+            lines[position] = planted_line(kind, position + 1)
+            kinds.append((position + 2, kind))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        stream.write(",".join(f["name"] for f in FIELDS) + "\n")
+        stream.write("\n".join(lines))
+        stream.write("\n")
+    return kinds
+
+
+KINDS = [
+    "type-integer", "type-date", "type-number", "type-boolean", "type-year", "enum", "minimum",
+    "maximum", "pattern", "maxLength", "date-minimum", "required", "missing-cell",
+    "extra-cell", "blank", "formula", "quoted", "duplicate",
+]  # fmt: skip
+
+
+def write_dataset(root: Path, slug: str, rows: int, seed: int, planted: int = 0) -> None:
+    """One dataset folder in Moldir's layout: datapackage.json + data/<slug>.csv."""
+    folder = root / slug
+    write_table(folder / "data" / f"{slug}.csv", rows, seed, planted)
+    descriptor = {
+        "name": slug,
+        "title": f"Benchmark dataset {slug}",
+        "description": "Generated by bench/generate.py (fixed seed).",
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        "publisher": "Benchmark",
+        "topic": "economy",
+        "resources": [
+            {
+                "name": slug,
+                "path": f"data/{slug}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": SCHEMA,
+            }
+        ],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def write_articles(content: Path, count: int, seed: int) -> None:
+    """``count`` Markdown articles with a few paragraphs each."""
+    rng = random.Random(seed)
+    words = ["budget", "report", "region", "school", "hospital", "road", "water", "tender"]
+    content.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        body = "\n\n".join(
+            " ".join(rng.choice(words) for _ in range(60)).capitalize() + "." for _ in range(4)
+        )
+        (content / f"article-{index:05d}.md").write_text(
+            f"Title: Article {index}\nDate: 2024-01-{index % 28 + 1:02d} 10:00\n"
+            f"Category: News\nTags: {rng.choice(words)}\nSlug: article-{index:05d}\n\n{body}\n",
+            encoding="utf-8",
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("work", type=Path)
+    parser.add_argument("--datasets", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=200, help="rows of each small dataset")
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=20261122)
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    for index in range(args.datasets):
+        write_dataset(args.work / "datasets", f"set-{index:04d}", args.rows, args.seed + index)
+    write_articles(args.work / "content" / "articles", args.articles, args.seed)
+
+
+if __name__ == "__main__":
+    main()

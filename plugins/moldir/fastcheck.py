@@ -1,0 +1,658 @@
+"""Fast validation of large CSV resources with pyarrow, with Frictionless's exact error set.
+
+Frictionless checks about 40,000 rows per second (one Python ``Row`` per line). This module
+reads a CSV resource in blocks of lines with pyarrow (bounded memory: one block at a time)
+and checks every cell with vectorised compute functions. It is *conservative*:
+
+* a cell is accepted by the fast path only when it certainly reads, in Frictionless, to the
+  same value (e.g. an integer matching ``-?[0-9]{1,18}``); every other cell, every row with a
+  possible constraint violation, a possible formula, a wrong number of cells, an empty line or
+  a duplicate key is *flagged*, and flagged rows are re-read with Python's ``csv`` module and
+  processed by Frictionless's own ``Row`` and checks — so messages, notes and order are
+  Frictionless's;
+* anything the fast path does not fully support (a dialect other than plain CSV, an encoding
+  other than UTF-8, a type, format or constraint it does not model, foreign keys, declared
+  ``hash``/``bytes``, multi-line quoted cells, NUL bytes, lone carriage returns, a header that is
+  not exactly the schema's field names, more flagged rows than ``MAX_FLAGGED_ROWS``) makes
+  ``validate_resource`` hand the whole resource to ``resource.validate`` unchanged.
+
+``validate_package`` mirrors ``frictionless.Package.validate`` and returns the same
+``Report`` (tasks with ``stats``: ``rows``, ``bytes``, ``sha256``, ``fields``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import frictionless
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from frictionless import Checklist, Report, errors
+from frictionless.formats.csv.control import CsvControl
+from frictionless.formats.csv.parser import SAMPLE_SIZE
+from frictionless.settings import DEFAULT_LIMIT_ERRORS
+from frictionless.table.row import Row, create_cell_handlers
+
+logger = logging.getLogger(__name__)
+
+# Files smaller than this are validated by Frictionless directly: its speed does not matter
+# there and it keeps small fixtures on the reference implementation.
+MIN_FAST_BYTES = int(os.environ.get("MOLDIR_FASTCHECK_MIN_BYTES", 256 * 1024))
+BLOCK_BYTES = 16 * 1024 * 1024
+# Above this many rows needing Python, the fast path would not be fast: use Frictionless.
+MAX_FLAGGED_ROWS = 200_000
+SUPPORTED_CHECKS = {"baseline", "formula-cells"}
+INT_RE = r"^-?[0-9]{1,18}$"
+# Up to 15 significant digits: distinct decimals stay distinct as float64 (DBL_DIG).
+NUMBER_RE = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+DATE_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+YEAR_RE = r"^[0-9]{4}$"
+# A superset (RE2) of the cells validation.FORMULA_PATTERN can match: Python's \s also
+# matches Unicode spaces and separators, hence the extra classes.
+FORMULA_CANDIDATE_RE = r"^[\s\x0b\x1c-\x1f\x{85}\p{Z}]*[=+@-]"
+
+
+class Unsupported(Exception):
+    """The fast path cannot promise Frictionless's result; use Frictionless."""
+
+
+@dataclass
+class FieldPlan:
+    """How one schema field is checked in the fast path."""
+
+    index: int
+    field: Any
+    missing: list[str]
+    unique: bool = False
+    key_type: Any = None
+    checks: list[str] = field(default_factory=list)
+
+
+def validate_package(
+    package: frictionless.Package,
+    checklist: Checklist | None = None,
+    limit_errors: int = DEFAULT_LIMIT_ERRORS,
+) -> Report:
+    """``package.validate(checklist)``, with each resource through ``validate_resource``."""
+    timer = time.perf_counter()
+    checklist = checklist or Checklist()
+    try:
+        package.to_descriptor(validate=True)
+    except frictionless.FrictionlessException as exception:
+        return Report.from_validation(
+            time=time.perf_counter() - timer, errors=exception.to_errors()
+        )
+    reports = [
+        validate_resource(resource, checklist, limit_errors) for resource in package.resources
+    ]
+    return Report.from_validation_reports(time=time.perf_counter() - timer, reports=reports)
+
+
+def validate_resource(
+    resource: Any, checklist: Checklist, limit_errors: int = DEFAULT_LIMIT_ERRORS
+) -> Report:
+    """The fast path when it is certain to agree with Frictionless, else Frictionless."""
+    try:
+        report = fast_validate(resource, checklist, limit_errors)
+    except Unsupported as reason:
+        logger.debug("fastcheck: %s handed to Frictionless: %s", resource.name, reason)
+        report = None
+    if report is None:
+        resource.close() if not resource.closed else None
+        return resource.validate(checklist=checklist, limit_errors=limit_errors)
+    return report
+
+
+# ----------------------------------------------------------------------------- preconditions
+
+
+def plain_csv_file(resource: Any) -> str:
+    """The local path of a plain UTF-8 CSV file, or Unsupported."""
+    if resource.data is not None or not isinstance(resource.path, str):
+        raise Unsupported("inline data or multipart")
+    if resource.format != "csv" or resource.compression or resource.innerpath:
+        raise Unsupported(f"format {resource.format}")
+    if resource.hash or resource.bytes or resource.rows or resource.fields:
+        raise Unsupported("declared stats are checked by Frictionless")
+    if resource.schema is None or resource.schema.foreign_keys:
+        raise Unsupported("no schema or foreign keys")
+    if getattr(resource, "remote", False):
+        raise Unsupported("remote")
+    path = resource.normpath
+    if not path or not os.path.isfile(path):
+        raise Unsupported("not a local file")
+    return path
+
+
+def effective_control(resource: Any, path: str) -> Any:
+    """The csv dialect Frictionless's CsvParser would use (same sniffing, same sample)."""
+    control = CsvControl.from_dialect(resource.dialect)
+    with open(path, encoding="utf-8", newline="") as stream:
+        sample = []
+        for line in stream:
+            sample.append(line)
+            if len(sample) >= SAMPLE_SIZE:
+                break
+    delimiter = control.get_defined("delimiter", default=",\t;|")
+    try:
+        config = csv.Sniffer().sniff("".join(sample), delimiter)
+    except csv.Error:
+        config = csv.excel()
+    if config.quotechar == "'":
+        config.quotechar = '"'
+    control.set_not_defined("delimiter", config.delimiter, distinct=True)
+    control.set_not_defined("line_terminator", config.lineterminator, distinct=True)
+    control.set_not_defined("escape_char", config.escapechar, distinct=True)
+    control.set_not_defined("quote_char", config.quotechar, distinct=True)
+    control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
+    return control.to_python()
+
+
+def check_dialect(resource: Any, python_dialect: Any) -> None:
+    dialect = resource.dialect
+    if dialect.header_rows != [1] or not dialect.header or dialect.header_join != " ":
+        raise Unsupported("header rows")
+    if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
+        raise Unsupported("comments or skipped rows")
+    if not dialect.header_case:
+        raise Unsupported("case-insensitive header")
+    d = python_dialect
+    if (
+        d.delimiter not in (",", ";", "\t", "|")
+        or d.quotechar != '"'
+        or d.escapechar
+        or d.skipinitialspace
+        or not d.doublequote
+    ):
+        raise Unsupported("dialect")
+
+
+# ----------------------------------------------------------------------------- field plans
+
+
+def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
+    schema = resource.schema
+    plans = []
+    unique_names = {f.name for f in schema.fields if f.constraints.get("unique")}
+    for index, fld in enumerate(schema.fields):
+        missing = fld.missing_values if fld.has_defined("missing_values") else None
+        missing = list(missing if missing is not None else schema.missing_values)
+        if fld.type not in ("string", "integer", "number", "date", "year", "boolean"):
+            raise Unsupported(f"type {fld.type}")
+        if fld.format not in ("default", None):
+            raise Unsupported(f"format {fld.format}")
+        if fld.type in ("integer", "number") and (
+            not fld.bare_number
+            or fld.has_defined("group_char")
+            or fld.has_defined("decimal_char")
+            or getattr(fld, "float_number", False)
+        ):
+            raise Unsupported("number format options")
+        constraints = {k: v for k, v in fld.constraints.items() if v is not None}
+        for name in constraints:
+            if name not in fld.supported_constraints and name != "unique":
+                continue  # Frictionless ignores unsupported constraints too
+            if name in ("pattern", "minLength", "maxLength") and fld.type != "string":
+                raise Unsupported("string constraint on another type")
+            if name == "enum" and fld.type not in ("string", "integer", "year"):
+                raise Unsupported("enum on this type")
+        plan = FieldPlan(index=index, field=fld, missing=missing)
+        plan.checks = list(constraints)
+        if fld.name in unique_names or fld.name in schema.primary_key:
+            if fld.type not in ("string", "integer"):
+                raise Unsupported("unique key on this type")
+            plan.unique = fld.name in unique_names
+            plan.key_type = pa.string() if fld.type == "string" else pa.int64()
+        plans.append(plan)
+    return plans
+
+
+def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, Any, Any]:
+    """(flags, key, missing) for one text column: flags mark cells Frictionless must see."""
+    fld = plan.field
+    missing = pc.is_in(column, value_set=pa.array(plan.missing, pa.string()))
+    present = pc.invert(missing)
+    constraints = fld.constraints
+    if fld.type == "string":
+        ok = present
+        value = column
+    elif fld.type == "integer":
+        ok = pc.match_substring_regex(column, INT_RE)
+        value = pc.cast(pc.if_else(ok, column, pa.scalar("0")), pa.int64())
+    elif fld.type == "number":
+        ok = pc.match_substring_regex(column, NUMBER_RE)
+        value = pc.cast(pc.if_else(ok, column, pa.scalar("0")), pa.float64())
+    elif fld.type == "year":
+        ok = pc.match_substring_regex(column, YEAR_RE)
+        value = pc.cast(pc.if_else(ok, column, pa.scalar("2000")), pa.int64())
+    elif fld.type == "date":
+        ok = pc.match_substring_regex(column, DATE_RE)
+        text = pc.if_else(ok, column, pa.scalar("2000-01-01"))
+        ok = pc.and_(ok, real_dates(text))
+        value = pc.cast(
+            pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32()
+        )
+    elif fld.type == "boolean":
+        ok = pc.is_in(column, value_set=pa.array(fld.true_values + fld.false_values, pa.string()))
+        value = None
+    else:  # pragma: no cover - plan_fields rejects it
+        raise Unsupported(fld.type)
+    # A present cell that is not certainly valid, or a missing cell of a required field.
+    flags = pc.and_(present, pc.invert(ok))
+    if constraints.get("required"):
+        flags = pc.or_(flags, missing)
+    violation = None
+    for name in plan.checks:
+        bound = constraints.get(name)
+        test = None
+        if name in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+            limit = fld.create_value_reader()(bound)
+            if limit is None:
+                raise Unsupported("bound")
+            if fld.type == "date":
+                scalar = pa.scalar(limit, pa.date32())
+            elif fld.type == "number":
+                scalar = pa.scalar(float(limit), pa.float64())
+            else:
+                scalar = pa.scalar(int(limit), pa.int64())
+            # Floats: also flag equality, Frictionless compares Decimals exactly.
+            loose = fld.type == "number"
+            if name == "minimum":
+                test = (pc.less_equal if loose else pc.less)(value, scalar)
+            elif name == "exclusiveMinimum":
+                test = pc.less_equal(value, scalar)
+            elif name == "maximum":
+                test = (pc.greater_equal if loose else pc.greater)(value, scalar)
+            else:
+                test = pc.greater_equal(value, scalar)
+        elif name == "enum":
+            reader = fld.create_value_reader()
+            allowed = [reader(v) for v in bound]
+            if fld.type == "string":
+                test = pc.invert(pc.is_in(column, value_set=pa.array(allowed, pa.string())))
+            else:
+                allowed = [v for v in allowed if isinstance(v, int)]
+                test = pc.invert(pc.is_in(value, value_set=pa.array(allowed, pa.int64())))
+        elif name in ("minLength", "maxLength"):
+            length = pc.utf8_length(column)
+            test = (pc.less if name == "minLength" else pc.greater)(length, int(bound))
+        elif name == "pattern":
+            test = pattern_violations(column, str(bound))
+        if test is not None:
+            violation = test if violation is None else pc.or_(violation, test)
+    if violation is not None:
+        flags = pc.or_(flags, pc.and_(pc.and_(present, ok), violation))
+    if formula and fld.type == "string":
+        flags = pc.or_(flags, pc.match_substring_regex(column, FORMULA_CANDIDATE_RE))
+    key = None
+    if plan.key_type is not None:
+        key = column if fld.type == "string" else value
+        key = pc.if_else(pc.and_(present, ok), key, pa.scalar(None, plan.key_type))
+    return pc.fill_null(flags, True), key, missing
+
+
+def real_dates(text: pa.Array) -> pa.Array:
+    """Whether YYYY-MM-DD texts are real calendar dates (arrow's strptime allows Feb 30)."""
+    year = pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int64()).to_numpy()
+    month = pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64()).to_numpy()
+    day = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64()).to_numpy()
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month] + (
+        leap & (month == 2)
+    )
+    return pa.array((day <= days) & (year >= 1))
+
+
+def pattern_violations(column: pa.Array, pattern: str) -> pa.Array:
+    """Python's own regex, run once per distinct value (never translated to RE2)."""
+    compiled = re.compile(f"^{pattern}$")
+    distinct = pc.unique(column)
+    bad = [value for value in distinct.to_pylist() if not compiled.match(value)]
+    return pc.is_in(column, value_set=pa.array(bad, pa.string()))
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Block:
+    data: bytes
+    first_line: int  # physical line number (1-based) of the block's first line
+
+
+def read_blocks(path: str, *digests: Any) -> Iterator[Block]:
+    """The file in blocks of whole lines; feeds ``digests`` with every byte."""
+    line = 1
+    rest = b""
+    with open(path, "rb") as stream:
+        while True:
+            chunk = stream.read(BLOCK_BYTES)
+            for digest in digests:
+                digest.update(chunk)
+            data = rest + chunk
+            if not chunk:
+                if data:
+                    yield Block(data, line)
+                return
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                rest = data
+                continue
+            block, rest = data[: cut + 1], data[cut + 1 :]
+            yield Block(block, line)
+            line += block.count(b"\n")
+
+
+def read_lines(path: str, numbers: list[int]) -> list[bytes]:
+    """The raw physical lines ``numbers`` (sorted, 1-based) of a file, in one streamed pass."""
+    wanted = iter(numbers)
+    target = next(wanted, None)
+    found = []
+    with open(path, "rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if number == target:
+                found.append(line)
+                target = next(wanted, None)
+                if target is None:
+                    break
+    return found
+
+
+def line_offsets(data: bytes) -> np.ndarray:
+    """Start offset of each line of ``data`` (plus the end), for slicing flagged lines."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    starts = np.concatenate(([0], ends + 1))
+    if starts[-1] == len(data):
+        return starts
+    return np.concatenate((starts, [len(data)]))
+
+
+def check_quotes(data: bytes, delimiter: str) -> None:
+    """Every line with a quote must be regular CSV quoting on one line, or Unsupported."""
+    if b'"' not in data:
+        return
+    sep = re.escape(delimiter.encode())
+    cell = rb'(?:"(?:[^"\n]|"")*"|[^"\n' + sep + rb"]*)"
+    regular = re.compile(rb"^" + cell + rb"(?:" + sep + cell + rb")*\r?$")
+    for match in re.finditer(rb'^[^\n]*"[^\n]*$', data, re.M):
+        if not regular.match(match.group(0)):
+            raise Unsupported("irregular or multi-line quoting")
+
+
+# ----------------------------------------------------------------------------- fast path
+
+
+def fast_validate(resource: Any, checklist: Checklist, limit_errors: int) -> Report | None:
+    """Validate ``resource`` like ``resource.validate``; raise Unsupported when unsure."""
+    started = time.perf_counter()
+    if checklist.pick_errors or checklist.skip_errors:
+        raise Unsupported("checklist filters")
+    if {check.type for check in checklist.checks} - SUPPORTED_CHECKS:
+        raise Unsupported("custom checks")
+    path = plain_csv_file(resource)
+    if os.path.getsize(path) < MIN_FAST_BYTES:
+        raise Unsupported("small file")
+    with open(path, "rb") as stream:
+        if stream.read(3) == b"\xef\xbb\xbf":
+            raise Unsupported("byte order mark")
+    try:
+        resource.to_descriptor(validate=True)
+        resource.open()
+    except frictionless.FrictionlessException as exception:
+        raise Unsupported("resource does not open") from exception
+    try:
+        if resource.encoding not in ("utf-8", "utf8"):
+            raise Unsupported(f"encoding {resource.encoding}")
+        labels = list(resource.labels or [])
+        if not labels or resource.header.errors or labels != resource.schema.field_names:
+            raise Unsupported("header is not exactly the schema's field names")
+        python_dialect = effective_control(resource, path)
+        check_dialect(resource, python_dialect)
+        checks = checklist.connect(resource)
+        expected = resource.header.get_expected_fields()
+        header_errors = []
+        for check in checks:
+            header_errors.extend(check.validate_start())
+    finally:
+        resource.close()
+    if header_errors:
+        raise Unsupported("header errors")
+    formula = any(check.type == "formula-cells" for check in checks)
+    plans = plan_fields(resource, checks)
+    run = FastRun(resource, path, plans, python_dialect, formula)
+    digest = hashlib.sha256()
+    md5 = hashlib.md5()
+    for block in read_blocks(path, digest, md5):
+        run.add_block(block)
+    found, rows = run.finish(expected, checks, limit_errors)
+    resource.stats.sha256 = digest.hexdigest()
+    resource.stats.md5 = md5.hexdigest()
+    resource.stats.bytes = os.path.getsize(path)
+    resource.stats.fields = len(labels)
+    resource.stats.rows = rows
+    return Report.from_validation_task(
+        resource, time=time.perf_counter() - started, labels=labels, errors=found
+    )
+
+
+class FastRun:
+    """State of one resource's scan: flagged lines and key columns."""
+
+    def __init__(
+        self, resource: Any, path: str, plans: list[FieldPlan], dialect: Any, formula: bool
+    ):
+        self.resource = resource
+        self.path = path
+        self.plans = plans
+        self.dialect = dialect
+        self.formula = formula
+        self.names = [f"c{i}" for i in range(len(plans))]
+        self.flagged: dict[int, bytes] = {}  # row number -> raw line
+        self.keys: dict[str, list[pa.Array]] = {
+            p.field.name: [] for p in plans if p.key_type is not None
+        }
+        self.key_rows: list[np.ndarray] = []
+        self.primary = list(resource.schema.primary_key)
+        self.lines = 0  # data lines seen
+
+    def add_block(self, block: Block) -> None:
+        data = block.data
+        if b"\x00" in data:
+            raise Unsupported("NUL byte")
+        if data.count(b"\r") != data.count(b"\r\n"):
+            raise Unsupported("lone carriage return")
+        check_quotes(data, self.dialect.delimiter)
+        offsets = line_offsets(data)
+        first = block.first_line
+        skip = 1 if first == 1 else 0  # the header line
+        count = len(offsets) - 1
+        invalid: list[int] = []
+
+        def on_invalid(row: Any) -> str:
+            if row.number is None:
+                raise Unsupported("row number unknown")
+            # ``number`` counts physical lines from the block's start, skipped ones included.
+            invalid.append(row.number - 1)  # 0-based line index in the block
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(data),
+                read_options=pacsv.ReadOptions(
+                    column_names=self.names,
+                    use_threads=False,
+                    block_size=len(data) + 1,
+                    skip_rows=skip,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.dialect.delimiter,
+                    quote_char='"',
+                    double_quote=True,
+                    escape_char=False,
+                    newlines_in_values=False,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.string() for name in self.names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exception:
+            raise Unsupported(f"pyarrow: {exception}") from exception
+        data_lines = count - skip
+        if table.num_rows + len(invalid) != data_lines:
+            raise Unsupported("rows do not map to lines")
+        lengths = np.diff(offsets)
+        line_index = np.arange(skip, count)
+        valid_index = np.setdiff1d(line_index, np.array(invalid, dtype=np.int64))
+        flags = np.zeros(table.num_rows, dtype=bool)
+        all_missing = np.ones(table.num_rows, dtype=bool)
+        key_columns = {}
+        for plan, name in zip(self.plans, self.names, strict=True):
+            column = (
+                table.column(name).combine_chunks() if table.num_rows else pa.array([], pa.string())
+            )
+            field_flags, key, missing = flag_field(column, plan, self.formula)
+            flags |= field_flags.to_numpy(zero_copy_only=False)
+            all_missing &= missing.to_numpy(zero_copy_only=False)
+            if key is not None:
+                key_columns[plan.field.name] = key
+        flags |= all_missing  # blank rows
+        # Empty lines ("\n" or "\r\n") are rows without cells in Python's csv.
+        size = lengths[valid_index]
+        starts = offsets[valid_index]
+        raw = np.frombuffer(data, dtype=np.uint8)
+        flags |= (size == 1) | ((size == 2) & (raw[np.minimum(starts, len(raw) - 1)] == 13))
+        flagged_lines = np.concatenate((valid_index[flags], np.array(invalid, dtype=np.int64)))
+        if len(self.flagged) + len(flagged_lines) > MAX_FLAGGED_ROWS:
+            raise Unsupported("too many rows need Python")
+        for index in flagged_lines.tolist():
+            self.flagged[first + index] = data[offsets[index] : offsets[index + 1]]
+        if key_columns:
+            keep = ~flags
+            rows = (valid_index[keep] + first).astype(np.int64)
+            mask = pa.array(keep)
+            for name, key in key_columns.items():
+                self.keys[name].append(pc.filter(key, mask))
+            self.key_rows.append(rows)
+        self.lines += data_lines
+
+    def parse_line(self, raw: bytes) -> list[str]:
+        text = raw.decode("utf-8")
+        cells = next(csv.reader([text], dialect=self.dialect), [])
+        return cells
+
+    def finish(self, expected: list[Any], checks: list[Any], limit: int) -> tuple[list, int]:
+        """Exact errors of the flagged rows and of duplicate keys, in Frictionless's order."""
+        handlers = create_cell_handlers(expected)
+        rows: dict[int, Row] = {}
+        for number in sorted(self.flagged):
+            rows[number] = Row(
+                self.parse_line(self.flagged[number]), handlers=handlers, row_number=number
+            )
+        duplicates = self.duplicates(rows)
+        unread = sorted(set(duplicates) - set(rows))
+        for number, raw in zip(unread, read_lines(self.path, unread), strict=True):
+            rows[number] = Row(self.parse_line(raw), handlers=handlers, row_number=number)
+        found: list[Any] = []
+        processed = self.lines
+        for number in sorted(rows):
+            row = rows[number]
+            for field_name, note in duplicates.get(number, {}).get("unique", []):
+                row.errors.append(
+                    errors.UniqueError.from_row(row, note=note, field_name=field_name)
+                )
+            for note in duplicates.get(number, {}).get("primary", []):
+                row.errors.append(errors.PrimaryKeyError.from_row(row, note=note))
+            for check in checks:
+                found.extend(check.validate_row(row))
+            if limit and len(found) >= limit:
+                found = found[:limit]
+                processed = number - 1
+                break
+        return found, processed
+
+    def duplicates(self, rows: dict[int, Row]) -> dict[int, dict[str, list]]:
+        """Unique and primary-key errors: hash-based (arrow group-by), one pass at the end."""
+        result: dict[int, dict[str, list]] = {}
+        if not self.keys:
+            return result
+        row_numbers = (
+            np.concatenate(self.key_rows) if self.key_rows else np.array([], dtype=np.int64)
+        )
+        flagged = sorted(rows)
+        columns = {}
+        for plan in self.plans:
+            if plan.key_type is None:
+                continue
+            name = plan.field.name
+            extra = [rows[n][name] for n in flagged]
+            if plan.key_type == pa.int64() and any(
+                v is not None and not (-(2**63) <= v < 2**63) for v in extra
+            ):
+                raise Unsupported("integer key beyond int64")
+            parts = [*self.keys[name], pa.array(extra, plan.key_type)]
+            columns[name] = pa.concat_arrays(parts) if parts else pa.array([], plan.key_type)
+        numbers = np.concatenate((row_numbers, np.array(flagged, dtype=np.int64)))
+        table = pa.table({**columns, "__row": pa.array(numbers, pa.int64())})
+        missing_pk = set()
+        for plan in self.plans:
+            if plan.unique:
+                name = plan.field.name
+                sub = table.select([name, "__row"]).filter(pc.is_valid(table[name]))
+                for number, previous in repeated(sub, [name]):
+                    entry = result.setdefault(number, {}).setdefault("unique", [])
+                    entry.append((name, f"the same as in the row at position {previous}"))
+        if self.primary:
+            # All-None keys are errors of their own, and are not remembered.
+            nulls = None
+            for name in self.primary:
+                test = pc.is_null(table[name])
+                nulls = test if nulls is None else pc.and_(nulls, test)
+            for number in table["__row"].filter(nulls).to_pylist():
+                missing_pk.add(number)
+                result.setdefault(number, {}).setdefault("primary", []).append(
+                    'cells composing the primary keys are all "None"'
+                )
+            sub = table.select([*self.primary, "__row"]).filter(pc.invert(nulls))
+            for number, previous in repeated(sub, self.primary):
+                result.setdefault(number, {}).setdefault("primary", []).append(
+                    f"the same as in the row at position {previous}"
+                )
+        # Sort unique errors into schema order (Frictionless checks fields in that order).
+        order = {p.field.name: p.index for p in self.plans}
+        for entry in result.values():
+            entry.get("unique", []).sort(key=lambda item: order[item[0]])
+        return result
+
+
+def repeated(table: pa.Table, keys: list[str]) -> list[tuple[int, int]]:
+    """(row, previous row with the same key) for every repeated key, by hashing."""
+    if table.num_rows == 0:
+        return []
+    counts = table.group_by(keys).aggregate([("__row", "count")])
+    counts = counts.filter(pc.greater(counts["__row_count"], 1))
+    if counts.num_rows == 0:
+        return []
+    dup = table.join(counts.select(keys), keys=keys, join_type="inner")
+    frame = dup.to_pandas().sort_values("__row")
+    frame["__previous"] = frame.groupby(keys, dropna=False)["__row"].shift(1)
+    frame = frame.dropna(subset=["__previous"])
+    return [(int(r), int(p)) for r, p in zip(frame["__row"], frame["__previous"], strict=True)]
+
+
+__all__ = ["Decimal", "Unsupported", "validate_package", "validate_resource"]
