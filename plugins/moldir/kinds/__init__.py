@@ -14,6 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_compact_currency, format_currency, format_decimal
+from pelican import signals as pelican_signals
+from pelican.generators import Generator
+
+from .. import signals
 from ..datasets import Dataset, Resource
 from ..report import ValidationError
 
@@ -84,3 +89,115 @@ def check_kind(dataset: Dataset) -> Iterable[ValidationError]:
             resource=resource.name,
             file=dataset.shown_path,
         )
+
+
+def shown_file(dataset: Dataset, resource: Resource) -> str:
+    """The data file as the editor sees it (beside the descriptor the report names)."""
+    if dataset.shown_path:
+        return str(Path(dataset.shown_path).parent / resource.relpath)
+    return resource.relpath
+
+
+# --- pages --------------------------------------------------------------------------
+
+
+def page_locale(settings: dict[str, Any]) -> str:
+    """The Babel locale of a Pelican run (its language), e.g. "kk", "ru", "en"."""
+    return str(settings.get("DEFAULT_LANG") or "en").replace("-", "_")
+
+
+def format_money(amount: Any, currency: str, locale: str, compact: bool = False) -> str:
+    """An amount of money as the page's language writes it: "CA$1,234,567" or "CA$1.2M".
+
+    ``amount`` is already multiplied by the data's unit. Missing amounts print as "—".
+    """
+    if amount is None or amount != amount:  # None, NaN or pandas' NA-as-float
+        return "—"
+    try:
+        if compact:
+            return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
+        return format_currency(
+            amount, currency, locale=locale, format="¤#,##0", currency_digits=False
+        )
+    except (ValueError, TypeError):  # pragma: no cover - an unknown locale or currency
+        return f"{amount:,.0f} {currency}"
+
+
+def format_percent(value: Any, locale: str, digits: int = 1) -> str:
+    """A ratio already multiplied by 100, as "97.3 %" in the page's language."""
+    if value is None or value != value:
+        return "—"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale) + "\u00a0%"
+
+
+class KindPagesGenerator(Generator):
+    """Base of the kinds' topic pages: the loaded portal, page writing and number formats."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the portal is loaded by the dataset pages generator."""
+
+    @property
+    def portal(self) -> Any:
+        return self.context.get("moldir_portal") or self.settings.get("MOLDIR_PORTAL")
+
+    @property
+    def locale(self) -> str:
+        return page_locale(self.settings)
+
+    def writes_root_files(self) -> bool:
+        """Only the default language's run writes files kept once at the site root."""
+        return not self.settings.get("MOLDIR_LANG_PREFIX")
+
+    def write(self, writer: Any, save_as: str, template: str, **values: Any) -> None:
+        locale = self.locale
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=save_as.removesuffix("index.html"),
+            money=lambda amount, currency, compact=False: format_money(
+                amount, currency, locale, compact
+            ),
+            percent=lambda value, digits=1: format_percent(value, locale, digits),
+            **values,
+        )
+
+
+class SchemaPagesGenerator(KindPagesGenerator):
+    """/schemas/ (every kind's schema, field by field) and, once, /schemas/<kind>.json."""
+
+    def generate_output(self, writer: Any) -> None:
+        portal = self.portal
+        kinds = [
+            {
+                "name": kind,
+                "schema": kind_schema(kind),
+                "datasets": portal.by_kind(kind) if portal is not None else [],
+            }
+            for kind in KINDS
+            if (SCHEMAS_DIR / f"{kind}.json").is_file()
+        ]
+        self.write(writer, "schemas/index.html", "schemas", page_name="schemas", kinds=kinds)
+        if self.writes_root_files():
+            folder = Path(self.output_path) / "schemas"
+            folder.mkdir(parents=True, exist_ok=True)
+            for kind in kinds:
+                # The package file as it is, so that other bodies reuse exactly what we check.
+                source = SCHEMAS_DIR / f"{kind['name']}.json"
+                (folder / source.name).write_bytes(source.read_bytes())
+
+
+def validation_checks(sender: Any) -> list:
+    return [check_kind]
+
+
+def get_generators(pelican_object: Any) -> type[Generator]:
+    return SchemaPagesGenerator
+
+
+def connect() -> None:
+    """Register the kind conformance check and the schemas page (once for all kinds)."""
+    signals.validation_checks.connect(validation_checks)
+    pelican_signals.get_generators.connect(get_generators)
