@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: setup html publish serve validate lint format test test-fast browser clean
+.PHONY: setup html publish serve validate lint format test test-fast browser clean messages
 
 setup: $(STAMP)
 
@@ -44,6 +44,15 @@ test: setup browser lint  ## set up everything and run the whole suite
 
 test-fast: setup  ## the suite without browser tests, stopping at the first failure
 	$(BIN)/python -m pytest -x -q -m "not browser"
+
+LOCALE := plugins/moldir/locale
+
+messages: setup  ## extract the theme's and the code's strings, update the kk/ru/en .po files
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file \
+		--project=Moldir --copyright-holder="Moldir contributors" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages \
+		--no-fuzzy-matching --ignore-obsolete --width=100
+	@echo "Translate the empty msgstr entries of $(LOCALE)/*/LC_MESSAGES/messages.po (.mo files are compiled at build time)."
 
 clean:
 	rm -rf output .output* .pytest_cache .ruff_cache

@@ -27,8 +27,8 @@ def test_home_page_links_to_the_catalogue(built):
     assert page.find("a", href=lambda h: h and h.rstrip("/").endswith("datasets"))
 
 
-def test_catalogue_lists_every_dataset_with_its_metadata(built):
-    page = built.html("/datasets/")
+def test_catalogue_lists_every_dataset_with_its_metadata(built_en):
+    page = built_en.html("/datasets/")
     items = page.select(".moldir-catalogue__item")
     titles = [item.h2.get_text(strip=True) for item in items]
     assert len(items) >= len(DATASETS)
@@ -60,8 +60,8 @@ def test_dataset_page_has_metadata_fields_preview_and_downloads(built, slug):
             assert field["name"] in field_names
 
 
-def test_missing_values_are_shown_as_missing_not_zero(built):
-    page = built.html("/datasets/blog-requests/")
+def test_missing_values_are_shown_as_missing_not_zero(built, built_en):
+    page = built_en.html("/datasets/blog-requests/")
     rows = page.find("caption", id="preview-requests-caption").find_parent("table").tbody
     ecology_2021 = [
         tr for tr in rows.find_all("tr") if "Ecology" in tr.get_text() and "2021" in tr.get_text()
@@ -111,11 +111,11 @@ def test_quality_page_and_report(built):
     assert len(page.select("tbody tr")) == len(report["tasks"])
 
 
-def test_about_page_and_news_article_render(built):
-    about = built.html("/about/")
+def test_about_page_and_news_article_render(built_en):
+    about = built_en.html("/about/")
     assert "Astana Civil Service Hub" in about.get_text()
-    news = built.html("/news/")
+    news = built_en.html("/news/")
     link = news.select_one("main a[href*='news/portal-opens']") or news.select_one("main li a")
     assert link
-    article = built.html("/news/portal-opens/")
+    article = built_en.html("/news/portal-opens/")
     assert article.h1.get_text(strip=True) == "The open-government data portal opens"

@@ -17,7 +17,7 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from . import signals
+from . import i18n, signals
 from .portal import load_portal
 from .settings import MoldirSettings, project_root
 
@@ -54,16 +54,20 @@ def build_site(
             MoldirSettings.from_pelican(settings).datasets_root(settings),
             project_root(settings),
         )
-        settings = load_settings(
-            settings_file,
-            {
-                **(overrides or {}),
-                "OUTPUT_PATH": str(staging),
-                "DELETE_OUTPUT_DIRECTORY": False,
-                "MOLDIR_PORTAL": portal,
-            },
-        )
-        Pelican(settings).run()
+        # One Pelican run per language (i18n.py): the default language at the root of
+        # the staging folder, the others in sub-folders; ``settings`` ends as the default's.
+        for language in reversed(list(i18n.language_builds(settings, staging))):
+            settings = load_settings(
+                settings_file,
+                {
+                    **(overrides or {}),
+                    "OUTPUT_PATH": str(staging),
+                    "DELETE_OUTPUT_DIRECTORY": False,
+                    "MOLDIR_PORTAL": portal,
+                    **language,
+                },
+            )
+            Pelican(settings).run()
         signals.site_built.send(staging, settings=settings)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -15,7 +15,7 @@ from typing import Any
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
-from . import templating
+from . import i18n, templating
 from .portal import Portal, field_constraints, load_portal
 from .settings import MoldirSettings, project_root
 
@@ -72,11 +72,15 @@ class DatasetPagesGenerator(Generator):
                 preview_rows=self.moldir.preview_rows,
                 page_name=f"datasets/{published.slug}",
             )
-            for download in published.downloads:
+            # Downloads and the report are written once, at the site root, by the default
+            # language's run (pages of every language link to them with data_url()).
+            for download in published.downloads if i18n.writes_root_files(self.settings) else ():
                 write_bytes(Path(self.output_path) / download.path, download.content)
         self.write_page(writer, "quality/index.html", "quality", portal=portal, page_name="quality")
-        report = json.dumps(portal.report.to_descriptor(), ensure_ascii=False, indent=2)
-        write_bytes(Path(self.output_path) / "quality" / "report.json", report.encode("utf-8"))
+        if i18n.writes_root_files(self.settings):
+            report = json.dumps(portal.report.to_descriptor(), ensure_ascii=False, indent=2)
+            path = Path(self.output_path) / "quality" / "report.json"
+            write_bytes(path, report.encode("utf-8"))
 
 
 def write_bytes(path: Path, content: bytes) -> None:
@@ -92,9 +96,11 @@ def install_template_helpers(generator) -> None:
     """Give Pelican's own generators (articles, pages) the same filters and gettext."""
     env = getattr(generator, "env", None)
     if env is not None:
-        templating.install(env, generator.settings.get("MOLDIR_TRANSLATIONS"))
+        settings = generator.settings
+        templating.install(env, i18n.translations_for(settings), i18n.default_language(settings))
 
 
 def register() -> None:
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.generator_init.connect(install_template_helpers)
+    i18n.connect()

@@ -29,6 +29,11 @@ class MoldirSettings:
     contact_email: str = ""
     # Licence of the portal's own texts, shown in the footer.
     content_license: str = "CC BY 4.0"
+    # Languages of the portal (codes with a catalogue in plugins/moldir/locale/); Pelican's
+    # DEFAULT_LANG is built at /, the others under /<code>/. Empty: DEFAULT_LANG only.
+    languages: tuple[str, ...] | list[str] = ()
+    # SITENAME in each language, e.g. {"kk": "…", "ru": "…"}; others keep SITENAME.
+    site_names: dict[str, str] | None = None
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> MoldirSettings:

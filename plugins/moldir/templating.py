@@ -1,19 +1,24 @@
-"""What every template can use: gettext, and filters that format numbers and sizes.
+"""What every template can use: gettext, and filters that format numbers, sizes and dates
+for the language being built (Babel; see docs/i18n.md).
 
 Installed on each Pelican generator's Jinja environment at ``generator_init``.
 """
 
 from __future__ import annotations
 
+import datetime
 import gettext
 import math
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
 
 
-def format_number(value: Any, digits: int | None = None) -> str:
-    """A number with thousands separators; missing values as an em dash."""
+def format_number(value: Any, digits: int | None = None, locale: str = "en") -> str:
+    """A number with the locale's separators ("22,365" in English, "22 365" in Russian and
+    Kazakh); missing values as an em dash. ``digits`` fixes the decimal places."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     try:
@@ -23,43 +28,72 @@ def format_number(value: Any, digits: int | None = None) -> str:
             return "—"
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and digits == 0):
-        return f"{int(value):,}"
+        return format_decimal(int(value), locale=locale)
     if isinstance(value, float):
-        return f"{value:,.{digits}f}" if digits is not None else f"{value:,}"
+        if digits is not None:
+            pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+            return format_decimal(value, format=pattern, locale=locale)
+        return format_decimal(value, locale=locale, decimal_quantization=False)
     if hasattr(value, "item"):
-        return format_number(value.item(), digits)
+        return format_number(value.item(), digits, locale)
     return str(value)
 
 
-def format_bytes(size: int) -> str:
-    """A file size for people: 1.2 MB, 340 KB, 87 bytes."""
+def format_bytes(size: int, locale: str = "en", gettext: Any = None) -> str:
+    """A file size for people: 1.2 MB, 340 KB, 87 bytes (units through gettext)."""
+    _ = gettext or (lambda text: text)
     if size < 1024:
-        return f"{size} bytes"
+        return _("%(size)s bytes") % {"size": format_decimal(size, locale=locale)}
+    units = {"KB": _("%(size)s KB"), "MB": _("%(size)s MB"), "GB": _("%(size)s GB")}
     for unit in ("KB", "MB", "GB"):
         size /= 1024
         if size < 1024 or unit == "GB":
-            return f"{size:,.1f} {unit}" if size < 10 else f"{size:,.0f} {unit}"
+            pattern = "#,##0.0" if size < 10 else "#,##0"
+            return units[unit] % {"size": format_decimal(size, format=pattern, locale=locale)}
     return f"{size} bytes"  # pragma: no cover
 
 
-def format_cell(value: Any, field: Any) -> str:
-    """A table cell as people read it: counts with separators, years and codes as typed."""
+def format_cell(value: Any, field: Any, locale: str = "en") -> str:
+    """A table cell as people read it: counts with separators, years and codes as typed,
+    dates in the locale's form."""
     if field.type == "year" and value is not None and str(value) not in ("<NA>", "nan"):
         return str(value)
     if field.type in ("integer", "number"):
-        return format_number(value)
+        return format_number(value, locale=locale)
     if value is None or str(value) in ("<NA>", "NaT", "nan"):
         return "—"
+    if field.type in ("date", "datetime") and hasattr(value, "isoformat"):
+        return format_date(value, "medium", locale=locale)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def format_date(value: Any, format: str = "long", locale: str = "en") -> str:
+    """A date in the locale's words ("20 November 2026" → "20 ноября 2026 г."); a
+    datetime is shown as its date; an ISO string is parsed first; "" when missing."""
+    if value is None or value == "" or str(value) in ("<NA>", "NaT", "nan"):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        value = value.to_pydatetime()
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return babel_format_date(value, format=format, locale=locale)
 
 
 FILTERS = {
     "number": format_number,
     "cell": format_cell,
     "filesize": format_bytes,
+    "date": format_date,
 }
 
 
@@ -83,10 +117,27 @@ def data_url(context: Any, path: str) -> str:
     return f"{siteurl}/{path.lstrip('/')}"
 
 
-def install(env: Environment, translations: gettext.NullTranslations | None = None) -> None:
-    """Add Moldir's filters and gettext to a Jinja environment (idempotent)."""
+def install(
+    env: Environment,
+    translations: gettext.NullTranslations | None = None,
+    locale: str = "en",
+) -> None:
+    """Add Moldir's filters, gettext and language helpers to a Jinja environment for one
+    language (idempotent): numbers, sizes and dates are formatted for ``locale``."""
+    from . import i18n
+
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
-    env.filters.update(FILTERS)
+    translations = translations or gettext.NullTranslations()
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters.update(
+        {
+            "number": lambda value, digits=None: format_number(value, digits, locale),
+            "cell": lambda value, field: format_cell(value, field, locale),
+            "filesize": lambda size: format_bytes(size, locale, translations.gettext),
+            "date": lambda value, format="long": format_date(value, format, locale),
+        }
+    )
     env.globals["data_url"] = data_url
+    env.globals["MOLDIR_LOCALE"] = locale
+    i18n.install(env)
