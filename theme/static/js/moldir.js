@@ -1,0 +1,213 @@
+/* Moldir: progressive enhancement. Every page works without this file.
+ *
+ * Modules bind to elements with data-module="<name>". Other scripts (loaded with `defer`
+ * after this one) register theirs with `Moldir.modules["name"] = function (element) {…}`;
+ * all modules start on DOMContentLoaded. No user-visible string lives here: labels are read
+ * from the DOM, where the templates put them through gettext.
+ */
+(function () {
+  "use strict";
+
+  var Moldir = (window.Moldir = window.Moldir || {});
+  Moldir.modules = Moldir.modules || {};
+
+  var STORAGE_KEY = "moldir-vi";
+  var DEFAULTS = {
+    font: "150",
+    scheme: "bw",
+    images: "on",
+    line: "1.5",
+    spacing: "normal",
+    family: "sans",
+    embeds: "on",
+  };
+  var root = document.documentElement;
+
+  function readSettings() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || "null");
+      return saved && typeof saved === "object" ? saved : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function writeSettings(settings) {
+    try {
+      if (settings) {
+        window.localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
+      } else {
+        window.localStorage.removeItem(STORAGE_KEY);
+      }
+    } catch (error) {
+      /* storage blocked: the choice lasts for this page only */
+    }
+  }
+
+  /* The same attributes the inline <head> script sets before the first paint. */
+  function applySettings(settings) {
+    Object.keys(DEFAULTS).forEach(function (name) {
+      if (settings) {
+        root.setAttribute("data-vi-" + name, settings[name] || DEFAULTS[name]);
+      } else {
+        root.removeAttribute("data-vi-" + name);
+      }
+    });
+    if (settings) {
+      root.setAttribute("data-vi", "on");
+    } else {
+      root.removeAttribute("data-vi");
+    }
+  }
+
+  /* "Images off" shows each image's text alternative in its place (CSS shows the notes). */
+  function addTextAlternatives(panel) {
+    var imageLabel = panel.getAttribute("data-image-label") || "";
+    var images = document.querySelectorAll("img[alt]:not([alt='']), svg[role='img'][aria-label]");
+    Array.prototype.forEach.call(images, function (image) {
+      if (image.closest(".moldir-vi-panel") || image.hasAttribute("data-vi-alt-added")) return;
+      var text = image.getAttribute("alt") || image.getAttribute("aria-label");
+      var note = document.createElement("span");
+      note.className = "moldir-vi-alt";
+      note.textContent = imageLabel + " " + text;
+      image.setAttribute("data-vi-alt-added", "");
+      image.insertAdjacentElement("afterend", note);
+    });
+    var embedLabel = panel.getAttribute("data-embed-hidden") || "";
+    var embeds = document.querySelectorAll("iframe, video, embed, object");
+    Array.prototype.forEach.call(embeds, function (embed) {
+      if (embed.hasAttribute("data-vi-alt-added")) return;
+      var note = document.createElement("span");
+      note.className = "moldir-vi-embed-note";
+      note.textContent = (embedLabel + " " + (embed.getAttribute("title") || "")).trim();
+      embed.setAttribute("data-vi-alt-added", "");
+      embed.insertAdjacentElement("afterend", note);
+    });
+  }
+
+  /* Read aloud: the Web Speech API reads the main content in the page's language. */
+  function readAloud(button) {
+    var synth = window.speechSynthesis;
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-pressed") === "true") {
+        synth.cancel();
+        button.setAttribute("aria-pressed", "false");
+        return;
+      }
+      var main = document.getElementById("main-content");
+      if (!main) return;
+      var lang = (main.closest("[lang]") || root).getAttribute("lang") || "";
+      var voices = synth.getVoices ? synth.getVoices() : [];
+      var voice = null;
+      for (var i = 0; i < voices.length && !voice; i++) {
+        if (voices[i].lang && voices[i].lang.toLowerCase().indexOf(lang.toLowerCase()) === 0) {
+          voice = voices[i];
+        }
+      }
+      /* Short utterances: long ones are cut off by some engines. */
+      var chunks = (main.innerText || main.textContent || "")
+        .split(/\n+/)
+        .map(function (line) { return line.trim(); })
+        .filter(Boolean);
+      synth.cancel();
+      button.setAttribute("aria-pressed", "true");
+      chunks.forEach(function (chunk, index) {
+        var utterance = new window.SpeechSynthesisUtterance(chunk);
+        utterance.lang = lang;
+        if (voice) utterance.voice = voice;
+        if (index === chunks.length - 1) {
+          utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
+        }
+        synth.speak(utterance);
+      });
+    });
+  }
+
+  Moldir.modules["moldir-vi"] = function (panel) {
+    var toggles = document.querySelectorAll("[aria-controls='" + panel.id + "']");
+    var inputs = panel.querySelectorAll("input[data-vi-setting]");
+
+    function render(settings) {
+      panel.hidden = !settings;
+      Array.prototype.forEach.call(toggles, function (toggle) {
+        toggle.setAttribute("aria-pressed", settings ? "true" : "false");
+      });
+      Array.prototype.forEach.call(inputs, function (input) {
+        var name = input.getAttribute("data-vi-setting");
+        input.checked = !!settings && (settings[name] || DEFAULTS[name]) === input.value;
+      });
+    }
+
+    function update(settings) {
+      writeSettings(settings);
+      applySettings(settings);
+      render(settings);
+    }
+
+    Array.prototype.forEach.call(toggles, function (toggle) {
+      toggle.addEventListener("click", function () {
+        update(readSettings() ? null : Object.assign({}, DEFAULTS));
+      });
+    });
+    Array.prototype.forEach.call(inputs, function (input) {
+      input.addEventListener("change", function () {
+        var settings = Object.assign({}, DEFAULTS, readSettings() || {});
+        settings[input.getAttribute("data-vi-setting")] = input.value;
+        update(settings);
+      });
+    });
+    var reset = panel.querySelector("[data-vi-action='reset']");
+    if (reset) {
+      reset.addEventListener("click", function () {
+        if (window.speechSynthesis) window.speechSynthesis.cancel();
+        update(null);
+        if (toggles[0]) toggles[0].focus();
+      });
+    }
+    var speak = panel.querySelector("[data-vi-action='read-aloud']");
+    if (speak) readAloud(speak);
+
+    /* Another tab changed the settings: follow it. */
+    window.addEventListener("storage", function (event) {
+      if (event.key === STORAGE_KEY) {
+        var settings = readSettings();
+        applySettings(settings);
+        render(settings);
+      }
+    });
+
+    addTextAlternatives(panel);
+    var current = readSettings();
+    applySettings(current);
+    render(current);
+  };
+
+  function start() {
+    var elements = document.querySelectorAll("[data-module]");
+    Array.prototype.forEach.call(elements, function (element) {
+      element.getAttribute("data-module").split(/\s+/).forEach(function (name) {
+        var module = Moldir.modules[name];
+        var started = (element.getAttribute("data-module-started") || "").split(" ");
+        if (typeof module !== "function" || started.indexOf(name) !== -1) return;
+        element.setAttribute("data-module-started", started.concat(name).join(" ").trim());
+        try {
+          module(element);
+        } catch (error) {
+          if (window.console) window.console.error("Moldir module " + name + " failed", error);
+        }
+      });
+    });
+  }
+  Moldir.start = start;
+
+  /* Deferred scripts run before DOMContentLoaded: wait for it, so that modules registered by
+     later scripts start too (start() is idempotent; "load" covers a late injection). */
+  if (document.readyState === "complete") {
+    start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+    window.addEventListener("load", start);
+  }
+})();
