@@ -1,0 +1,307 @@
+"""Charts: every view of a dataset as an accessible chart, a table and files.
+
+The feature, wired through Moldir's extension points like an outside plugin:
+
+- ``validation_checks`` → ``spec.check_views``: a bad declaration is a ``view-error``;
+- ``portal_loaded`` → ``build_charts`` per dataset: ``published.extras["charts"]``;
+- Pelican's ``get_generators`` → ``ChartPagesGenerator``: the chart files at the site root
+  (``/datasets/<slug>/charts/<view>.vl.json|.svg|.png``, once) and one standalone chart
+  page per language (``/datasets/<slug>/charts/<view>/``, for embedding);
+- Pelican's ``generator_init`` → the template global ``chart_alternative(chart)``, the
+  text alternative in the language being built.
+
+See docs/charts.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as gettext_module
+import json
+import logging
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Undefined, pass_context
+from pelican import signals as pelican_signals
+from pelican.generators import Generator
+
+from .. import signals
+from ..datasets import Dataset
+from . import describe as describing
+from .build import ChartData, ChartTable, build_spec, build_vega_lite, cell, chart_table, prepare
+from .render import accessible_svg, render_png, render_svg, standalone_svg
+from .spec import ViewSpec, check_views, parse_views
+
+logger = logging.getLogger(__name__)
+
+EXTRAS_KEY = "charts"
+
+
+@dataclass
+class Chart:
+    """One view of a dataset, drawn: spec, renderings, table and what the text needs."""
+
+    dataset: str
+    view: ViewSpec
+    spec: dict[str, Any]
+    svg: str
+    png: bytes
+    table: ChartTable
+    data: ChartData | None = None
+    rows: pd.DataFrame | None = None  # full Vega-Lite views: the inlined rows
+    csv: str | None = None  # the resource's CSV download, at the site root
+
+    @property
+    def name(self) -> str:
+        return self.view.name
+
+    @property
+    def id(self) -> str:
+        """A page-unique id stem: ``chart-<dataset>-<view>``."""
+        return f"chart-{self.dataset}-{self.view.name}"
+
+    @property
+    def base_path(self) -> str:
+        return f"datasets/{self.dataset}/charts/{self.view.name}"
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Root-relative paths of the chart's files, by format."""
+        return {
+            "svg": f"{self.base_path}.svg",
+            "png": f"{self.base_path}.png",
+            "vl.json": f"{self.base_path}.vl.json",
+        }
+
+    @property
+    def page_url(self) -> str:
+        """The standalone chart page (per language), for the embed snippet."""
+        return f"{self.base_path}/"
+
+    @functools.cached_property
+    def inline_svg(self) -> str:
+        """The SVG for pages: named by the visible text alternative ``<id>-alt``."""
+        return accessible_svg(self.svg, self.id, labelled_by=f"{self.id}-alt")
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Width and height of the SVG in CSS pixels."""
+        root = ET.fromstring(self.svg)
+        return int(float(root.get("width", 0))), int(float(root.get("height", 0)))
+
+    @property
+    def embed_height(self) -> int:
+        """A height for the embed ``<iframe>``: the chart plus its caption and text."""
+        return self.size[1] + 220
+
+    def alternative(
+        self,
+        gettext: describing.Gettext | None = None,
+        locale: str = "en",
+        table_hint: str | None = None,
+    ) -> str:
+        """The text alternative in the reader's language; ``table_hint`` replaces
+        "Full data in the table below." where the table is elsewhere ("" drops it)."""
+        gettext = gettext or (lambda message: message)
+        if self.data is not None:
+            return describing.describe(self.data, gettext, locale, table_hint)
+        category, value = vega_lite_axes(self.spec, self.rows)
+        return describing.describe_rows(
+            self.view.chart_type,
+            self.rows,
+            category,
+            value,
+            gettext,
+            locale,
+            self.view.units,
+            table_hint,
+        )
+
+    def vega_lite_json(self) -> str:
+        return json.dumps(self.spec, ensure_ascii=False, indent=2)
+
+
+def vega_lite_axes(
+    spec: dict[str, Any], rows: pd.DataFrame | None
+) -> tuple[str | None, str | None]:
+    """The main category and value fields of a declared Vega-Lite spec (for its text)."""
+    encoding = spec.get("encoding") or {}
+    if not encoding and spec.get("layer"):
+        encoding = spec["layer"][0].get("encoding") or {}
+    category = value = None
+    for channel in ("x", "y", "theta", "color"):
+        definition = encoding.get(channel) or {}
+        name = definition.get("field")
+        if not name or rows is None or name not in rows.columns:
+            continue
+        if definition.get("type") == "quantitative" and value is None:
+            value = name
+        elif definition.get("type") in ("nominal", "ordinal", "temporal") and category is None:
+            category = name
+    return category, value
+
+
+def vega_lite_table(view: ViewSpec, rows: pd.DataFrame) -> ChartTable:
+    """A full Vega-Lite view's table: its rows, every field the spec names."""
+    from .spec import walk
+
+    named = [v for _p, k, v in walk(view.vega_lite) if k == "field" and isinstance(v, str)]
+    columns = [c for c in dict.fromkeys(named) if c in rows.columns] or list(rows.columns)
+    header, rest = columns[0], columns[1:]
+    body = [
+        (
+            str(record[header]),
+            [cell(record[c]) if pd.api.types.is_number(record[c]) else record[c] for c in rest],
+        )
+        for record in rows[columns].to_dict(orient="records")
+    ]
+    return ChartTable(header, rest, body)
+
+
+def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame) -> Chart:
+    """Spec, SVG, PNG and table of one view (the per-view work, no Pelican)."""
+    resource = dataset.resource(view.resource)
+    if view.is_vega_lite:
+        spec, rows = build_vega_lite(view, frame)
+        data, table = None, vega_lite_table(view, rows)
+    else:
+        data = prepare(view, frame, resource)
+        spec, rows, table = build_spec(data), None, chart_table(data)
+    svg = render_svg(spec)
+    return Chart(
+        dataset=dataset.slug,
+        view=view,
+        spec=spec,
+        svg=svg,
+        png=render_png(spec),
+        table=table,
+        data=data,
+        rows=rows,
+    )
+
+
+def build_charts(published: Any) -> list[Chart]:
+    """Every chart of a published dataset, with links to its resources' CSV downloads."""
+    views, errors = parse_views(published.dataset, published.tables)
+    if errors:  # validation ran these checks already; reaching here is a bug
+        raise ValueError("; ".join(error.message for error in errors))
+    charts = []
+    for view in views:
+        chart = build_chart(view, published.dataset, published.tables[view.resource])
+        resource = published.dataset.resource(view.resource)
+        csv = [d.path for d in published.downloads_for(resource) if d.format == "csv"]
+        chart.csv = csv[0] if csv else None
+        charts.append(chart)
+    return charts
+
+
+# --- Moldir signals --------------------------------------------------------------------
+
+
+def provide_checks(_settings: Any) -> list:
+    return [check_views]
+
+
+def add_charts(portal: Any) -> None:
+    for published in portal.datasets:
+        published.extras[EXTRAS_KEY] = build_charts(published)
+    count = sum(len(p.extras[EXTRAS_KEY]) for p in portal.datasets)
+    logger.info("Moldir charts: %d charts built", count)
+
+
+# --- Pelican ---------------------------------------------------------------------------
+
+
+def run_gettext(settings: Any) -> describing.Gettext:
+    translations = settings.get("MOLDIR_TRANSLATIONS") or gettext_module.NullTranslations()
+    return translations.gettext
+
+
+def run_locale(settings: Any) -> str:
+    return str(settings.get("MOLDIR_LOCALE") or settings.get("DEFAULT_LANG") or "en")
+
+
+@pass_context
+def chart_alternative(context: Any, chart: Chart, table_hint: Any = None) -> str:
+    """Template global: the chart's text alternative in the language being built."""
+    hint = None if table_hint is None or isinstance(table_hint, Undefined) else str(table_hint)
+    return chart.alternative(run_gettext(context), run_locale(context), hint)
+
+
+def all_charts(portal: Any) -> list[tuple[Any, Chart]]:
+    """(published dataset, chart) pairs of the whole portal, in catalogue order."""
+    return [(p, chart) for p in portal.datasets for chart in p.extras.get(EXTRAS_KEY, [])]
+
+
+def highlights(portal: Any, count: int = 3) -> list[tuple[Any, Chart]]:
+    """Charts for the home page: the first chart of the first datasets that have one."""
+    chosen = []
+    for published in portal.datasets:
+        charts = published.extras.get(EXTRAS_KEY, [])
+        if charts:
+            chosen.append((published, charts[0]))
+    return chosen[:count]
+
+
+def install_template_globals(generator: Any) -> None:
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.globals["chart_alternative"] = chart_alternative
+        env.globals["chart_highlights_for"] = highlights
+
+
+class ChartPagesGenerator(Generator):
+    """Chart files (once, at the root) and standalone chart pages (per language)."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the portal (with its charts) is loaded by the dataset pages."""
+
+    def generate_output(self, writer) -> None:
+        portal = self.context.get("moldir_portal")
+        if portal is None:
+            return
+        writes_root = not self.settings.get("MOLDIR_LANG_PREFIX")
+        for published, chart in all_charts(portal):
+            if writes_root:
+                write_chart_files(Path(self.output_path), chart)
+            save_as = f"{chart.page_url}index.html"
+            writer.write_file(
+                save_as,
+                self.get_template("chart"),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=chart.page_url,
+                portal=portal,
+                published=published,
+                dataset=published.dataset,
+                chart=chart,
+                page_name=chart.page_url.rstrip("/"),
+            )
+
+
+def write_chart_files(output: Path, chart: Chart) -> None:
+    """``.vl.json``, ``.svg`` and ``.png`` of one chart under ``output``."""
+    files = chart.files
+    target = output / files["svg"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The file stands alone (English, the data's language): no table below to point at.
+    text = chart.alternative(table_hint="")
+    target.write_text(standalone_svg(chart.svg, chart.id, chart.view.title, text), encoding="utf-8")
+    (output / files["png"]).write_bytes(chart.png)
+    (output / files["vl.json"]).write_text(chart.vega_lite_json(), encoding="utf-8")
+
+
+def get_generators(_pelican: Any):
+    return ChartPagesGenerator
+
+
+def connect() -> None:
+    """Connect the chart feature (safe to call more than once: blinker dedupes)."""
+    signals.validation_checks.connect(provide_checks)
+    signals.portal_loaded.connect(add_charts)
+    pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.generator_init.connect(install_template_globals)

@@ -1,0 +1,139 @@
+"""Static renderings with vl-convert (no browser), and the SVG made fit for a page.
+
+vl-convert's SVG has fixed colours, no root name and per-mark ARIA that reads raw field
+values. ``accessible_svg`` rewrites it so that:
+
+- palette fills and strokes become ``var(--moldir-chart-N, #HEX)`` and Vega's black text
+  and grey axes become ``var(--moldir-chart-text, …)`` / ``--moldir-chart-axis`` /
+  ``--moldir-chart-grid``, so a page's colour scheme restyles the chart;
+- the root is ``role="img"`` named by the visible text alternative (``aria-labelledby``),
+  and the per-mark roles and labels are removed (an image's parts are not announced);
+  each mark keeps ``data-cell`` pointing at its table cell for the tooltip script;
+- ids are prefixed per chart, so several inline SVGs on one page never share an id.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import vl_convert
+
+from .palette import (
+    AXIS_COLOUR,
+    AXIS_PROPERTY,
+    BAR_GAP_PROPERTY,
+    GAP_COLOUR,
+    GRID_COLOUR,
+    GRID_PROPERTY,
+    PALETTE,
+    TEXT_COLOUR,
+    TEXT_PROPERTY,
+    css_var,
+)
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+CELL_KEY = re.compile(r"^\d+-\d+$")
+ARIA_ATTRIBUTES = ("role", "aria-roledescription", "aria-label", "aria-hidden")
+NONE_COLOURS = {"white", "#fff", "#ffffff", "transparent"}
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG text, rendered by vl-convert at build time."""
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def render_png(spec: dict[str, Any], scale: float = 2) -> bytes:
+    """The chart as PNG on white (images are often pasted into documents)."""
+    return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=scale)
+
+
+def colour_values() -> dict[str, str]:
+    """Lower-case colour → the CSS value replacing it in inline SVG."""
+    values = {colour.lower(): css_var(index) for index, colour in enumerate(PALETTE)}
+    values.update(
+        {
+            TEXT_COLOUR.lower(): f"var({TEXT_PROPERTY}, currentColor)",
+            "#000": f"var({TEXT_PROPERTY}, currentColor)",
+            "#000000": f"var({TEXT_PROPERTY}, currentColor)",
+            "black": f"var({TEXT_PROPERTY}, currentColor)",
+            AXIS_COLOUR.lower(): f"var({AXIS_PROPERTY}, {AXIS_COLOUR})",
+            "#888": f"var({AXIS_PROPERTY}, {AXIS_COLOUR})",
+            GRID_COLOUR.lower(): f"var({GRID_PROPERTY}, {GRID_COLOUR})",
+            "#ddd": f"var({GRID_PROPERTY}, {GRID_COLOUR})",
+        }
+    )
+    return values
+
+
+def accessible_svg(svg: str, chart_id: str, labelled_by: str | None = None) -> str:
+    """The SVG for a page (see the module docstring); ``chart_id`` prefixes its ids."""
+    root = ET.fromstring(svg)
+    values = colour_values()
+    ids: dict[str, str] = {}
+    for element in root.iter():
+        if "id" in element.attrib:
+            new = f"{chart_id}-{element.attrib['id']}"
+            ids[element.attrib["id"]] = new
+            element.attrib["id"] = new
+    for element in root.iter():
+        label = element.attrib.get("aria-label", "")
+        for name in ARIA_ATTRIBUTES:
+            element.attrib.pop(name, None)
+        if CELL_KEY.match(label):
+            element.attrib["data-cell"] = label
+        styles = []
+        for prop in ("fill", "stroke"):
+            colour = element.attrib.get(prop)
+            if colour is None:
+                continue
+            key = colour.lower()
+            if prop == "fill" and key in NONE_COLOURS and element.tag.endswith("text"):
+                # A white label sits on a dark fill; keep it readable in every scheme.
+                element.attrib.pop(prop)
+                styles.append(f"fill: var({BAR_GAP_PROPERTY}, {GAP_COLOUR})")
+            elif key in NONE_COLOURS and prop == "stroke":
+                element.attrib.pop(prop)
+                styles.append(f"stroke: var({BAR_GAP_PROPERTY}, {GAP_COLOUR})")
+            elif key in NONE_COLOURS and element.attrib.get("class") == "background":
+                element.attrib[prop] = "none"
+            elif key in values:
+                element.attrib.pop(prop)
+                styles.append(f"{prop}: {values[key]}")
+        if styles:
+            existing = element.attrib.get("style", "")
+            element.attrib["style"] = "; ".join(filter(None, [existing.rstrip("; "), *styles]))
+        for attribute, value in list(element.attrib.items()):
+            if "url(#" in value:
+                element.attrib[attribute] = re.sub(
+                    r"url\(#([^)]+)\)", lambda m: f"url(#{ids.get(m[1], m[1])})", value
+                )
+    root.attrib["class"] = "moldir-chart__svg"
+    root.attrib["focusable"] = "false"
+    if labelled_by:
+        root.attrib["role"] = "img"
+        root.attrib["aria-labelledby"] = labelled_by
+    else:
+        root.attrib["aria-hidden"] = "true"
+    return ET.tostring(root, encoding="unicode")
+
+
+def standalone_svg(svg: str, chart_id: str, title: str, description: str) -> str:
+    """The ``.svg`` file: restyled like the inline SVG, named by ``<title>``/``<desc>``."""
+    root = ET.fromstring(accessible_svg(svg, chart_id))
+    root.attrib.pop("aria-hidden", None)
+    root.attrib.pop("class", None)
+    root.attrib["role"] = "img"
+    root.attrib["aria-labelledby"] = f"{chart_id}-title {chart_id}-desc"
+    title_element = ET.Element(f"{{{SVG_NS}}}title", id=f"{chart_id}-title")
+    title_element.text = title
+    desc_element = ET.Element(f"{{{SVG_NS}}}desc", id=f"{chart_id}-desc")
+    desc_element.text = description
+    root.insert(0, desc_element)
+    root.insert(0, title_element)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
