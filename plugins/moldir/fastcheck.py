@@ -559,24 +559,30 @@ class FastRun:
     def finish(self, expected: list[Any], checks: list[Any], limit: int) -> tuple[list, int]:
         """Exact errors of the flagged rows and of duplicate keys, in Frictionless's order."""
         handlers = create_cell_handlers(expected)
-        rows: dict[int, Row] = {}
-        for number in sorted(self.flagged):
-            rows[number] = Row(
-                self.parse_line(self.flagged[number]), handlers=handlers, row_number=number
-            )
-        duplicates = self.duplicates(rows)
-        unread = sorted(set(duplicates) - set(rows))
+        cells = {number: self.parse_line(raw) for number, raw in sorted(self.flagged.items())}
+        duplicates = self.duplicates(cells, handlers)
+        unread = sorted(set(duplicates) - set(cells))
         for number, raw in zip(unread, read_lines(self.path, unread), strict=True):
-            rows[number] = Row(self.parse_line(raw), handlers=handlers, row_number=number)
+            cells[number] = self.parse_line(raw)
         found: list[Any] = []
         processed = self.lines
-        for number in sorted(rows):
-            row = rows[number]
-            for field_name, note in duplicates.get(number, {}).get("unique", []):
-                row.errors.append(
-                    errors.UniqueError.from_row(row, note=note, field_name=field_name)
-                )
-            for note in duplicates.get(number, {}).get("primary", []):
+        for number in sorted(cells):
+            row = Row(cells[number], handlers=handlers, row_number=number)
+            notes = duplicates.get(number, {})
+            # As in Frictionless's row stream: each unique field's cell is read (``row[name]``
+            # processes that cell only) and a duplicate's error, built from the whole row,
+            # processes the rest; then the primary key's cells, then the checks.
+            unique = dict(notes.get("unique", []))
+            for plan in self.plans:
+                if plan.unique:
+                    name = plan.field.name
+                    row[name]
+                    if name in unique:
+                        error = errors.UniqueError.from_row(row, note=unique[name], field_name=name)
+                        row.errors.append(error)
+            for name in self.primary:
+                row[name]
+            for note in notes.get("primary", []):
                 row.errors.append(errors.PrimaryKeyError.from_row(row, note=note))
             for check in checks:
                 found.extend(check.validate_row(row))
@@ -586,7 +592,13 @@ class FastRun:
                 break
         return found, processed
 
-    def duplicates(self, rows: dict[int, Row]) -> dict[int, dict[str, list]]:
+    def key_value(self, cells: list[str], handler: Any) -> Any:
+        """The value Frictionless's Row gives a cell (None for a type error or a blank)."""
+        index = handler.field_number - 1
+        value, _notes = handler.reader(cells[index] if len(cells) > index else None)
+        return value
+
+    def duplicates(self, rows: dict[int, list[str]], handlers: dict) -> dict[int, dict[str, list]]:
         """Unique and primary-key errors: hash-based (arrow group-by), one pass at the end."""
         result: dict[int, dict[str, list]] = {}
         if not self.keys:
@@ -600,7 +612,7 @@ class FastRun:
             if plan.key_type is None:
                 continue
             name = plan.field.name
-            extra = [rows[n][name] for n in flagged]
+            extra = [self.key_value(rows[n], handlers[name]) for n in flagged]
             if plan.key_type == pa.int64() and any(
                 v is not None and not (-(2**63) <= v < 2**63) for v in extra
             ):
@@ -644,6 +656,16 @@ def repeated(table: pa.Table, keys: list[str]) -> list[tuple[int, int]]:
     """(row, previous row with the same key) for every repeated key, by hashing."""
     if table.num_rows == 0:
         return []
+    # Keys as dictionary indices: a None inside a composite key is then a value like any
+    # other (as in Frictionless's tuples), and joins do not drop it.
+    codes = {
+        f"__k{i}": pc.dictionary_encode(
+            table[name].combine_chunks(), null_encoding="encode"
+        ).indices
+        for i, name in enumerate(keys)
+    }
+    table = pa.table({**codes, "__row": table["__row"]})
+    keys = list(codes)
     counts = table.group_by(keys).aggregate([("__row", "count")])
     counts = counts.filter(pc.greater(counts["__row_count"], 1))
     if counts.num_rows == 0:
