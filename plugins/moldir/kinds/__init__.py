@@ -8,13 +8,15 @@ The kind modules (appeals, receptions, budget) add their own checks and topic pa
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_compact_currency, format_currency, format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, format_compact_currency, format_currency, format_decimal
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
@@ -106,6 +108,15 @@ def page_locale(settings: dict[str, Any]) -> str:
     return str(settings.get("DEFAULT_LANG") or "en").replace("-", "_")
 
 
+@cache
+def whole_currency_pattern(locale: str) -> NumberPattern:
+    """The locale's currency pattern without decimals: budget amounts of millions are read
+    to the unit, and cents would only add noise (the downloads keep them)."""
+    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    pattern.frac_prec = (0, 0)
+    return pattern
+
+
 def format_money(amount: Any, currency: str, locale: str, compact: bool = False) -> str:
     """An amount of money as the page's language writes it: "CA$1,234,567" or "CA$1.2M".
 
@@ -117,7 +128,11 @@ def format_money(amount: Any, currency: str, locale: str, compact: bool = False)
         if compact:
             return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
         return format_currency(
-            amount, currency, locale=locale, format="¤#,##0", currency_digits=False
+            amount,
+            currency,
+            locale=locale,
+            format=whole_currency_pattern(locale),
+            currency_digits=False,
         )
     except (ValueError, TypeError):  # pragma: no cover - an unknown locale or currency
         return f"{amount:,.0f} {currency}"
