@@ -42,8 +42,10 @@ AUTHORS_SAVE_AS = ""
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 
-# Feeds are built in production only (publishconf.py).
-FEED_ALL_ATOM = None
+# The article feed is built in development too; a relative SITEURL cannot give feeds the
+# absolute links Atom needs, so they point at `moldir serve` (docs/open-data.md).
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_DOMAIN = "http://127.0.0.1:8000"
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
@@ -54,4 +56,14 @@ MOLDIR = {
     "publisher": "Astana Civil Service Hub",
     "contact_email": "info@astanacivilservicehub.org",
     "languages": ["kk", "ru", "en"],
+}
+
+# Catalogues, feeds, sitemap, canonical links (docs/open-data.md). "site_url" is where the
+# portal is published, for absolute URLs while SITEURL is relative (empty: local preview).
+MOLDIR_OPENDATA = {
+    "spatial": "KAZ",
+    "spatial_name": "Kazakhstan",
+    "description": "Open data on how government bodies of Kazakhstan communicate with "
+    "citizens: appeals, receptions, call centres and surveys, validated against their "
+    "table schemas.",
 }

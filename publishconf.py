@@ -14,5 +14,4 @@ SITEURL = os.environ.get("MOLDIR_SITEURL", "https://moldir.example.kz")
 RELATIVE_URLS = False
 
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
 DELETE_OUTPUT_DIRECTORY = True

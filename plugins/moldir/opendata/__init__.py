@@ -1,0 +1,27 @@
+"""Open data that other systems can harvest (docs/open-data.md, docs/api.md).
+
+- ``/catalog.jsonld`` DCAT-AP 3 (``dcat.py``), ``/data.json`` DCAT-US 1.1 (``datajson.py``),
+  schema.org ``Dataset`` JSON-LD on each dataset page (``schemaorg.py``);
+- a static JSON API, ``/api/datasets.json`` and ``/datasets/<slug>/index.json`` (``api.py``);
+- each dataset's change history from git (``history.py``), Atom feeds of it (``feeds.py``);
+- ``/sitemap.xml`` and ``/robots.txt`` (``sitemap.py``); canonical and Open Graph links
+  (``pages.py`` + ``components/_meta.html``).
+"""
+
+from __future__ import annotations
+
+from pelican import signals as pelican_signals
+
+from .. import signals
+from .history import add_histories
+from .pages import absolutize_article_feed, get_generators, install_template_helpers
+from .sitemap import write_sitemap
+
+
+def connect() -> None:
+    """Connect the feature's handlers (blinker keeps one connection per handler)."""
+    signals.portal_loaded.connect(add_histories)
+    signals.site_built.connect(write_sitemap)
+    pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.generator_init.connect(install_template_helpers)
+    pelican_signals.feed_generated.connect(absolutize_article_feed)

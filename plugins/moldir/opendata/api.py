@@ -1,0 +1,215 @@
+"""A static JSON API: ``/api/datasets.json`` (the catalogue) and
+``/datasets/<slug>/index.json`` (one dataset). Documented in docs/api.md.
+
+Plain JSON with absolute URLs, so a script can walk the catalogue without parsing HTML:
+metadata, resources with their fields, every download with its size and SHA-256, charts
+(when the charts feature has drawn them) and the change history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..portal import Portal, PublishedDataset, field_constraints
+from .catalogue import (
+    CatalogueInfo,
+    authors,
+    catalogue_dates,
+    contact_of,
+    dataset_licences,
+    dataset_url,
+    download_url,
+    history_of,
+    issued,
+    modified,
+    publisher_of,
+)
+from .history import isoformat
+
+API_VERSION = 1
+CHARTS_KEY = "charts"
+
+
+def download_entry(info: CatalogueInfo, download) -> dict[str, Any]:
+    return {
+        "filename": download.filename,
+        "format": download.format,
+        "media_type": download.media_type,
+        "url": download_url(info, download.path),
+        "bytes": download.bytes,
+        "sha256": download.sha256,
+    }
+
+
+def dataset_summary(info: CatalogueInfo, published: PublishedDataset) -> dict[str, Any]:
+    """What the catalogue lists about a dataset (its own ``index.json`` has the rest)."""
+    dataset = published.dataset
+    return {
+        "slug": published.slug,
+        "title": dataset.title,
+        "description": dataset.description,
+        "url": dataset_url(info, published),
+        "api": download_url(info, f"datasets/{published.slug}/index.json"),
+        "topic": dataset.topic,
+        "kind": dataset.kind,
+        "keywords": dataset.keywords,
+        "publisher": publisher_of(info, published)["name"],
+        "licenses": [
+            {"name": licence.name, "title": licence.title, "url": licence.uri}
+            for licence in dataset_licences(info, published)
+        ],
+        "temporal": dataset.temporal or None,
+        "frequency": dataset.get("frequency"),
+        "language": dataset.get("language"),
+        "version": dataset.get("version"),
+        "issued": issued(published),
+        "modified": modified(published),
+        "formats": published.formats,
+        "resources": [resource.name for resource in dataset.resources],
+        "rows": sum(published.row_count(resource) for resource in dataset.resources),
+    }
+
+
+def dataset_document(info: CatalogueInfo, published: PublishedDataset) -> dict[str, Any]:
+    """Everything about one dataset: ``/datasets/<slug>/index.json``."""
+    dataset = published.dataset
+    contact = contact_of(info, published)
+    document = {
+        "api_version": API_VERSION,
+        **dataset_summary(info, published),
+        "i18n": dataset.get("i18n") or {},
+        "sources": dataset.sources,
+        "authors": authors(published),
+        "contact_point": contact,
+        "resources": [
+            {
+                "name": resource.name,
+                "title": resource.title,
+                "description": resource.description,
+                "rows": published.row_count(resource),
+                "primary_key": resource.primary_key,
+                "fields": [
+                    {
+                        "name": field.name,
+                        "title": field.title,
+                        "type": field.type,
+                        "format": field.format,
+                        "description": field.description,
+                        "constraints": field.constraints,
+                        "constraints_text": field_constraints(field),
+                    }
+                    for field in resource.fields
+                ],
+                "downloads": [download_entry(info, d) for d in published.downloads_for(resource)],
+            }
+            for resource in dataset.resources
+        ],
+        "package_downloads": [download_entry(info, d) for d in published.package_downloads()],
+        "charts": charts_entries(info, published),
+        "history": history_entry(info, published),
+        "links": {
+            "page": dataset_url(info, published),
+            "datapackage": download_url(info, f"datasets/{published.slug}/datapackage.json"),
+            "feed": download_url(info, f"datasets/{published.slug}/feed.atom.xml"),
+            "catalog": info.url("api/datasets.json"),
+        },
+    }
+    return document
+
+
+def history_entry(info: CatalogueInfo, published: PublishedDataset) -> dict[str, Any] | None:
+    history = history_of(published)
+    if history is None:
+        return None
+    return {
+        "source": history.source,
+        "first_published": isoformat(history.first_published),
+        "last_changed": isoformat(history.last_changed),
+        "total_changes": history.total_changes,
+        "uncommitted_changes": history.uncommitted,
+        "changes": [
+            {
+                "date": isoformat(change.date),
+                "commit": change.commit,
+                "message": change.message,
+                "data_changed": change.data_changed,
+            }
+            for change in history.changes[: info.history_limit]
+        ],
+    }
+
+
+def charts_entries(info: CatalogueInfo, published: PublishedDataset) -> list[dict[str, Any]]:
+    """The charts feature's results as plain JSON: text, numbers and file URLs only.
+
+    Whatever shape a chart object has (dataclass, dict), bytes and tables are left out and
+    paths of files under ``datasets/`` become absolute URLs.
+    """
+    charts = published.extras.get(CHARTS_KEY) or []
+    if isinstance(charts, dict):
+        charts = list(charts.values())
+    entries = []
+    for chart in charts:
+        plain = to_plain(chart, info)
+        if isinstance(plain, dict) and plain:
+            entries.append(plain)
+    return entries
+
+
+def to_plain(value: Any, info: CatalogueInfo, depth: int = 0) -> Any:
+    if depth > 4:
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        plain = {}
+        for key, item in value.items():
+            converted = to_plain(item, info, depth + 1)
+            if converted is not None and converted != {} and converted != []:
+                plain[str(key)] = converted
+        return plain
+    if isinstance(value, (list, tuple)):
+        items = [to_plain(item, info, depth + 1) for item in value]
+        return [item for item in items if item is not None]
+    if isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, PurePosixPath):
+        value = value.as_posix()
+    if isinstance(value, str):
+        if value.startswith("datasets/") and "." in value.rsplit("/", 1)[-1]:
+            return download_url(info, value)
+        # Long strings are rendered SVG or specs: the files are linked instead.
+        return value if len(value) <= 2000 else None
+    return None
+
+
+def catalogue_document(portal: Portal, info: CatalogueInfo) -> dict[str, Any]:
+    """``/api/datasets.json``: every dataset's summary and where to find the rest."""
+    return {
+        "api_version": API_VERSION,
+        # The latest change of any dataset (not the build time: the same data gives the
+        # same file).
+        "modified": catalogue_dates(portal)[1],
+        "title": info.title,
+        "description": info.description,
+        "publisher": info.publisher,
+        "url": info.url(""),
+        "links": {
+            "dcat": info.url("catalog.jsonld"),
+            "data_json": info.url("data.json"),
+            "feed": info.url("feeds/datasets.atom.xml"),
+            "quality_report": info.url("quality/report.json"),
+        },
+        "count": len(portal.datasets),
+        "datasets": [dataset_summary(info, published) for published in portal.datasets],
+    }
+
+
+def to_json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")

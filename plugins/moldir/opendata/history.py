@@ -1,0 +1,308 @@
+"""Change history of every dataset, from the repository the datasets live in.
+
+One ``git log`` over the datasets folder gives every dataset's commits at once (date and
+subject, newest first); ``git status`` says which folders have uncommitted changes. Outside
+a git checkout (a copied folder, a tarball) the history falls back to the descriptor's
+``created``/``modified`` and the files' modification times, and says so.
+
+Decisions (docs/open-data.md):
+- the published ``datapackage.json`` gets ``modified`` from the history when its
+  descriptor has none, so the file a data user downloads carries the same date as the page;
+- when the data files changed in a later commit than the descriptor, the ``version``
+  cannot have been raised with that change: the build logs a warning (not an error, since
+  fixing a typo in a cell need not be a new version) and the page shows nothing extra.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import subprocess
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..datasets import DESCRIPTOR_NAMES, Dataset
+from ..downloads import ZIP_DATE, Download
+
+logger = logging.getLogger(__name__)
+
+HISTORY_KEY = "history"
+RECORD_SEPARATOR = "\x1e"
+UNIT_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A commit that touched a dataset's folder."""
+
+    date: dt.datetime
+    commit: str
+    message: str
+    data_changed: bool = True
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit[:7]
+
+
+@dataclass(frozen=True)
+class History:
+    """When a dataset was first published and last changed, and every change (newest
+    first; pages and feeds show the first ``history_limit``).
+
+    ``source`` is "git" or "files" (no repository: descriptor dates and file times).
+    """
+
+    source: str
+    first_published: dt.datetime | None
+    last_changed: dt.datetime | None
+    changes: tuple[Change, ...] = ()
+    total_changes: int = 0
+    uncommitted: bool = False
+    # A shallow clone hides older commits: the first commit seen is not the first one.
+    shallow: bool = False
+    # Data files changed after the descriptor last did (so ``version`` was not raised).
+    version_stale: bool = False
+
+    @property
+    def from_git(self) -> bool:
+        return self.source == "git"
+
+
+@dataclass
+class _Commits:
+    changes: list[Change] = field(default_factory=list)
+    last_descriptor_change: dt.datetime | None = None
+    last_data_change: dt.datetime | None = None
+
+
+def run_git(cwd: Path, *args: str) -> str | None:
+    """Output of a git command, or None if git or the repository is not there."""
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(cwd), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if completed.returncode != 0:
+        return None
+    return completed.stdout
+
+
+def parse_log(text: str, datasets_prefix: str) -> dict[str, _Commits]:
+    """Commits per dataset slug from ``git log --format=<RS>%H<US>%cI<US>%s --name-only``.
+
+    ``datasets_prefix`` is the datasets folder relative to the repository root
+    ("datasets/"); a commit belongs to every dataset whose folder holds a file it changed.
+    """
+    found: dict[str, _Commits] = {}
+    for record in text.split(RECORD_SEPARATOR):
+        if not record.strip():
+            continue
+        header, _, names = record.partition("\n")
+        commit, date_text, message = ([*header.split(UNIT_SEPARATOR), "", "", ""])[:3]
+        date = dt.datetime.fromisoformat(date_text.strip())
+        touched: dict[str, set[str]] = {}
+        for name in names.splitlines():
+            name = name.strip()
+            if not name.startswith(datasets_prefix):
+                continue
+            slug, _, rest = name[len(datasets_prefix) :].partition("/")
+            if rest:
+                touched.setdefault(slug, set()).add(rest)
+        for slug, files in touched.items():
+            data_changed = any(Path(f).name not in DESCRIPTOR_NAMES for f in files)
+            commits = found.setdefault(slug, _Commits())
+            commits.changes.append(Change(date, commit, message.strip(), data_changed))
+            # ``git log`` lists newest first: the first sighting is the latest change.
+            if data_changed and commits.last_data_change is None:
+                commits.last_data_change = date
+            descriptor_changed = any(Path(f).name in DESCRIPTOR_NAMES for f in files)
+            if descriptor_changed and commits.last_descriptor_change is None:
+                commits.last_descriptor_change = date
+    return found
+
+
+def git_histories(datasets_root: Path, slugs: list[str]) -> dict[str, History]:
+    """The git history of every dataset folder under ``datasets_root`` (one ``git log``).
+
+    Returns an empty dict when ``datasets_root`` is not inside a git work tree; datasets
+    without any commit (new, not yet committed folders) are left out.
+    """
+    top = run_git(datasets_root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return {}
+    repo = Path(top.strip()).resolve()
+    try:
+        prefix = datasets_root.resolve().relative_to(repo).as_posix()
+    except ValueError:
+        return {}
+    prefix = "" if prefix == "." else prefix + "/"
+    log = run_git(
+        repo,
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--no-renames",
+        f"--format={RECORD_SEPARATOR}%H{UNIT_SEPARATOR}%cI{UNIT_SEPARATOR}%s",
+        "--name-only",
+        "--",
+        prefix or ".",
+    )
+    if log is None:
+        return {}
+    status = run_git(
+        repo, "-c", "core.quotePath=false", "status", "--porcelain", "--", prefix or "."
+    )
+    dirty = {
+        line[3:].strip().strip('"')[len(prefix) :].split("/", 1)[0]
+        for line in (status or "").splitlines()
+        if len(line) > 3
+    }
+    shallow = (run_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    commits = parse_log(log, prefix)
+    histories = {}
+    for slug in slugs:
+        found = commits.get(slug)
+        if not found or not found.changes:
+            continue
+        changes = found.changes
+        stale = bool(
+            found.last_data_change
+            and found.last_descriptor_change
+            and found.last_data_change > found.last_descriptor_change
+        )
+        histories[slug] = History(
+            source="git",
+            first_published=changes[-1].date,
+            last_changed=changes[0].date,
+            changes=tuple(changes),
+            total_changes=len(changes),
+            uncommitted=slug in dirty,
+            shallow=shallow,
+            version_stale=stale,
+        )
+    return histories
+
+
+def parse_date(value: object) -> dt.datetime | None:
+    """An RFC 3339 date-time or ISO date from a descriptor, as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def file_history(dataset: Dataset) -> History:
+    """Dates without a repository: the descriptor's, else the files' modification times."""
+    paths = [dataset.descriptor_path, *(resource.path for resource in dataset.resources)]
+    mtimes = [
+        dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        for path in paths
+        if path.exists()
+    ]
+    created = parse_date(dataset.get("created"))
+    modified = parse_date(dataset.get("modified")) or (max(mtimes) if mtimes else None)
+    return History(
+        source="files",
+        first_published=created or (min(mtimes) if mtimes else None),
+        last_changed=modified or created,
+    )
+
+
+def dataset_histories(datasets: list[Dataset]) -> dict[str, History]:
+    """The history of each dataset: from git where possible, else from its files."""
+    if not datasets:
+        return {}
+    roots = {dataset.folder.resolve().parent for dataset in datasets}
+    from_git: dict[str, History] = {}
+    for root in roots:
+        from_git.update(git_histories(root, [d.slug for d in datasets]))
+    histories = {}
+    for dataset in datasets:
+        history = from_git.get(dataset.slug) or file_history(dataset)
+        if history.shallow:
+            # The oldest commit of a shallow clone is only where the clone starts.
+            created = parse_date(dataset.get("created"))
+            if created and history.first_published and created < history.first_published:
+                history = replace(history, first_published=created)
+        if history.version_stale:
+            logger.warning(
+                "%s: the data changed on %s after the descriptor last did; raise its "
+                '"version" when the data changes',
+                dataset.slug,
+                history.last_changed.date().isoformat() if history.last_changed else "?",
+            )
+        histories[dataset.slug] = history
+    return histories
+
+
+def isoformat(value: dt.datetime | None) -> str | None:
+    """RFC 3339 in UTC with a Z, as catalogues and feeds expect."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def with_modified(downloads: list[Download], modified: str) -> list[Download]:
+    """The downloads with ``modified`` added to the published descriptor (and in the zip)."""
+    package = next((d for d in downloads if d.format == "datapackage"), None)
+    if package is None:
+        return downloads
+    descriptor = json.loads(package.content)
+    if descriptor.get("modified"):
+        return downloads
+    descriptor["modified"] = modified
+    content = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
+    updated = []
+    for download in downloads:
+        if download is package:
+            download = replace(download, content=content)
+        elif download.format == "zip":
+            download = replace(
+                download, content=replace_in_zip(download.content, "datapackage.json", content)
+            )
+        updated.append(download)
+    return updated
+
+
+def replace_in_zip(archive: bytes, name: str, content: bytes) -> bytes:
+    """The archive with every entry whose file name is ``name`` replaced by ``content``."""
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.rsplit("/", 1)[-1] == name:
+                data = content
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, data)
+    return buffer.getvalue()
+
+
+def add_histories(portal) -> None:
+    """``portal_loaded`` receiver: ``published.extras["history"]`` for every dataset."""
+    histories = dataset_histories([p.dataset for p in portal.datasets])
+    for published in portal.datasets:
+        history = histories[published.slug]
+        published.extras[HISTORY_KEY] = history
+        if history.last_changed is not None:
+            published.downloads = with_modified(
+                published.downloads, isoformat(history.last_changed)
+            )

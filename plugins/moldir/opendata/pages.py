@@ -1,0 +1,113 @@
+"""The Pelican side of the open-data feature: a generator that writes the machine-readable
+files (once, in the default language's run), template helpers for canonical links, Open
+Graph and schema.org, and the article-feed fix-up."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from ..pelican_plugin import PORTAL_CONTEXT_KEY, write_bytes
+from ..portal import Portal, PublishedDataset
+from . import api, datajson, dcat, feeds, schemaorg
+from .catalogue import CatalogueInfo
+from .config import LOCAL_SITE_URL, absolute, is_absolute, language_prefix, page_base
+from .config import writes_root_files as root_files_here
+
+logger = logging.getLogger(__name__)
+
+# Open Graph wants language_TERRITORY.
+OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB", "uz": "uz_UZ", "ky": "ky_KG"}
+
+
+def gettext_of(settings: dict[str, Any]):
+    translations = settings.get("MOLDIR_TRANSLATIONS")
+    return translations.gettext if translations is not None else (lambda text: text)
+
+
+def root_files(portal: Portal, settings: dict[str, Any]) -> dict[str, bytes]:
+    """Every machine-readable file, by path under the site root."""
+    info = CatalogueInfo.from_pelican(settings)
+    gettext = gettext_of(settings)
+    lang = info.default_lang
+    files = {
+        "catalog.jsonld": dcat.catalogue_jsonld(portal, info),
+        "data.json": datajson.catalogue_json(portal, info),
+        "api/datasets.json": api.to_json(api.catalogue_document(portal, info)),
+        "feeds/datasets.atom.xml": feeds.datasets_feed(portal, info, gettext, lang),
+    }
+    for published in portal.datasets:
+        folder = f"datasets/{published.slug}"
+        files[f"{folder}/index.json"] = api.to_json(api.dataset_document(info, published))
+        files[f"{folder}/feed.atom.xml"] = feeds.dataset_feed(info, published, gettext, lang)
+    return files
+
+
+class OpenDataGenerator(Generator):
+    """Writes /catalog.jsonld, /data.json, /api/, the dataset feeds and index.json files."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the portal is loaded by the dataset pages' generator."""
+
+    def generate_output(self, writer) -> None:
+        portal = self.context.get(PORTAL_CONTEXT_KEY)
+        if portal is None or not root_files_here(self.settings):
+            return
+        for path, content in root_files(portal, self.settings).items():
+            write_bytes(Path(self.output_path) / path, content)
+        logger.info("Moldir: catalogues, API and feeds of %d datasets", len(portal.datasets))
+
+
+class PageMetadata:
+    """What templates need for canonical links, Open Graph and schema.org (``opendata``)."""
+
+    def __init__(self, settings: dict[str, Any]):
+        self.settings = settings
+        self.info = CatalogueInfo.from_pelican(settings)
+        self.base = page_base(settings)
+        self.lang = settings.get("DEFAULT_LANG", "en")
+
+    def canonical(self, output_file: str | None) -> str | None:
+        """The absolute URL of the page written to ``output_file``, or None when the
+        portal's public address is unknown (a development build without ``site_url``)."""
+        if self.base is None or not output_file:
+            return None
+        return absolute(self.base, output_file.removesuffix("index.html"))
+
+    @property
+    def og_locale(self) -> str:
+        return OG_LOCALES.get(self.lang, self.lang.replace("-", "_"))
+
+    def og_alternate_locales(self) -> list[str]:
+        codes = self.settings.get("MOLDIR_LANGUAGES") or []
+        return [OG_LOCALES.get(code, code) for code in codes if code != self.lang]
+
+    def dataset_jsonld(self, published: PublishedDataset) -> Markup:
+        return schemaorg.script_json(schemaorg.dataset_jsonld(self.info, published, self.lang))
+
+
+def get_generators(pelican_object):
+    return OpenDataGenerator
+
+
+def install_template_helpers(generator) -> None:
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.globals["opendata"] = PageMetadata(generator.settings)
+
+
+def absolutize_article_feed(context: dict[str, Any], feed=None, **_: Any) -> None:
+    """``feed_generated`` receiver: absolute links in Pelican's feeds of a relative build."""
+    if feed is None or is_absolute(str(context.get("SITEURL") or "")):
+        return
+    prefix = language_prefix(context)
+    base = page_base(context) or (absolute(LOCAL_SITE_URL, prefix) if prefix else LOCAL_SITE_URL)
+    domain = str(context.get("FEED_DOMAIN") or "")
+    feed_url = feed.feed.get("feed_url") or ""
+    if domain and feed_url.startswith(domain):
+        feed.feed["feed_url"] = absolute(base, feed_url[len(domain) :])
+    feeds.absolutize_feed(feed, base)
