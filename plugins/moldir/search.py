@@ -20,6 +20,7 @@ docs/search.md.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 from dataclasses import dataclass
@@ -141,6 +142,18 @@ async def _write_index(site: Path, bundle: Path) -> None:
         await index.add_directory(str(site))
 
 
+def _run_to_completion(coroutine: Any) -> None:
+    """Run the Python API's coroutine, also from a thread whose event loop is running
+    (``asyncio.run`` refuses that; e.g. a build started from Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def build_index(site: Path, bundle_dir: str = BUNDLE_DIR) -> IndexSummary:
     """Index every HTML page of ``site`` with Pagefind into ``site/<bundle_dir>/``.
 
@@ -150,9 +163,7 @@ def build_index(site: Path, bundle_dir: str = BUNDLE_DIR) -> IndexSummary:
     site = Path(site).resolve()
     bundle = site / bundle_dir
     try:
-        asyncio.run(_write_index(site, bundle))
-    except SearchIndexError:
-        raise
+        _run_to_completion(_write_index(site, bundle))
     except Exception as error:  # the binary's errors come in several types
         raise SearchIndexError(f"Pagefind could not index {site}: {error}") from error
     summary = read_summary(bundle)

@@ -75,6 +75,8 @@ class MoldirSearch {
     this.readAddress();
     this.bind();
     await this.run({ announce: true });
+    // Until now the form submits normally (to ?q=), which this page also understands.
+    this.root.dataset.searchReady = "";
   }
 
   fail(error) {
@@ -174,6 +176,15 @@ class MoldirSearch {
   async run({ announce }) {
     window.clearTimeout(this.timer);
     const generation = ++this.generation;
+    this.list.setAttribute("aria-busy", "true");
+    try {
+      await this.search(generation, announce);
+    } finally {
+      if (generation === this.generation) this.list.setAttribute("aria-busy", "false");
+    }
+  }
+
+  async search(generation, announce) {
     const query = this.input.value.trim();
     const filters = this.selectedFilters();
     const filtered = Object.keys(filters).length > 0;
