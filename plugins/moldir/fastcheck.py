@@ -379,15 +379,17 @@ def line_offsets(data: bytes) -> np.ndarray:
     return np.concatenate((starts, [len(data)]))
 
 
-def check_quotes(data: bytes, delimiter: str) -> None:
+def check_quotes(data: bytes, offsets: np.ndarray, delimiter: str) -> None:
     """Every line with a quote must be regular CSV quoting on one line, or Unsupported."""
     if b'"' not in data:
         return
     sep = re.escape(delimiter.encode())
     cell = rb'(?:"(?:[^"\n]|"")*"|[^"\n' + sep + rb"]*)"
-    regular = re.compile(rb"^" + cell + rb"(?:" + sep + cell + rb")*\r?$")
-    for match in re.finditer(rb'^[^\n]*"[^\n]*$', data, re.M):
-        if not regular.match(match.group(0)):
+    regular = re.compile(rb"^" + cell + rb"(?:" + sep + cell + rb")*\r?\n?$")
+    quotes = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 34)
+    lines = np.unique(np.searchsorted(offsets, quotes, side="right") - 1)
+    for index in lines.tolist():
+        if not regular.match(data[offsets[index] : offsets[index + 1]]):
             raise Unsupported("irregular or multi-line quoting")
 
 
@@ -473,8 +475,8 @@ class FastRun:
             raise Unsupported("NUL byte")
         if data.count(b"\r") != data.count(b"\r\n"):
             raise Unsupported("lone carriage return")
-        check_quotes(data, self.dialect.delimiter)
         offsets = line_offsets(data)
+        check_quotes(data, offsets, self.dialect.delimiter)
         first = block.first_line
         skip = 1 if first == 1 else 0  # the header line
         count = len(offsets) - 1
@@ -517,8 +519,10 @@ class FastRun:
         if table.num_rows + len(invalid) != data_lines:
             raise Unsupported("rows do not map to lines")
         lengths = np.diff(offsets)
-        line_index = np.arange(skip, count)
-        valid_index = np.setdiff1d(line_index, np.array(invalid, dtype=np.int64))
+        keep_lines = np.ones(count, dtype=bool)
+        keep_lines[:skip] = False
+        keep_lines[np.array(invalid, dtype=np.int64)] = False
+        valid_index = np.flatnonzero(keep_lines)
         flags = np.zeros(table.num_rows, dtype=bool)
         all_missing = np.ones(table.num_rows, dtype=bool)
         key_columns = {}
@@ -622,11 +626,13 @@ class FastRun:
         numbers = np.concatenate((row_numbers, np.array(flagged, dtype=np.int64)))
         table = pa.table({**columns, "__row": pa.array(numbers, pa.int64())})
         missing_pk = set()
+        unique_pairs: dict[str, list[tuple[int, int]]] = {}
         for plan in self.plans:
             if plan.unique:
                 name = plan.field.name
                 sub = table.select([name, "__row"]).filter(pc.is_valid(table[name]))
-                for number, previous in repeated(sub, [name]):
+                unique_pairs[name] = repeated(sub, [name])
+                for number, previous in unique_pairs[name]:
                     entry = result.setdefault(number, {}).setdefault("unique", [])
                     entry.append((name, f"the same as in the row at position {previous}"))
         if self.primary:
@@ -640,8 +646,12 @@ class FastRun:
                 result.setdefault(number, {}).setdefault("primary", []).append(
                     'cells composing the primary keys are all "None"'
                 )
-            sub = table.select([*self.primary, "__row"]).filter(pc.invert(nulls))
-            for number, previous in repeated(sub, self.primary):
+            if len(self.primary) == 1 and unique_pairs.get(self.primary[0]) is not None:
+                pairs = unique_pairs[self.primary[0]]  # same key, same non-null rows
+            else:
+                sub = table.select([*self.primary, "__row"]).filter(pc.invert(nulls))
+                pairs = repeated(sub, self.primary)
+            for number, previous in pairs:
                 result.setdefault(number, {}).setdefault("primary", []).append(
                     f"the same as in the row at position {previous}"
                 )
@@ -658,12 +668,12 @@ def repeated(table: pa.Table, keys: list[str]) -> list[tuple[int, int]]:
         return []
     # Keys as dictionary indices: a None inside a composite key is then a value like any
     # other (as in Frictionless's tuples), and joins do not drop it.
-    codes = {
-        f"__k{i}": pc.dictionary_encode(
-            table[name].combine_chunks(), null_encoding="encode"
-        ).indices
-        for i, name in enumerate(keys)
-    }
+    codes = {}
+    for i, name in enumerate(keys):
+        column = table[name].combine_chunks()
+        if column.null_count:
+            column = pc.dictionary_encode(column, null_encoding="encode").indices
+        codes[f"__k{i}"] = column
     table = pa.table({**codes, "__row": table["__row"]})
     keys = list(codes)
     counts = table.group_by(keys).aggregate([("__row", "count")])
