@@ -97,9 +97,7 @@ def describe(
     missing = int(data.frame[value].isna().sum())
     parts = [message]
     if missing:
-        parts.append(
-            gettext("%(count)s figures are missing and are not drawn.") % {"count": missing}
-        )
+        parts.append(gettext("Figures missing, not drawn: %(count)s.") % {"count": missing})
     parts.append(hint)
     return " ".join(part for part in parts if part)
 
