@@ -24,6 +24,7 @@ import gettext
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,17 @@ PRODID = "-//Moldir//Reception schedules//EN"
 # Rule parts that fix the day of a weekly, monthly or yearly rule; without one of them
 # (and without valid_from) RFC 5545 takes the day from DTSTART, which the source never gave.
 _DAY_PARTS = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")
+# RFC 5545 §3.3.10: allowed magnitudes of the numeric rule parts (negative counts from the end).
+_RANGES = {
+    "BYMONTHDAY": (1, 31),
+    "BYYEARDAY": (1, 366),
+    "BYWEEKNO": (1, 53),
+    "BYSETPOS": (1, 366),
+    "BYMONTH": (1, 12),
+    "BYHOUR": (0, 23),
+    "BYMINUTE": (0, 59),
+    "BYSECOND": (0, 60),
+}
 
 
 @dataclass(frozen=True)
@@ -314,12 +326,22 @@ def rrule_problem(rule: str) -> str | None:
     """Why an RRULE value is invalid (parsed by both dateutil and icalendar), or None."""
     anchor = dt.datetime(2000, 1, 1)
     try:
-        rrulestr(rule, dtstart=anchor)
+        parsed = rrulestr(rule, dtstart=anchor)
         recur = icalendar.vRecur.from_ical(rule)
     except (ValueError, TypeError, KeyError) as error:
         return f'"{rule}" is not a valid RFC 5545 recurrence rule ({error})'
     if "FREQ" not in recur:
         return f'"{rule}" is not a valid RFC 5545 recurrence rule (FREQ is missing)'
+    # Both parsers accept numbers RFC 5545 forbids (BYMONTHDAY=40): check the ranges.
+    for part, values in rule_parts(rule).items():
+        if part in _RANGES:
+            low, high = _RANGES[part]
+            for value in values.split(","):
+                number = int(value) if re.fullmatch(r"[+-]?\d+", value) else None
+                if number is None or not low <= abs(number) <= high or (number == 0 and low):
+                    return f'"{rule}": {part}={value} is out of range ({low} to {high})'
+    if parsed.after(anchor, inc=True) is None:
+        return f'"{rule}" never happens'
     return None
 
 
