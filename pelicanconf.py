@@ -56,6 +56,10 @@ MOLDIR = {
     "publisher": "Astana Civil Service Hub",
     "contact_email": "info@astanacivilservicehub.org",
     "languages": ["kk", "ru", "en"],
+    "site_names": {
+        "kk": "Moldir — Ашық мемлекеттік деректер",
+        "ru": "Moldir — Открытые государственные данные",
+    },
 }
 
 # Catalogues, feeds, sitemap, canonical links (docs/open-data.md). "site_url" is where the

@@ -121,7 +121,22 @@ def language_builds(settings: dict[str, Any], staging: Path) -> Iterator[dict[st
                 overrides["FEED_DOMAIN"] = settings["FEED_DOMAIN"]
         if len(codes) > 1:
             overrides.update(dict.fromkeys(_TRANSLATION_SAVE_AS, ""))
+        root_only = _root_only_static_files(settings)
+        if prefix and root_only:
+            # Files such as _headers, robots.txt or CNAME mean something at the site root
+            # only: the other languages' runs do not copy them into their folders.
+            overrides["IGNORE_FILES"] = [*settings.get("IGNORE_FILES", ["**/.*"]), *root_only]
         yield overrides
+
+
+def _root_only_static_files(settings: dict[str, Any]) -> list[str]:
+    """Names of static files that EXTRA_PATH_METADATA places at the top of the site."""
+    names = []
+    for source, metadata in (settings.get("EXTRA_PATH_METADATA") or {}).items():
+        target = str((metadata or {}).get("path", ""))
+        if target and "/" not in target.strip("/"):
+            names.append(Path(source).name)
+    return names
 
 
 # --- catalogues -----------------------------------------------------------------------
