@@ -542,3 +542,22 @@ def test_home_page_highlights_two_or_three_charts(built):
         svg = figure.find("svg")
         assert svg["role"] == "img" and figure.find(id=svg["aria-labelledby"])
         assert figure.select_one(".moldir-chart__more a[href]")
+
+
+def test_highlights_prefer_marked_views_one_per_dataset(tmp_path):
+    from types import SimpleNamespace
+
+    from moldir.charts import highlights
+
+    spec = {"type": "hbar", "x": "citizens", "y": "body"}
+    datasets = []
+    for slug, views in (
+        ("first", [simple_view(spec, name="a"), simple_view(spec, name="b")]),
+        ("second", [simple_view(spec, name="c"), simple_view(spec, name="d", highlight=True)]),
+    ):
+        dataset = make_dataset(tmp_path, BODIES, views, slug=slug)
+        parsed, _ = parse_views(dataset)
+        charts = [build_chart(v, dataset, read_table(dataset.resources[0])) for v in parsed]
+        datasets.append(SimpleNamespace(extras={"charts": charts}))
+    chosen = [chart.name for _published, chart in highlights(SimpleNamespace(datasets=datasets))]
+    assert chosen == ["d", "a"]

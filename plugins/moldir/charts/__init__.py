@@ -78,6 +78,11 @@ class Chart:
         }
 
     @property
+    def highlight(self) -> bool:
+        """Whether the declaration asks for the chart on the home page."""
+        return self.view.highlight
+
+    @property
     def page_url(self) -> str:
         """The standalone chart page (per language), for the embed snippet."""
         return f"{self.base_path}/"
@@ -238,13 +243,17 @@ def all_charts(portal: Any) -> list[tuple[Any, Chart]]:
 
 
 def highlights(portal: Any, count: int = 3) -> list[tuple[Any, Chart]]:
-    """Charts for the home page: the first chart of the first datasets that have one."""
-    chosen = []
+    """Charts for the home page: views marked ``"highlight": true`` first, then the first
+    chart of each dataset, at most one per dataset."""
+    marked, others = [], []
     for published in portal.datasets:
         charts = published.extras.get(EXTRAS_KEY, [])
-        if charts:
-            chosen.append((published, charts[0]))
-    return chosen[:count]
+        flagged = [c for c in charts if c.highlight]
+        if flagged:
+            marked.append((published, flagged[0]))
+        elif charts:
+            others.append((published, charts[0]))
+    return (marked + others)[:count]
 
 
 def install_template_globals(generator: Any) -> None:

@@ -87,6 +87,7 @@ class ViewSpec:
     filter: dict[str, Any] = field(default_factory=dict)
     units: str = ""
     vega_lite: dict[str, Any] | None = None
+    highlight: bool = False  # shown on the home page
 
     @property
     def category(self) -> str | None:
@@ -139,6 +140,7 @@ def parse_view(dataset: Dataset, view: Any, position: int) -> ViewSpec:
         "title": title.strip(),
         "description": str(view.get("description", "")),
         "resource": resource.name,
+        "highlight": view.get("highlight") is True,
     }
     if spec_type == "vega-lite":
         return parse_vega_lite(resource, spec, common)
