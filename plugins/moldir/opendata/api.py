@@ -8,10 +8,7 @@ metadata, resources with their fields, every download with its size and SHA-256,
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
-from pathlib import PurePosixPath
 from typing import Any
 
 from ..portal import Portal, PublishedDataset, field_constraints
@@ -144,49 +141,36 @@ def history_entry(info: CatalogueInfo, published: PublishedDataset) -> dict[str,
 
 
 def charts_entries(info: CatalogueInfo, published: PublishedDataset) -> list[dict[str, Any]]:
-    """The charts feature's results as plain JSON: text, numbers and file URLs only.
-
-    Whatever shape a chart object has (dataclass, dict), bytes and tables are left out and
-    paths of files under ``datasets/`` become absolute URLs.
-    """
-    charts = published.extras.get(CHARTS_KEY) or []
-    if isinstance(charts, dict):
-        charts = list(charts.values())
+    """The charts the charts feature drew (``extras["charts"]``): what each shows and the
+    absolute URLs of its files (SVG, PNG, Vega-Lite) and of its own page."""
     entries = []
-    for chart in charts:
-        plain = to_plain(chart, info)
-        if isinstance(plain, dict) and plain:
-            entries.append(plain)
+    for chart in published.extras.get(CHARTS_KEY) or []:
+        view = attribute(chart, "view")
+        entry = {
+            "name": attribute(chart, "name") or attribute(view, "name"),
+            "title": attribute(view, "title") or attribute(chart, "title"),
+            "description": attribute(view, "description") or attribute(chart, "description"),
+            "type": attribute(view, "chart_type"),
+            "resource": attribute(view, "resource"),
+            "units": attribute(view, "units"),
+            "files": {
+                kind: download_url(info, path)
+                for kind, path in (attribute(chart, "files") or {}).items()
+            },
+        }
+        if attribute(chart, "page_url"):
+            entry["page"] = info.url(attribute(chart, "page_url"))
+        entries.append({key: value for key, value in entry.items() if value not in (None, "")})
     return entries
 
 
-def to_plain(value: Any, info: CatalogueInfo, depth: int = 0) -> Any:
-    if depth > 4:
+def attribute(thing: Any, name: str) -> Any:
+    """An attribute of a chart object, or a key of a chart given as a dict."""
+    if thing is None:
         return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        plain = {}
-        for key, item in value.items():
-            converted = to_plain(item, info, depth + 1)
-            if converted is not None and converted != {} and converted != []:
-                plain[str(key)] = converted
-        return plain
-    if isinstance(value, (list, tuple)):
-        items = [to_plain(item, info, depth + 1) for item in value]
-        return [item for item in items if item is not None]
-    if isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, PurePosixPath):
-        value = value.as_posix()
-    if isinstance(value, str):
-        if value.startswith("datasets/") and "." in value.rsplit("/", 1)[-1]:
-            return download_url(info, value)
-        # Long strings are rendered SVG or specs: the files are linked instead.
-        return value if len(value) <= 2000 else None
-    return None
+    if isinstance(thing, dict):
+        return thing.get(name)
+    return getattr(thing, name, None)
 
 
 def catalogue_document(portal: Portal, info: CatalogueInfo) -> dict[str, Any]:
