@@ -304,12 +304,12 @@ def assert_valid_atom(path: Path) -> feedparser.FeedParserDict:
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     feed = parsed.feed
-    assert feed.id and feed.title and feed.updated
+    assert feed.id.startswith(("http", "tag:")) and feed.title and feed.updated
     rels = {link.rel: link.href for link in feed.links}
     assert rels["alternate"].startswith("http") and rels["self"].startswith("http")
     assert parsed.entries
     for entry in parsed.entries:
-        assert entry.id and entry.title and entry.updated
+        assert entry.id.startswith(("http", "tag:")) and entry.title and entry.updated
         assert entry.link.startswith("http")
         assert feed.get("author") or entry.get("author")
     return parsed
@@ -338,7 +338,7 @@ def test_relative_feed_links_are_made_absolute():
     feed = Atom1Feed(title="t", link="/", feed_url="feeds/all.atom.xml", description="")
     feed.add_item(title="a", link="news/a/", description="", pubdate=dt.datetime(2024, 1, 2))
     feeds.absolutize_feed(feed, "https://example.org/portal")
-    assert feed.feed["link"] == "https://example.org/portal/"
+    assert feed.feed["link"] == feed.feed["id"] == "https://example.org/portal/"
     assert feed.items[0]["link"] == "https://example.org/portal/news/a/"
     assert feed.items[0]["unique_id"].startswith("tag:example.org,2024-01-02:")
 

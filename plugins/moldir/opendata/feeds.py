@@ -142,6 +142,7 @@ def absolutize_feed(feed, base: str) -> None:
         return url if not url or is_absolute(url) else urljoin(root, url.lstrip("/"))
 
     feed.feed["link"] = fix(feed.feed.get("link") or "")
+    feed.feed["id"] = fix(feed.feed.get("id") or "") or feed.feed["link"]
     if feed.feed.get("feed_url"):
         feed.feed["feed_url"] = fix(feed.feed["feed_url"])
     for item in feed.items:
