@@ -323,10 +323,33 @@ def language_links(context: Any) -> list[LanguageLink]:
     return links
 
 
-def install(env: Any) -> None:
+def N_(text: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return text
+
+
+# The descriptor's ``frequency`` codes (datasets/README.md), as readers say them.
+FREQUENCY_LABELS: dict[str, str] = {
+    "irregular": N_("irregular"),
+    "continuous": N_("continuously updated"),
+    "daily": N_("daily"),
+    "weekly": N_("weekly"),
+    "monthly": N_("monthly"),
+    "quarterly": N_("quarterly"),
+    "semiannual": N_("twice a year"),
+    "annual": N_("annual"),
+    "biennial": N_("every two years"),
+}
+
+
+def install(env: Any, translations: gettext.NullTranslations | None = None) -> None:
     """Add the language helpers to a Jinja environment (templating.install calls it)."""
+    gettext_ = (translations or gettext.NullTranslations()).gettext
     env.globals["localized"] = localized_global
     env.globals["language_links"] = language_links
+    env.globals["frequency_label"] = lambda code: (
+        gettext_(FREQUENCY_LABELS[code]) if code in FREQUENCY_LABELS else (code or "")
+    )
     env.globals.setdefault("LANGUAGE_NAMES", LANGUAGE_NAMES)
 
 
@@ -346,17 +369,29 @@ def prefer_original(generator: Any) -> None:
         items = getattr(generator, attribute, None)
         if not items:
             continue
-        for position, item in enumerate(items):
-            if getattr(item, "in_default_lang", True):
+        # Without a version in this language, Pelican keeps every version as an
+        # "original": keep one per slug, in place (the context holds the same list).
+        kept: list[Any] = []
+        done: set[str] = set()
+        native = [getattr(item, "in_default_lang", True) for item in items]
+        for item, in_language in zip(list(items), native, strict=True):
+            if in_language:
+                kept.append(item)
                 continue
-            candidates = [item, *getattr(item, "translations", [])]
+            key = str(getattr(item, "slug", id(item)))
+            if key in done:
+                continue
+            done.add(key)
+            group = [other for other in items if str(getattr(other, "slug", "")) == key]
+            candidates = list(dict.fromkeys([*group, *getattr(item, "translations", [])]))
             chosen = next((c for c in candidates if not _has_lang_suffix(c)), item)
             chosen.translations = [c for c in candidates if c is not chosen]
             # The URL settings of content in a foreign language are the *_LANG_* ones,
             # which multilingual builds leave empty: present the fallback as this
             # language's version of the page.
             chosen.in_default_lang = True
-            items[position] = chosen
+            kept.append(chosen)
+        items[:] = kept
 
 
 def _has_lang_suffix(content: Any) -> bool:

@@ -140,4 +140,4 @@ def install(
     )
     env.globals["data_url"] = data_url
     env.globals["MOLDIR_LOCALE"] = locale
-    i18n.install(env)
+    i18n.install(env, translations)
