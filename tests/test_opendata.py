@@ -411,23 +411,35 @@ def in_git(path: Path) -> bool:
 
 
 def test_history_section_lists_commits_from_git(pub):
+    """The page lists the dataset folder's commits, newest first, as ``git log`` does.
+
+    Compared by commit (others may commit while the suite runs: the build's commits must
+    be the newest-first tail of today's log, and the first commit cannot change)."""
     if not in_git(ROOT / "datasets"):
         pytest.skip("the repository is not a git checkout")
     log = subprocess.run(
-        ["git", "-C", str(ROOT), "log", "--format=%cI%x1f%s", "--", "datasets/blog-requests"],
+        ["git", "-C", str(ROOT), "log", "--format=%H%x1f%cI%x1f%s", "--", "datasets/blog-requests"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
+    commits = [line.split("\x1f") for line in log]
+    detail = pub.json("/datasets/blog-requests/index.json")["history"]
+    assert detail["source"] == "git"
+    built = [change["commit"] for change in detail["changes"]]
+    hashes = [commit for commit, _date, _message in commits]
+    start = hashes.index(built[0])
+    assert hashes[start : start + len(built)] == built
+    assert len(built) == min(len(hashes) - start, 10)
     section = pub.html("/en/datasets/blog-requests/").find("section", class_="moldir-history")
     items = section.find_all("li", class_="moldir-history__item")
-    assert len(items) == min(len(log), 10)
-    newest_date, newest_message = log[0].split("\x1f")
-    assert items[0].find("time")["datetime"].startswith(newest_date[:10])
-    assert newest_message in items[0].get_text()
+    assert len(items) == len(built)
+    for item, (_commit, date, message) in zip(items, commits[start:], strict=False):
+        assert item.find("time")["datetime"][:10] == date[:10]
+        assert message in item.get_text()
     times = [t["datetime"] for t in section.find("dl").find_all("time")]
-    oldest_date = log[-1].split("\x1f")[0]
-    assert times[0].startswith(oldest_date[:10]) and times[1].startswith(newest_date[:10])
+    assert times[0][:10] == commits[-1][1][:10]  # first published: the oldest commit
+    assert times[1][:10] == commits[start][1][:10]  # last changed
 
 
 def test_published_descriptor_gets_modified_from_the_history(pub):
@@ -474,4 +486,53 @@ def test_git_log_is_split_per_dataset_newest_first():
     assert [c.data_changed for c in found["one"].changes] == [True, False, True]
     assert [c.message for c in found["two"].changes] == ["Describe both"]
     # The data changed after the descriptor last did: its version cannot have been raised.
-    assert found["one"].last_data_change > found["one"].last_descriptor_change
+    assert found["one"].version_stale and not found["two"].version_stale
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(folder),
+            "-c",
+            "user.name=Editor",
+            "-c",
+            "user.email=e@example.org",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_histories_from_a_real_repository(tmp_path, caplog):
+    """Two datasets, three commits: dates, messages, a stale version and uncommitted work."""
+    from moldir.datasets import Dataset
+
+    repo = tmp_path / "portal"
+    for slug in ("one", "two"):
+        (repo / "datasets" / slug).mkdir(parents=True)
+        (repo / "datasets" / slug / "datapackage.json").write_text('{"version": "1.0.0"}')
+        (repo / "datasets" / slug / "data.csv").write_text("a\n1\n")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Add one and two")
+    (repo / "datasets" / "one" / "data.csv").write_text("a\n2\n")
+    git(repo, "commit", "-q", "-am", "Correct a figure in one")
+    (repo / "datasets" / "two" / "data.csv").write_text("a\n3\n")  # not committed
+
+    def dataset(slug: str) -> Dataset:
+        folder = repo / "datasets" / slug
+        return Dataset(slug, folder, folder / "datapackage.json", {"version": "1.0.0"}, ())
+
+    with caplog.at_level("WARNING"):
+        found = history.dataset_histories([dataset("one"), dataset("two")])
+    one, two = found["one"], found["two"]
+    assert one.source == two.source == "git"
+    assert [c.message for c in one.changes] == ["Correct a figure in one", "Add one and two"]
+    assert [c.message for c in two.changes] == ["Add one and two"]
+    assert one.first_published == two.first_published == one.changes[-1].date
+    assert one.version_stale and not two.version_stale
+    assert "one: the data changed" in caplog.text and "two:" not in caplog.text
+    assert two.uncommitted and not one.uncommitted

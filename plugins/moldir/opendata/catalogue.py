@@ -42,7 +42,10 @@ class CatalogueInfo:
         opendata = OpenDataSettings.from_pelican(settings)
         default_lang = settings.get("DEFAULT_LANG", "en")
         languages = [default_lang]
-        for lang in settings.get("MOLDIR_LANGUAGES") or []:
+        configured = settings.get("MOLDIR_LANGUAGES") or (settings.get("MOLDIR") or {}).get(
+            "languages"
+        )
+        for lang in configured or []:
             if lang not in languages:
                 languages.append(lang)
         return cls(

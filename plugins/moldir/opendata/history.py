@@ -75,8 +75,20 @@ class History:
 @dataclass
 class _Commits:
     changes: list[Change] = field(default_factory=list)
-    last_descriptor_change: dt.datetime | None = None
-    last_data_change: dt.datetime | None = None
+    # Positions in ``changes`` (0 = newest) of the latest commit that changed the data
+    # files, and of the latest that changed the descriptor: by position, not by date, since
+    # two commits can share a second.
+    latest_data_change: int | None = None
+    latest_descriptor_change: int | None = None
+
+    @property
+    def version_stale(self) -> bool:
+        """The data changed in a later commit than the descriptor last did."""
+        return (
+            self.latest_data_change is not None
+            and self.latest_descriptor_change is not None
+            and self.latest_data_change < self.latest_descriptor_change
+        )
 
 
 def run_git(cwd: Path, *args: str) -> str | None:
@@ -122,13 +134,14 @@ def parse_log(text: str, datasets_prefix: str) -> dict[str, _Commits]:
         for slug, files in touched.items():
             data_changed = any(Path(f).name not in DESCRIPTOR_NAMES for f in files)
             commits = found.setdefault(slug, _Commits())
+            position = len(commits.changes)
             commits.changes.append(Change(date, commit, message.strip(), data_changed))
             # ``git log`` lists newest first: the first sighting is the latest change.
-            if data_changed and commits.last_data_change is None:
-                commits.last_data_change = date
+            if data_changed and commits.latest_data_change is None:
+                commits.latest_data_change = position
             descriptor_changed = any(Path(f).name in DESCRIPTOR_NAMES for f in files)
-            if descriptor_changed and commits.last_descriptor_change is None:
-                commits.last_descriptor_change = date
+            if descriptor_changed and commits.latest_descriptor_change is None:
+                commits.latest_descriptor_change = position
     return found
 
 
@@ -176,11 +189,6 @@ def git_histories(datasets_root: Path, slugs: list[str]) -> dict[str, History]:
         if not found or not found.changes:
             continue
         changes = found.changes
-        stale = bool(
-            found.last_data_change
-            and found.last_descriptor_change
-            and found.last_data_change > found.last_descriptor_change
-        )
         histories[slug] = History(
             source="git",
             first_published=changes[-1].date,
@@ -189,7 +197,7 @@ def git_histories(datasets_root: Path, slugs: list[str]) -> dict[str, History]:
             total_changes=len(changes),
             uncommitted=slug in dirty,
             shallow=shallow,
-            version_stale=stale,
+            version_stale=found.version_stale,
         )
     return histories
 
