@@ -1,0 +1,63 @@
+"""axe-core on every page type, in the normal mode and in each VI colour scheme.
+
+axe-core is the copy bundled in axe-playwright-python (injected into the page; no network).
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browser_support import PAGE_TYPES, SCHEMES, store_vi_settings, vi_settings
+
+pytestmark = pytest.mark.browser
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+
+
+def violations(page, run_only: dict) -> list[str]:
+    """Readable violations: rule, impact, the first offending nodes."""
+    results = AXE.run(page, options={"runOnly": run_only})
+    found = []
+    for violation in results.response["violations"]:
+        nodes = "; ".join(
+            f"{' '.join(node['target'])}: {node.get('failureSummary', '')[:160]}"
+            for node in violation["nodes"][:4]
+        )
+        found.append(
+            f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}): {nodes}"
+        )
+    return found
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    page.wait_for_function("document.documentElement.hasAttribute('lang')")
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_has_no_axe_violations(page, url_of, page_type):
+    open_page(page, url_of(page_type))
+    assert violations(page, {"type": "tag", "values": WCAG_AA}) == []
+    assert page.script_errors == []
+
+
+# A VI scheme changes colours and sizes, not the page's structure: every page is checked in
+# every scheme by the rules that colours decide (7:1 text contrast implies 4.5:1), and by
+# every WCAG 2.2 AA rule in one scheme per page (rotating, so each scheme gets full runs).
+COLOUR_RULES = {"type": "rule", "values": ["color-contrast-enhanced", "link-in-text-block"]}
+FULL_RUN_SCHEME = {
+    page_type: sorted(SCHEMES)[index % len(SCHEMES)] for index, page_type in enumerate(PAGE_TYPES)
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_vi_scheme_passes_axe_and_aaa_contrast(context, url_of, page_type, scheme):
+    store_vi_settings(context, vi_settings(scheme=scheme, font="150"))
+    page = context.new_page()
+    open_page(page, url_of(page_type))
+    assert page.evaluate("document.documentElement.dataset.viScheme") == scheme
+    assert violations(page, COLOUR_RULES) == []
+    if FULL_RUN_SCHEME[page_type] == scheme:
+        assert violations(page, {"type": "tag", "values": WCAG_AA}) == []
