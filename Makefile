@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: setup html publish serve validate lint format test test-fast browser clean messages
+.PHONY: setup html publish serve validate lint format test test-fast browser clean messages bench
 
 setup: $(STAMP)
 
@@ -53,6 +53,9 @@ messages: setup  ## extract the theme's and the code's strings, update the kk/ru
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages \
 		--no-fuzzy-matching --ignore-obsolete --width=100
 	@echo "Translate the empty msgstr entries of $(LOCALE)/*/LC_MESSAGES/messages.po (.mo files are compiled at build time)."
+
+bench: setup  ## benchmark vs frictionless and plain Pelican (bench/README.md; ARGS=--small)
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf output .output* .pytest_cache .ruff_cache

@@ -17,7 +17,7 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from . import i18n, signals
+from . import cache, i18n, signals
 from .portal import load_portal
 from .settings import MoldirSettings, project_root
 
@@ -29,6 +29,8 @@ class BuildResult:
     output: Path
     seconds: float
     files: int
+    # True when nothing had changed since the last build of this output (cache.py).
+    unchanged: bool = False
 
 
 def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict:
@@ -45,6 +47,16 @@ def build_site(
     started = time.perf_counter()
     settings = load_settings(settings_file, overrides)
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
+    stages = cache.reset_stages()
+    store, fingerprint = None, None
+    if not os.environ.get("MOLDIR_NO_CACHE"):
+        store = cache.activate(project_root(settings))
+        fingerprint = cache.site_fingerprint(settings_file, settings, overrides)
+        if store.output_unchanged(final, fingerprint):
+            cache.deactivate()
+            files = sum(1 for path in final.rglob("*") if path.is_file())
+            seconds = time.perf_counter() - started
+            return BuildResult(output=final, seconds=seconds, files=files, unchanged=True)
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -67,12 +79,19 @@ def build_site(
                     **language,
                 },
             )
-            Pelican(settings).run()
-        signals.site_built.send(staging, settings=settings)
+            with stages.stage(f"pages {language.get('DEFAULT_LANG', '')}".strip()):
+                Pelican(settings).run()
+        with stages.stage("site_built (search index, …)"):
+            signals.site_built.send(staging, settings=settings)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        cache.deactivate()
         raise
-    swap_into_place(staging, final)
+    with stages.stage("swap"):
+        swap_into_place(staging, final)
+    if store is not None:
+        store.remember_output(final, fingerprint)
+        cache.deactivate()
     files = sum(1 for path in final.rglob("*") if path.is_file())
     return BuildResult(output=final, seconds=time.perf_counter() - started, files=files)
 

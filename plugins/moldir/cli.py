@@ -195,7 +195,13 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
         raise click.ClickException(
             f"{invalid}; the previous output was left untouched"
         ) from invalid
+    if result.unchanged:
+        click.echo(f"Nothing changed since the last build; {result.output} kept as it is")
+        return result.output
     click.echo(f"Built {result.files:,} files into {result.output} in {result.seconds:.1f} s")
+    from .cache import STAGES
+
+    click.echo("Time per stage:\n" + STAGES.summary(), err=True)
     return result.output
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import signals
+from . import cache, signals
 from .datasets import Dataset, Field, Resource
 from .downloads import Download, plan_downloads
 from .report import DatasetReport, InvalidDatasets, Report
@@ -99,19 +99,27 @@ def load_portal(
     if not report.valid:
         raise InvalidDatasets(report)
     published = []
-    for dataset in datasets:
-        tables = {resource.name: read_table(resource) for resource in dataset.resources}
+    for dataset in cache.progress("tables and downloads", datasets):
+        # Cached per dataset fingerprint during ``moldir build`` (cache.py).
+        tables, downloads = cache.derived(dataset, lambda dataset=dataset: derive(dataset))
         published.append(
             PublishedDataset(
                 dataset=dataset,
                 tables=tables,
-                downloads=plan_downloads(dataset, tables),
+                downloads=downloads,
                 report=report.task(dataset.slug),
             )
         )
     portal = Portal(datasets=published, report=report, settings=settings)
-    signals.portal_loaded.send(portal)
+    with cache.STAGES.stage("features (charts, kinds, …)"):
+        signals.portal_loaded.send(portal)
     return portal
+
+
+def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
+    """A valid dataset's typed tables and planned downloads."""
+    tables = {resource.name: read_table(resource) for resource in dataset.resources}
+    return tables, plan_downloads(dataset, tables)
 
 
 def field_constraints(field_: Field) -> list[str]:

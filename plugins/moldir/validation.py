@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import frictionless
 from frictionless import Check, Checklist, errors
 
-from . import fastcheck
+from . import cache, fastcheck
 from .datasets import (
     Dataset,
     DescriptorProblem,
@@ -191,8 +191,10 @@ def validate_portal(
     report = Report()
     datasets: list[Dataset] = []
     checks = list(extra_checks)
-    for folder in discover_dataset_folders(datasets_root):
-        task, dataset = validate_dataset(folder, options)
+    folders = discover_dataset_folders(datasets_root)
+    for folder in cache.progress("validating datasets", folders):
+        # Cached per dataset fingerprint during ``moldir build`` (cache.py).
+        task, dataset = cache.validate_dataset(folder, options, validate_dataset)
         if dataset is not None:
             for check in checks:
                 task.errors.extend(check(dataset))

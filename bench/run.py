@@ -1,0 +1,288 @@
+"""Moldir's benchmark: validation vs ``frictionless validate``, build vs plain Pelican.
+
+    make bench                              # the full run (~30 min on 2 cores)
+    .venv/bin/python bench/run.py --small   # a quick run (~3 min)
+
+Everything is generated with a fixed seed into bench/work/ (git-ignored) and measured in the
+same run, side by side, each command in its own process (peak memory from ``wait4``). A table
+is printed and the numbers are written to bench/results/<time>.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+SEED = 20261122
+FULL = {"big_rows": 1_000_000, "planted": 500, "datasets": 1000, "rows": 200, "articles": 5000}
+SMALL = {"big_rows": 100_000, "planted": 100, "datasets": 50, "rows": 200, "articles": 200}
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run a command; its wall time, exit code and output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "code": process.returncode,
+        "peak_mib": None,
+        "stdout": out.decode("utf-8", "replace"),
+        "stderr": err.decode("utf-8", "replace")[-3000:],
+    }
+
+
+def run_measured(command: list[str], cwd: Path) -> dict:
+    """Like run(), with the command's peak memory (RUSAGE_CHILDREN of a tiny wrapper)."""
+    wrapper = (
+        "import resource,subprocess,sys,json;"
+        "p=subprocess.run(sys.argv[1:]);"
+        "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "sys.stderr.write('\\n@@PEAK '+str(u.ru_maxrss)+'\\n');sys.exit(p.returncode)"
+    )
+    result = run([sys.executable, "-c", wrapper, *command], cwd)
+    for line in result["stderr"].splitlines():
+        if line.startswith("@@PEAK "):
+            result["peak_mib"] = round(int(line.split()[1]) / 1024, 1)
+    return result
+
+
+def error_set_frictionless(stdout: str) -> set[tuple]:
+    report = json.loads(stdout[stdout.index("{") :])
+    return {
+        (e.get("rowNumber"), e.get("fieldName") or None, e["type"])
+        for task in report["tasks"]
+        for e in task["errors"]
+    }
+
+
+def error_set_moldir(stdout: str) -> set[tuple]:
+    report = json.loads(stdout)
+    return {
+        (e.get("row"), e.get("field"), e["type"])
+        for task in report["tasks"]
+        for e in task["errors"]
+        # Moldir's own extra check (spreadsheet formulas); Frictionless has no such check.
+        if e["type"] != "formula-cell"
+    }
+
+
+def bench_validation(work: Path, size: dict, repeat: int) -> list[dict]:
+    """Moldir vs frictionless validate on the same large datasets (valid and broken)."""
+    results = []
+    big = work / "big"
+    cases = [("valid", 0), ("planted-errors", size["planted"])]
+    for name, planted in cases:
+        slug = f"big-{name}"
+        generate.write_dataset(big, slug, size["big_rows"], SEED, planted)
+        folder = big / slug
+        data = folder / "data" / f"{slug}.csv"
+        for attempt in range(1, repeat + 1):
+            moldir = run_measured(
+                [str(BIN / "moldir"), "validate", str(folder), "--format", "json"], ROOT
+            )
+            friction = run_measured(
+                [str(BIN / "frictionless"), "validate", "--json", "datapackage.json"], folder
+            )
+            same = error_set_moldir(moldir["stdout"]) == error_set_frictionless(friction["stdout"])
+            errors = len(error_set_frictionless(friction["stdout"]))
+            results.append(
+                {
+                    "case": name,
+                    "attempt": attempt,
+                    "rows": size["big_rows"],
+                    "bytes": data.stat().st_size,
+                    "errors": errors,
+                    "same_errors": same,
+                    "moldir_s": moldir["seconds"],
+                    "frictionless_s": friction["seconds"],
+                    "ratio": round(friction["seconds"] / moldir["seconds"], 1),
+                    "moldir_rows_per_s": round(size["big_rows"] / moldir["seconds"]),
+                    "frictionless_rows_per_s": round(size["big_rows"] / friction["seconds"]),
+                    "moldir_peak_mib": moldir["peak_mib"],
+                    "frictionless_peak_mib": friction["peak_mib"],
+                }
+            )
+            print_row(results[-1])
+    return results
+
+
+def write_portal(work: Path, size: dict) -> Path:
+    """A portal project (datasets/, content/, pelicanconf.py) using this repository's theme."""
+    portal = work / "portal"
+    shutil.rmtree(portal, ignore_errors=True)
+    for index in range(size["datasets"]):
+        generate.write_dataset(
+            portal / "datasets", f"set-{index:04d}", size["rows"], SEED + index, 0
+        )
+    generate.write_articles(portal / "content" / "articles", size["articles"], SEED)
+    (portal / "content" / "pages").mkdir(parents=True, exist_ok=True)
+    (portal / "pelicanconf.py").write_text(
+        "import runpy\n"
+        f"_base = runpy.run_path({str(ROOT / 'pelicanconf.py')!r})\n"
+        "globals().update({k: v for k, v in _base.items() if k.isupper()})\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        "PATH = 'content'\nOUTPUT_PATH = 'output'\n"
+    )
+    # Plain Pelican: the same articles, its default theme, no plugins.
+    (portal / "plainconf.py").write_text(
+        "SITENAME = 'Plain'\nPATH = 'content'\nARTICLE_PATHS = ['articles']\n"
+        "ARTICLE_URL = 'news/{slug}/'\nARTICLE_SAVE_AS = 'news/{slug}/index.html'\n"
+        "TIMEZONE = 'Asia/Almaty'\nDEFAULT_LANG = 'kk'\nRELATIVE_URLS = True\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
+        "AUTHOR_FEED_RSS = None\nTRANSLATION_FEED_ATOM = None\n"
+    )
+    return portal
+
+
+def tree_stats(path: Path) -> dict:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    pages = sum(1 for p in files if p.suffix == ".html")
+    return {"files": len(files), "html_pages": pages, "bytes": sum(p.stat().st_size for p in files)}
+
+
+def bench_build(work: Path, size: dict) -> list[dict]:
+    portal = write_portal(work, size)
+    moldir = [str(BIN / "moldir"), "build", "--settings", "pelicanconf.py"]
+    results = []
+
+    def record(name: str, outcome: dict, output: Path) -> None:
+        stats = tree_stats(output) if output.is_dir() else {}
+        row = {
+            "case": name,
+            "seconds": outcome["seconds"],
+            "code": outcome["code"],
+            "peak_mib": outcome["peak_mib"],
+            **stats,
+        }
+        if stats.get("html_pages"):
+            row["pages_per_s"] = round(stats["html_pages"] / outcome["seconds"])
+        if outcome["code"]:
+            row["error"] = outcome["stderr"][-800:]
+        results.append(row)
+        print_row(row)
+
+    plain = run_measured(
+        [str(BIN / "pelican"), "content", "-s", "plainconf.py", "-o", "plain-output"], portal
+    )
+    record("pelican-plain-full", plain, portal / "plain-output")
+    plain2 = run_measured(
+        [str(BIN / "pelican"), "content", "-s", "plainconf.py", "-o", "plain-output"], portal
+    )
+    record("pelican-plain-rebuild", plain2, portal / "plain-output")
+    shutil.rmtree(portal / ".moldir-cache", ignore_errors=True)
+    record("moldir-full", run_measured(moldir, portal), portal / "output")
+    record("moldir-rebuild-unchanged", run_measured(moldir, portal), portal / "output")
+    changed = portal / "datasets" / "set-0001" / "data" / "set-0001.csv"
+    lines = changed.read_text().split("\n")
+    lines[5] = lines[5].replace("Name ", "Changed ")
+    changed.write_text("\n".join(lines))
+    record("moldir-rebuild-one-dataset", run_measured(moldir, portal), portal / "output")
+    article = portal / "content" / "articles" / "article-00003.md"
+    article.write_text(article.read_text() + "\nOne more sentence.\n")
+    record("moldir-rebuild-one-article", run_measured(moldir, portal), portal / "output")
+    return results
+
+
+def print_row(row: dict) -> None:
+    shown = {k: v for k, v in row.items() if k != "error"}
+    print("  " + ", ".join(f"{k}={v}" for k, v in shown.items()), flush=True)
+
+
+def machine() -> dict:
+    info = {"nproc": os.cpu_count(), "python": platform.python_version()}
+    try:
+        cpu = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next(
+            line.split(":", 1)[1].strip() for line in cpu.splitlines() if "model name" in line
+        )
+        mem = Path("/proc/meminfo").read_text().splitlines()[0]
+        info["memory"] = mem.split(":", 1)[1].strip()
+        info["loadavg"] = Path("/proc/loadavg").read_text().split()[:3]
+    except (OSError, StopIteration):
+        pass
+    return info
+
+
+def table(results: dict) -> str:
+    lines = ["", "Validation (same files, same schema; times include process start)", ""]
+    lines.append(
+        "| case | rows | attempt | Moldir s | frictionless s | ratio | same errors |"
+        " peak MiB (Moldir / fl) |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---|---|")
+    for r in results["validation"]:
+        lines.append(
+            f"| {r['case']} ({r['errors']} errors) | {r['rows']:,} | {r['attempt']} |"
+            f" {r['moldir_s']:.1f} | {r['frictionless_s']:.1f} | {r['ratio']}× |"
+            f" {r['same_errors']} | {r['moldir_peak_mib']} / {r['frictionless_peak_mib']} |"
+        )
+    if results.get("build"):
+        lines += ["", "Builds", "", "| case | s | exit | pages | pages/s | files | MB | peak MiB |"]
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in results["build"]:
+            lines.append(
+                f"| {r['case']} | {r['seconds']:.1f} | {r['code']} | {r.get('html_pages', '')} |"
+                f" {r.get('pages_per_s', '')} | {r.get('files', '')} |"
+                f" {round(r.get('bytes', 0) / 1e6, 1)} | {r['peak_mib']} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="a quick run (~3 minutes)")
+    parser.add_argument("--repeat", type=int, default=2, help="validation runs per file")
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--skip-validation", action="store_true")
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    args = parser.parse_args()
+    size = SMALL if args.small else FULL
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: dict = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "size": size,
+        "machine": machine(),
+        "validation": [],
+        "build": [],
+    }
+    if not args.skip_validation:
+        print("Validation: Moldir vs frictionless validate", flush=True)
+        results["validation"] = bench_validation(args.work, size, args.repeat)
+    if not args.skip_build:
+        print("Builds: Moldir vs plain Pelican", flush=True)
+        results["build"] = bench_build(args.work, size)
+    results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    name = ("small-" if args.small else "full-") + time.strftime("%Y%m%dT%H%M%S") + ".json"
+    (out / name).write_text(json.dumps(results, indent=2))
+    print(table(results))
+    print(f"\nWritten to {out / name}")
+
+
+if __name__ == "__main__":
+    main()

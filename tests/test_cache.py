@@ -1,0 +1,139 @@
+"""The build cache (cache.py): fingerprints, per-dataset entries, no-change rebuilds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from moldir import cache
+from moldir.validation import ValidationOptions, validate_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def touch_later(path: Path) -> None:
+    """Change a file's mtime for sure (file systems with coarse timestamps)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_tree_listing_sees_size_and_mtime(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.csv").write_text("id\n1\n")
+    (tmp_path / ".hidden").write_text("ignored")
+    before = cache.tree_listing(tmp_path)
+    assert [entry[0] for entry in before] == ["a/x.csv"]
+    touch_later(tmp_path / "a" / "x.csv")
+    assert cache.tree_listing(tmp_path) != before
+
+
+def test_dataset_entries_hit_until_a_file_changes(tmp_path):
+    source = sorted(p for p in (ROOT / "datasets").iterdir() if p.is_dir())[0]
+    folder = tmp_path / "datasets" / source.name
+    shutil.copytree(source, folder)
+    store = cache.BuildCache(tmp_path / ".moldir-cache")
+    calls = []
+
+    def compute(path, options):
+        calls.append(path)
+        return validate_dataset(path, options)
+
+    options = ValidationOptions()
+    first = store.validate_dataset(folder, options, compute)
+    second = store.validate_dataset(folder, options, compute)
+    assert len(calls) == 1 and (store.hits, store.misses) == (1, 1)
+    assert second[0].errors == first[0].errors
+    assert first[1] is not None and second[1].slug == first[1].slug
+    data = next(p for p in folder.rglob("*.csv"))
+    touch_later(data)
+    store.validate_dataset(folder, options, compute)
+    assert len(calls) == 2
+
+
+def test_derived_results_are_cached_with_the_fingerprint(tmp_path):
+    store = cache.activate(tmp_path)
+    try:
+        folder = tmp_path / "d"
+        folder.mkdir()
+        (folder / "datapackage.json").write_text("{}")
+
+        class Fake:
+            slug = "d"
+
+        cache.validate_dataset(folder, ValidationOptions(), lambda f, o: ("task", None))
+        values = iter([("tables", "downloads"), ("again", "again")])
+        assert cache.derived(Fake(), lambda: next(values)) == ("tables", "downloads")
+        assert cache.derived(Fake(), lambda: next(values)) == ("tables", "downloads")
+        assert store.hits == 0 and store.misses == 1
+    finally:
+        cache.deactivate()
+
+
+def test_output_record_notices_edits_to_the_output(tmp_path):
+    store = cache.BuildCache(tmp_path / ".moldir-cache")
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<p>site</p>")
+    store.remember_output(output, "abc")
+    assert store.output_unchanged(output, "abc")
+    assert not store.output_unchanged(output, "other")
+    (output / "extra.html").write_text("edited by hand")
+    assert not store.output_unchanged(output, "abc")
+
+
+def test_site_fingerprint_follows_content_and_environment(project_copy, monkeypatch):
+    from moldir.build import load_settings
+
+    settings = load_settings(project_copy / "pelicanconf.py")
+    first = cache.site_fingerprint(project_copy / "pelicanconf.py", settings)
+    assert cache.site_fingerprint(project_copy / "pelicanconf.py", settings) == first
+    monkeypatch.setenv("MOLDIR_TODAY", "2027-01-01")
+    assert cache.site_fingerprint(project_copy / "pelicanconf.py", settings) != first
+    monkeypatch.delenv("MOLDIR_TODAY")
+    article = next((project_copy / "content").rglob("*.md"))
+    touch_later(article)
+    assert cache.site_fingerprint(project_copy / "pelicanconf.py", settings) != first
+
+
+def test_stages_summary_and_progress(capsys, monkeypatch):
+    stages = cache.Stages()
+    with stages.stage("validate", 3):
+        time.sleep(0.01)
+    stages.add("swap", 0.5)
+    text = stages.summary()
+    assert "validate (3)" in text and "swap" in text
+    monkeypatch.setattr(cache, "show_progress", lambda: True)
+    assert list(cache.progress("validating datasets", [1, 2, 3])) == [1, 2, 3]
+    assert "validating datasets 3/3" in capsys.readouterr().err
+
+
+def test_rebuild_reuses_unchanged_datasets(project_copy, monkeypatch):
+    from moldir import connect_features
+    from moldir.build import build_site
+
+    connect_features()
+    output = project_copy / "output"
+    first = build_site(project_copy / "pelicanconf.py", output)
+    assert not first.unchanged
+    index = (output / "index.html").read_bytes()
+    again = build_site(project_copy / "pelicanconf.py", output)
+    assert again.unchanged and (output / "index.html").read_bytes() == index
+    # One dataset changed: only that one is validated again.
+    seen = []
+    real = cache.BuildCache.validate_dataset
+
+    def spy(self, folder, options, compute, fingerprint=None):
+        hits = self.hits
+        result = real(self, folder, options, compute, fingerprint)
+        seen.append((folder.name, self.hits > hits))
+        return result
+
+    monkeypatch.setattr(cache.BuildCache, "validate_dataset", spy)
+    changed = sorted(p for p in (project_copy / "datasets").iterdir() if p.is_dir())[0]
+    touch_later(next(changed.rglob("*.csv")))
+    third = build_site(project_copy / "pelicanconf.py", output)
+    assert not third.unchanged
+    misses = [name for name, hit in seen if not hit]
+    assert misses == [changed.name] and len(seen) > 1
