@@ -171,6 +171,29 @@ def test_language_builds_put_the_default_at_the_root(tmp_path):
     assert builds[1]["SITEURL"] == "https://data.example.kz/portal/ru"
     assert i18n.writes_root_files(builds[0]) and not i18n.writes_root_files(builds[1])
     assert builds[1]["MOLDIR_TRANSLATIONS"].gettext("News") == "Новости"
+    settings["FEED_DOMAIN"] = "https://data.example.kz/portal"
+    builds = list(i18n.language_builds(settings, tmp_path))
+    assert "FEED_DOMAIN" not in builds[0]
+    assert builds[2]["FEED_DOMAIN"] == "https://data.example.kz/portal/en"
+
+
+def test_language_links_from_relative_and_absolute_pages():
+    context = {
+        "MOLDIR_LANGUAGES": ["kk", "ru", "en"],
+        "DEFAULT_LANG": "ru",
+        "MOLDIR_LANG_PREFIX": "ru",
+        "SITEURL": "../..",
+        "output_file": "datasets/blog-requests/index.html",
+    }
+    links = {link.code: link for link in i18n.language_links(context)}
+    assert links["kk"].url == "../../../datasets/blog-requests/"
+    assert links["en"].url == "../../../en/datasets/blog-requests/"
+    assert links["ru"].current and links["kk"].name == "Қазақша"
+    context.update(SITEURL="https://data.example.kz/portal/ru", output_file="index.html")
+    links = {link.code: link for link in i18n.language_links(context)}
+    assert links["kk"].url == "https://data.example.kz/portal/"
+    assert links["en"].url == "https://data.example.kz/portal/en/"
+    assert i18n.language_links({"MOLDIR_LANGUAGES": ["en"], "DEFAULT_LANG": "en"}) == []
 
 
 def test_default_language_must_be_listed(tmp_path):
@@ -363,6 +386,17 @@ def test_root_files_are_written_once(site):
     page = site / "ru" / "datasets" / "blog-requests" / "index.html"
     for link in soup(page).select("a[download]"):
         assert (page.parent / link["href"]).resolve().is_file(), link["href"]
+
+
+def test_news_feed_of_each_language_lists_its_own_articles(site):
+    for lang in LANGUAGES:
+        feed = language_root(site, lang) / "feeds" / "all.atom.xml"
+        if not feed.is_file():
+            pytest.skip("no FEED_ALL_ATOM in the settings")
+        text = feed.read_text(encoding="utf-8")
+        assert not re.search(r"-(kk|ru|en)\.html", text), lang
+        titles = re.findall(r"<title[^>]*>([^<]*)</title>", text)
+        assert any("portal" in t.lower() or "портал" in t.lower() for t in titles[1:]), titles
 
 
 def test_untranslated_page_falls_back_to_the_original(project_copy):

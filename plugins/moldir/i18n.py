@@ -117,8 +117,9 @@ def language_builds(settings: dict[str, Any], staging: Path) -> Iterator[dict[st
             # An absolute SITEURL names the language's own site; a relative build
             # (SITEURL "") gets its relative links from Pelican page by page.
             overrides["SITEURL"] = f"{siteurl.rstrip('/')}/{prefix}"
-            if settings.get("FEED_DOMAIN"):
-                overrides["FEED_DOMAIN"] = settings["FEED_DOMAIN"]
+        if prefix and settings.get("FEED_DOMAIN"):
+            # Pelican's news feed of a language is at /<lang>/feeds/…, its own URL too.
+            overrides["FEED_DOMAIN"] = f"{str(settings['FEED_DOMAIN']).rstrip('/')}/{prefix}"
         if len(codes) > 1:
             overrides.update(dict.fromkeys(_TRANSLATION_SAVE_AS, ""))
         root_only = _root_only_static_files(settings)
@@ -392,6 +393,11 @@ def prefer_original(generator: Any) -> None:
             chosen.in_default_lang = True
             kept.append(chosen)
         items[:] = kept
+        if len(generator.settings.get("MOLDIR_LANGUAGES") or []) > 1:
+            # Each language run publishes its own versions; Pelican would otherwise list
+            # the other versions in this language's feed at URLs that are never written.
+            for item in kept:
+                item.translations = []
 
 
 def _has_lang_suffix(content: Any) -> bool:
