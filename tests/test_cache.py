@@ -137,3 +137,18 @@ def test_rebuild_reuses_unchanged_datasets(project_copy, monkeypatch):
     assert not third.unchanged
     misses = [name for name, hit in seen if not hit]
     assert misses == [changed.name] and len(seen) > 1
+
+
+def test_identical_files_keep_their_inode(tmp_path):
+    final, staging = tmp_path / "output", tmp_path / "staging"
+    for root, changed in ((final, "old"), (staging, "new")):
+        (root / "news").mkdir(parents=True)
+        (root / "index.html").write_text("same")
+        (root / "news" / "index.html").write_text(changed)
+    before = (final / "index.html").stat().st_ino
+    assert cache.keep_identical_files(staging, final) == 1
+    assert (staging / "index.html").stat().st_ino == before
+    assert (staging / "news" / "index.html").read_text() == "new"
+    assert (staging / "news" / "index.html").stat().st_ino != (
+        final / "news" / "index.html"
+    ).stat().st_ino

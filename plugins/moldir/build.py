@@ -88,6 +88,7 @@ def build_site(
         cache.deactivate()
         raise
     with stages.stage("swap"):
+        cache.keep_identical_files(staging, final)  # unchanged files keep inode and mtime
         swap_into_place(staging, final)
     if store is not None:
         store.remember_output(final, fingerprint)

@@ -326,3 +326,33 @@ def derived(dataset: Any, compute: Callable[[], T]) -> T:
         if _ACTIVE is None:
             return compute()
         return _ACTIVE.derived(dataset, compute)
+
+
+def keep_identical_files(staging: Path, final: Path) -> int:
+    """Hard-link files of ``staging`` that are byte-identical in the previous ``final``.
+
+    The swap still replaces the whole folder, but an unchanged page keeps its inode and
+    mtime, so ``rsync``-style deploys and HTTP caches (Last-Modified) see no change.
+    Returns how many files were kept.
+    """
+    if not final.is_dir():
+        return 0
+    kept = 0
+    for folder, _names, files in os.walk(staging):
+        for name in files:
+            new = Path(folder) / name
+            old = final / new.relative_to(staging)
+            try:
+                if old.is_symlink() or new.is_symlink():
+                    continue
+                if old.stat().st_size != new.stat().st_size:
+                    continue
+                if old.read_bytes() != new.read_bytes():
+                    continue
+                temporary = new.with_name(f".{name}.keep-{os.getpid()}")
+                os.link(old, temporary)
+                temporary.replace(new)
+                kept += 1
+            except OSError:
+                continue  # another file system, a vanished file: keep the new copy
+    return kept
