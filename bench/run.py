@@ -33,6 +33,21 @@ FULL = {"big_rows": 1_000_000, "planted": 500, "datasets": 1000, "rows": 200, "a
 SMALL = {"big_rows": 100_000, "planted": 100, "datasets": 50, "rows": 200, "articles": 200}
 
 
+# Set by snapshot_code(): every measured moldir command runs this copy of the code, so that
+# edits to the working tree during a run cannot invalidate the build cache between builds.
+ENV: dict[str, str] = {}
+
+
+def snapshot_code(work: Path) -> Path:
+    code = work / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(
+        ROOT / "plugins", code / "plugins", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    ENV["PYTHONPATH"] = str(code / "plugins")
+    return code / "plugins"
+
+
 def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
     """Run a command; its wall time, exit code and output."""
     started = time.perf_counter()
@@ -41,7 +56,7 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **ENV, **(env or {})},
     )
     out, err = process.communicate()
     seconds = time.perf_counter() - started
@@ -93,6 +108,27 @@ def bench_validation(work: Path, size: dict, repeat: int) -> list[dict]:
     """Moldir vs frictionless validate on the same large datasets (valid and broken)."""
     results = []
     big = work / "big"
+    # Process start alone (imports, features), on a 10-row dataset: part of every time below.
+    generate.write_dataset(big, "tiny", 10, SEED)
+    for attempt in range(1, repeat + 1):
+        moldir = run([str(BIN / "moldir"), "validate", str(big / "tiny")], ROOT)
+        friction = run([str(BIN / "frictionless"), "validate", "datapackage.json"], big / "tiny")
+        results.append(
+            {
+                "case": "startup (10 rows)",
+                "attempt": attempt,
+                "rows": 10,
+                "bytes": 0,
+                "errors": 0,
+                "same_errors": True,
+                "moldir_s": moldir["seconds"],
+                "frictionless_s": friction["seconds"],
+                "ratio": round(friction["seconds"] / moldir["seconds"], 1),
+                "moldir_peak_mib": None,
+                "frictionless_peak_mib": None,
+            }
+        )
+        print_row(results[-1])
     cases = [("valid", 0), ("planted-errors", size["planted"])]
     for name, planted in cases:
         slug = f"big-{name}"
@@ -129,7 +165,7 @@ def bench_validation(work: Path, size: dict, repeat: int) -> list[dict]:
     return results
 
 
-def write_portal(work: Path, size: dict) -> Path:
+def write_portal(work: Path, size: dict, plugins: Path) -> Path:
     """A portal project (datasets/, content/, pelicanconf.py) using this repository's theme."""
     portal = work / "portal"
     shutil.rmtree(portal, ignore_errors=True)
@@ -144,8 +180,10 @@ def write_portal(work: Path, size: dict) -> Path:
         f"_base = runpy.run_path({str(ROOT / 'pelicanconf.py')!r})\n"
         "globals().update({k: v for k, v in _base.items() if k.isupper()})\n"
         f"THEME = {str(ROOT / 'theme')!r}\n"
-        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"PLUGIN_PATHS = [{str(plugins)!r}]\n"
         "PATH = 'content'\nOUTPUT_PATH = 'output'\n"
+        # One language, like the plain Pelican build it is compared with.
+        "MOLDIR = {**MOLDIR, 'languages': ['kk']}\n"
     )
     # Plain Pelican: the same articles, its default theme, no plugins.
     (portal / "plainconf.py").write_text(
@@ -165,7 +203,7 @@ def tree_stats(path: Path) -> dict:
 
 
 def bench_build(work: Path, size: dict) -> list[dict]:
-    portal = write_portal(work, size)
+    portal = write_portal(work, size, snapshot_code(work))
     moldir = [str(BIN / "moldir"), "build", "--settings", "pelicanconf.py"]
     results = []
 
@@ -269,6 +307,7 @@ def main() -> None:
         "validation": [],
         "build": [],
     }
+    snapshot_code(args.work)
     if not args.skip_validation:
         print("Validation: Moldir vs frictionless validate", flush=True)
         results["validation"] = bench_validation(args.work, size, args.repeat)
