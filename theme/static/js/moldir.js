@@ -184,6 +184,18 @@
     render(current);
   };
 
+  /* On a phone the main navigation folds behind a "Menu" button (CSS decides when: the
+     button is shown only on narrow screens, and only when this script runs). */
+  Moldir.modules["moldir-nav"] = function (nav) {
+    var button = nav.querySelector(".moldir-nav__toggle");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("moldir-nav--open", open);
+    });
+  };
+
   function start() {
     var elements = document.querySelectorAll("[data-module]");
     Array.prototype.forEach.call(elements, function (element) {
