@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -322,6 +323,10 @@ def test_english_page_says_time_not_published(built_en):
     text = page.select_one("main").get_text(" ")
     assert "Time not published" in text
     assert "day not published" in text
+    court = built_en.html("/receptions/wandsworth-county-court/").select_one("main").get_text(" ")
+    # Babel's English times ("10:00 AM" with a narrow no-break space before AM).
+    assert re.search(r"10:00\sAM", court) and re.search(r"2:00\sPM", court)
+    assert "English" in court  # the languages column, named in the page's language
 
 
 def test_build_date_fixes_the_listed_receptions(project_copy, monkeypatch, tmp_path):

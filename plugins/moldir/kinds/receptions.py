@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import pandas as pd
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from dateutil.rrule import rrule, rrulestr
 from pelican import signals as pelican_signals
@@ -592,6 +593,14 @@ def format_label(value: str, _: Callable[[str], str]) -> str:
     return labels.get(value, value)
 
 
+def language_name(code: str, locale: str) -> str:
+    """A BCP 47 code as a reader's word for it ("kk" → "қазақ тілі" in Kazakh), else the code."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+
+
 def calendar_bytes(calendar: icalendar.Calendar) -> bytes:
     """The feed as served: CRLF lines folded at 75 octets (icalendar does both)."""
     return calendar.to_ical()
@@ -638,6 +647,7 @@ class ReceptionPagesGenerator(Generator):
             "reception_date": lambda day: format_date(day, "full", locale=locale),
             "reception_time": lambda moment: format_time(moment, "short", locale=locale),
             "format_label": lambda value: format_label(value, translations.gettext),
+            "language_name": lambda code: language_name(code, locale),
             "webcal": webcal,
             "PORTAL_TIMEZONE": self.settings.get("TIMEZONE", ""),
             "datasets": portal.by_kind(KIND),
