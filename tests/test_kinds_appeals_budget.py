@@ -537,3 +537,48 @@ def test_navigation_links_the_topic_pages(built_en):
         .find("a", attrs={"aria-current": "page"})
     )
     assert current["href"].endswith("appeals/")
+
+
+def budget_section(tmp_path, rows):
+    from moldir.kinds.budget import summarise
+    from moldir.tables import read_table
+    from moldir.validation import ValidationOptions, validate_dataset
+
+    folder = write_dataset(tmp_path, "budget", "budget-programs", rows, BUDGET_HEADER)
+    _, dataset = validate_dataset(folder, ValidationOptions())
+    resource = dataset.resources[0]
+    return summarise(None, resource, read_table(resource))
+
+
+def test_budget_summary_uses_the_data_units_and_currency(tmp_path):
+    from moldir.kinds.budget import assign_slugs
+
+    section = budget_section(
+        tmp_path,
+        [
+            *budget_rows(),
+            # A second administrator given only through subprograms, in another year.
+            "M2,Ministry Two,,P7,Roads,P7-1,North,subprogram,2022,10,8,KZT,1000,",
+            "M2,Ministry Two,,P7,Roads,P7-2,South,subprogram,2022,30,33,KZT,1000,",
+        ],
+    )
+    assert section.currency == "KZT" and section.units == [1000]
+    assert section.latest_year == "2023"
+    years = {item["year"]: item["amounts"] for item in section.years()}
+    # Program rows only (the administrator row and subprograms are not added again), × 1000.
+    assert (years["2023"].planned, years["2023"].executed) == (300_000, 290_000)
+    assert (years["2022"].planned, years["2022"].executed) == (40_000, 41_000)
+    assert years["2022"].rate == pytest.approx(102.5)
+    (roads,) = section.largest_programs("2022")
+    assert roads.derived and [s.name for s in roads.subprograms] == ["South", "North"]
+    assert [p.code for p in section.largest_programs()] == ["P1", "P2"]
+    assign_slugs([section, section])  # the same names twice: slugs stay unique
+    slugs = [a.slug for a in section.administrators]
+    assert len(set(slugs)) == 2 and all(slugs)
+
+
+def test_default_language_budget_page_formats_money_in_its_locale(built):
+    text = built.html("/budget/").find("main").get_text(" ", strip=True)
+    # Kazakh puts the currency after the number and groups digits with no-break spaces.
+    assert "\u00a0CA$" in text
+    assert "CA$1" not in text
