@@ -123,6 +123,7 @@ def test_good_schedule_is_valid(tmp_path):
         ({"rrule": ""}, "rrule"),  # neither a rule nor a date
         ({"date": "2027-01-01"}, "date"),  # both
         ({"rrule": "FREQ=WEEKLY;COUNT=4;BYDAY=MO"}, "valid_from"),
+        ({"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"}, "valid_from"),  # which Fridays?
     ],
 )
 def test_bad_rows_are_schedule_errors_located_by_row_and_field(tmp_path, change, field):
@@ -165,6 +166,11 @@ def test_rule_without_a_published_day_has_no_dates():
     vice = session(position="Vice Minister", rrule="FREQ=MONTHLY")
     assert not vice.day_published
     assert occurrences(vice, dt.date(2027, 1, 1), dt.date(2027, 12, 31)) == []
+    fortnightly = session(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=FR")
+    assert not fortnightly.day_published
+    every_other = session(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", valid_from=dt.date(2027, 1, 8))
+    days = [o.day for o in occurrences(every_other, dt.date(2027, 1, 1), dt.date(2027, 2, 10))]
+    assert days == [dt.date(2027, 1, 8), dt.date(2027, 1, 22), dt.date(2027, 2, 5)]
     anchored = session(rrule="FREQ=MONTHLY", valid_from=dt.date(2027, 1, 15))
     days = [o.day for o in occurrences(anchored, dt.date(2027, 1, 1), dt.date(2027, 3, 31))]
     assert days == [dt.date(2027, 1, 15), dt.date(2027, 2, 15), dt.date(2027, 3, 15)]

@@ -121,6 +121,8 @@ class ReceptionSession:
         if self.date is not None or self.valid_from is not None:
             return True
         parts = rule_parts(self.rrule)
+        if parts.get("INTERVAL", "1") != "1":  # "every other Friday": which ones?
+            return False
         if parts.get("FREQ") in ("WEEKLY", "MONTHLY", "YEARLY"):
             return any(part in parts for part in _DAY_PARTS)
         return bool(parts)
@@ -290,10 +292,16 @@ def schedule_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
         message = rrule_problem(rule)
         if message:
             problems.append(("rrule", message))
-        elif "COUNT" in rule_parts(rule) and not _text(row, "valid_from"):
-            problems.append(
-                ("valid_from", "a rule with COUNT needs valid_from: the count starts there")
-            )
+        elif not _text(row, "valid_from"):
+            parts = rule_parts(rule)
+            if "COUNT" in parts:
+                problems.append(
+                    ("valid_from", "a rule with COUNT needs valid_from: the count starts there")
+                )
+            elif parts.get("INTERVAL", "1") != "1":
+                problems.append(
+                    ("valid_from", "a rule with INTERVAL needs valid_from: intervals count from it")
+                )
     zone = _text(row, "timezone")
     if zone and not is_time_zone(zone):
         problems.append(
