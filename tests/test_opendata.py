@@ -395,6 +395,10 @@ def test_pages_have_canonical_and_open_graph(pub, url):
     assert meta["og:type"] == "website"
     expected = {"ru": "ru_RU", "en": "en_GB"}.get(url.split("/")[1], "kk_KZ")
     assert meta["og:locale"] == expected
+    feeds_linked = {
+        link["href"] for link in page.find_all("link", rel="alternate", type="application/atom+xml")
+    }
+    assert f"{BASE}/feeds/datasets.atom.xml" in feeds_linked
 
 
 def test_development_pages_leave_out_canonical_without_a_public_address(built):
