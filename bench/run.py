@@ -297,8 +297,14 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--skip-validation", action="store_true")
     parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--big-rows", type=int, help="rows of the validation files")
+    parser.add_argument("--datasets", type=int, help="datasets of the built portal")
+    parser.add_argument("--articles", type=int, help="articles of the built portal")
     args = parser.parse_args()
-    size = SMALL if args.small else FULL
+    size = dict(SMALL if args.small else FULL)
+    for key in ("big_rows", "datasets", "articles"):
+        if getattr(args, key) is not None:
+            size[key] = getattr(args, key)
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict = {
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -308,16 +314,18 @@ def main() -> None:
         "build": [],
     }
     snapshot_code(args.work)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    name = ("small-" if args.small else "full-") + time.strftime("%Y%m%dT%H%M%S") + ".json"
+    # Written after each part, so an interrupted run keeps what it measured.
     if not args.skip_validation:
         print("Validation: Moldir vs frictionless validate", flush=True)
         results["validation"] = bench_validation(args.work, size, args.repeat)
+        (out / name).write_text(json.dumps(results, indent=2))
     if not args.skip_build:
         print("Builds: Moldir vs plain Pelican", flush=True)
         results["build"] = bench_build(args.work, size)
     results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    name = ("small-" if args.small else "full-") + time.strftime("%Y%m%dT%H%M%S") + ".json"
     (out / name).write_text(json.dumps(results, indent=2))
     print(table(results))
     print(f"\nWritten to {out / name}")
