@@ -540,3 +540,36 @@ def test_histories_from_a_real_repository(tmp_path, caplog):
     assert one.version_stale and not two.version_stale
     assert "one: the data changed" in caplog.text and "two:" not in caplog.text
     assert two.uncommitted and not one.uncommitted
+
+
+@pytest.mark.parametrize(
+    ("entry", "uri", "types"),
+    [
+        (
+            {"name": "CC-BY-4.0"},
+            "https://creativecommons.org/licenses/by/4.0/",
+            ("Attribution",),
+        ),
+        (
+            {"name": "ODC-PDDL-1.0"},
+            "https://opendatacommons.org/licenses/pddl/1-0/",
+            ("PublicDomain",),
+        ),
+        (
+            {"name": "other-at", "title": "Excerpts with a reference"},
+            "https://x/#l",
+            ("Attribution",),
+        ),
+        (
+            {"name": "mine", "path": "https://gov.example/licence"},
+            "https://gov.example/licence",
+            (),
+        ),
+    ],
+)
+def test_licences_get_uris_and_types(entry, uri, types):
+    from moldir.opendata.catalogue import licence_of
+
+    licence = licence_of(entry, "https://x/#l")
+    assert (licence.uri, licence.types) == (uri, types)
+    assert licence.title
