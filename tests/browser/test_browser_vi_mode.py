@@ -244,3 +244,19 @@ def test_panel_strings_come_from_the_page_not_the_script(page, url_of, base_url)
     page.goto(url_of("home"))
     alt_label = page.locator(PANEL).get_attribute("data-image-label")
     assert alt_label and alt_label.strip()
+
+
+def test_panel_folds_away_and_stays_folded(page, url_of):
+    page.goto(url_of("home"))
+    page.locator(TOGGLE).click()
+    disclosure = page.locator(f"{PANEL} .moldir-vi-panel__disclosure")
+    assert disclosure.get_attribute("aria-expanded") == "true"
+    disclosure.click()
+    assert disclosure.get_attribute("aria-expanded") == "false"
+    assert page.locator("#moldir-vi-settings").is_hidden()
+    page.goto(url_of("about"))
+    assert page.locator(PANEL).is_visible()
+    assert page.locator("#moldir-vi-settings").is_hidden()
+    assert html_attributes(page)["data-vi-scheme"] == "bw"
+    page.locator(f"{PANEL} .moldir-vi-panel__disclosure").click()
+    assert page.locator("#moldir-vi-settings").is_visible()

@@ -20,6 +20,7 @@
     spacing: "normal",
     family: "sans",
     embeds: "on",
+    panel: "open",
   };
   var root = document.documentElement;
 
@@ -129,8 +130,13 @@
     var toggles = document.querySelectorAll("[aria-controls='" + panel.id + "']");
     var inputs = panel.querySelectorAll("input[data-vi-setting]");
 
+    var disclosure = panel.querySelector(".moldir-vi-panel__disclosure");
+
     function render(settings) {
-      panel.hidden = !settings;
+      if (disclosure) {
+        var open = !settings || settings.panel !== "closed";
+        disclosure.setAttribute("aria-expanded", open ? "true" : "false");
+      }
       Array.prototype.forEach.call(toggles, function (toggle) {
         toggle.setAttribute("aria-pressed", settings ? "true" : "false");
       });
@@ -158,6 +164,13 @@
         update(settings);
       });
     });
+    if (disclosure) {
+      disclosure.addEventListener("click", function () {
+        var settings = Object.assign({}, DEFAULTS, readSettings() || {});
+        settings.panel = settings.panel === "closed" ? "open" : "closed";
+        update(settings);
+      });
+    }
     var reset = panel.querySelector("[data-vi-action='reset']");
     if (reset) {
       reset.addEventListener("click", function () {
