@@ -440,9 +440,12 @@ def test_moldir_validate_reports_a_bad_view(project_copy):
 # --- the built example portal -----------------------------------------------------------
 
 EXAMPLES = [
+    "appeal-statistics-kazakhstan",
     "blog-requests",
+    "budget-canada-programs",
     "call-and-contact-centres",
     "front-office-visits",
+    "official-information-requests-nz",
     "open-government-portals",
     "public-reception-appeals",
     "question-answer-service",

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Undefined, pass_context
+from markupsafe import Markup
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
@@ -237,6 +238,19 @@ def chart_alternative(context: Any, chart: Chart, table_hint: Any = None) -> str
     return chart.alternative(run_gettext(context), run_locale(context), hint)
 
 
+@pass_context
+def chart_alternative_lang(context: Any, chart: Chart) -> Markup:
+    """`` lang="en"`` for the alternative's element when the page's catalogue has no
+    translation of it yet (so a screen reader reads the English text in English)."""
+    locale = run_locale(context)
+    if locale.split("-")[0] == describing.SOURCE_LANG:
+        return Markup("")
+    gettext = run_gettext(context)
+    kind = describing.CHART_KINDS.get(chart.view.chart_type, describing.CHART_KINDS["chart"])
+    translated = gettext(kind) != kind or gettext(describing.TABLE_BELOW) != describing.TABLE_BELOW
+    return Markup("") if translated else Markup(f' lang="{describing.SOURCE_LANG}"')
+
+
 def all_charts(portal: Any) -> list[tuple[Any, Chart]]:
     """(published dataset, chart) pairs of the whole portal, in catalogue order."""
     return [(p, chart) for p in portal.datasets for chart in p.extras.get(EXTRAS_KEY, [])]
@@ -260,6 +274,7 @@ def install_template_globals(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is not None:
         env.globals["chart_alternative"] = chart_alternative
+        env.globals["chart_alternative_lang"] = chart_alternative_lang
         env.globals["chart_highlights_for"] = highlights
 
 

@@ -391,6 +391,8 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
         sort=data.categories,
         title=data.category_label,
         axis=alt.Axis(labelAngle=0),
+        # Room at both ends, so the first and last labels clear the axes.
+        scale=alt.Scale(padding=24) if category_type(data) == "T" else alt.Undefined,
     )
     colour = series_colour(data) if view.series else alt.value(PALETTE[0])
     encoding: dict[str, Any] = {"x": x, "color": colour}

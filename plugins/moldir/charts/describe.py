@@ -29,6 +29,9 @@ def N_(message: str) -> str:
     return message
 
 
+SOURCE_LANG = "en"  # the language of the messages below
+TABLE_BELOW = N_("Full data in the table below.")
+
 CHART_KINDS = {
     "bar": N_("Bar chart"),
     "hbar": N_("Horizontal bar chart"),
@@ -78,7 +81,7 @@ def describe(
     def fmt(number: float) -> str:
         return format_value(number, locale, view.units, gettext)
 
-    hint = gettext("Full data in the table below.") if table_hint is None else table_hint
+    hint = gettext(TABLE_BELOW) if table_hint is None else table_hint
     if rows.empty:
         return " ".join(
             filter(None, [gettext("%(kind)s: no figures to show.") % {"kind": kind}, hint])
@@ -193,7 +196,7 @@ def describe_rows(
 ) -> str:
     """The text alternative of a full Vega-Lite view, from its main category and value."""
     kind = chart_kind(chart_type, gettext)
-    hint = gettext("Full data in the table below.") if table_hint is None else table_hint
+    hint = gettext(TABLE_BELOW) if table_hint is None else table_hint
     if not category or not value or rows.empty:
         return " ".join(filter(None, [kind + ".", hint]))
     values = pd.to_numeric(rows[value], errors="coerce").astype("float64")
