@@ -298,6 +298,8 @@ def _root_url(siteurl: str, prefix: str) -> str:
 def page_path(context: Any) -> str:
     """The current page's path inside its language site, as in a URL ("datasets/x/")."""
     name = str(context.get("output_file") or "")
+    if name == "404.html":  # served for any missing URL: offer each language's home page
+        return ""
     return name.removesuffix("index.html")
 
 
