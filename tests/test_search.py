@@ -22,6 +22,7 @@ from moldir.search import (
     SearchIndexError,
     build_index,
     coverage_years,
+    folded_kazakh_words,
     search_terms,
 )
 
@@ -113,6 +114,13 @@ def test_search_terms_skip_columns_of_free_text_or_identifiers():
 )
 def test_coverage_years(temporal, years):
     assert coverage_years(temporal) == years
+
+
+def test_kazakh_words_are_also_indexed_as_typed_without_kazakh_letters():
+    text = "Әкімдіктердегі азаматтарды қабылдау. Қабылдау, Астана; ұлттық һәм өңір"
+    assert folded_kazakh_words(text) == "акимдиктердеги кабылдау улттык хам онир"
+    assert folded_kazakh_words("Citizens received by the Akimat of Astana") == ""
+    assert folded_kazakh_words("Личный приём граждан") == ""
 
 
 def test_build_index_writes_one_index_per_language(tmp_path: Path):
@@ -225,6 +233,14 @@ def test_kazakh_pages_keep_kazakh_letters_in_the_index(records):
     assert kazakh, "no Kazakh page is indexed"
     for letter in "әқңөұүі":
         assert letter in kazakh.lower(), letter
+
+
+def test_kazakh_pages_also_index_their_words_without_kazakh_letters(records):
+    by_url = {r["url"]: r for r in records if r["language"] == "kk"}
+    content = by_url["/datasets/receptions-akimats/"]["content"]
+    assert "Әкімдіктердегі" in content and "акимдиктердеги" in content
+    english = [r for r in records if r["language"] == "en"]
+    assert all("акимдиктердеги" not in r["content"] for r in english)
 
 
 def test_header_and_footer_are_not_indexed(records):

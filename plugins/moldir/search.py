@@ -23,6 +23,7 @@ import asyncio
 import concurrent.futures
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,33 @@ def add_search_terms(portal: Portal) -> None:
             "terms": search_terms(published),
             "years": coverage_years(published.dataset.temporal),
         }
+
+
+# --- Kazakh typed without Kazakh letters -------------------------------------------
+
+# People often type Kazakh on a Russian keyboard, with the nearest Cyrillic letter. Pagefind
+# folds diacritics, but the Kazakh letters have no Unicode decomposition: "кала" would not
+# find "қала". Pages therefore also index the folded spelling of their Kazakh words.
+KAZAKH_FOLDING = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+_WORD = re.compile(r"\w+")
+
+
+def folded_kazakh_words(text: str) -> str:
+    """The distinct words of ``text`` that contain Kazakh letters, spelled without them
+    ("Әкімдіктердегі қабылдау" → "акимдиктердеги кабылдау"); "" when there are none."""
+    words: dict[str, None] = {}
+    for word in _WORD.findall(str(text or "")):
+        folded = word.translate(KAZAKH_FOLDING)
+        if folded != word:
+            words.setdefault(folded.lower(), None)
+    return " ".join(words)
+
+
+def install_search_filters(generator) -> None:
+    """``generator_init``: the ``kazakh_folded`` filter for ``search_index``."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters["kazakh_folded"] = folded_kazakh_words
 
 
 # --- the search page ----------------------------------------------------------------
@@ -202,3 +230,4 @@ def connect() -> None:
     signals.portal_loaded.connect(add_search_terms)
     signals.site_built.connect(index_built_site)
     pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.generator_init.connect(install_search_filters)

@@ -145,8 +145,8 @@ def test_russian_queries_find_russian_pages(page, site, search_url, query, expec
     assert re.search("[а-яё]", title.lower()), title
 
 
-@pytest.mark.parametrize("query", ["әкімдік", "Әкімдіктердегі", "қабылдау"])
-def test_kazakh_queries_with_kazakh_letters(page, site, search_url, query):
+@pytest.mark.parametrize("query", ["әкімдік", "Әкімдіктердегі", "қабылдау", "акимдик", "кабылдау"])
+def test_kazakh_queries_with_and_without_kazakh_letters(page, site, search_url, query):
     folder = language_folder(site, "kk")
     search(page, search_url, folder, query)
     links = result_links(page)
