@@ -20,7 +20,7 @@ import gettext as gettext_module
 import json
 import logging
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ class Chart:
     data: ChartData | None = None
     rows: pd.DataFrame | None = None  # full Vega-Lite views: the inlined rows
     csv: str | None = None  # the resource's CSV download, at the site root
+    localized_svgs: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -92,6 +93,15 @@ class Chart:
     def inline_svg(self) -> str:
         """The SVG for pages: named by the visible text alternative ``<id>-alt``."""
         return accessible_svg(self.svg, self.id, labelled_by=f"{self.id}-alt")
+
+    def inline_svg_for(self, locale: str) -> str:
+        """``inline_svg`` with axis numbers in ``locale``'s form (rendered once per locale)."""
+        if locale.split("-")[0] == "en":
+            return self.inline_svg
+        if locale not in self.localized_svgs:
+            svg = render_svg(self.spec, locale)
+            self.localized_svgs[locale] = accessible_svg(svg, self.id, labelled_by=f"{self.id}-alt")
+        return self.localized_svgs[locale]
 
     @property
     def size(self) -> tuple[int, int]:
@@ -239,6 +249,12 @@ def chart_alternative(context: Any, chart: Chart, table_hint: Any = None) -> str
 
 
 @pass_context
+def chart_svg(context: Any, chart: Chart) -> Markup:
+    """Template global: the chart's inline SVG for the language being built."""
+    return Markup(chart.inline_svg_for(run_locale(context)))
+
+
+@pass_context
 def chart_alternative_lang(context: Any, chart: Chart) -> Markup:
     """`` lang="en"`` for the alternative's element when the page's catalogue has no
     translation of it yet (so a screen reader reads the English text in English)."""
@@ -275,6 +291,7 @@ def install_template_globals(generator: Any) -> None:
     if env is not None:
         env.globals["chart_alternative"] = chart_alternative
         env.globals["chart_alternative_lang"] = chart_alternative_lang
+        env.globals["chart_svg"] = chart_svg
         env.globals["chart_highlights_for"] = highlights
 
 

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import vl_convert
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .palette import (
     AXIS_COLOUR,
@@ -43,14 +44,30 @@ ARIA_ATTRIBUTES = ("role", "aria-roledescription", "aria-label", "aria-hidden")
 NONE_COLOURS = {"white", "#fff", "#ffffff", "transparent"}
 
 
-def render_svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG text, rendered by vl-convert at build time."""
-    return vl_convert.vegalite_to_svg(spec)
+def number_locale(locale: str) -> dict[str, Any]:
+    """A d3-format locale from Babel's symbols, so axis numbers read like the page's
+    text (22,365 in English, 22 365 in Kazakh and Russian)."""
+    name = locale.replace("-", "_") or "en"
+    return {
+        "decimal": get_decimal_symbol(name),
+        "thousands": get_group_symbol(name),
+        "grouping": [3],
+        "currency": ["", ""],
+    }
+
+
+def render_svg(spec: dict[str, Any], locale: str = "en") -> str:
+    """The chart as SVG text, rendered by vl-convert at build time (no network access)."""
+    return vl_convert.vegalite_to_svg(
+        spec, format_locale=number_locale(locale), allowed_base_urls=[]
+    )
 
 
 def render_png(spec: dict[str, Any], scale: float = 2) -> bytes:
     """The chart as PNG on white (images are often pasted into documents)."""
-    return vl_convert.vegalite_to_png({**spec, "background": "white"}, scale=scale)
+    return vl_convert.vegalite_to_png(
+        {**spec, "background": "white"}, scale=scale, allowed_base_urls=[]
+    )
 
 
 def colour_values() -> dict[str, str]:
