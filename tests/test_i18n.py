@@ -196,6 +196,12 @@ def test_language_links_from_relative_and_absolute_pages():
     assert i18n.language_links({"MOLDIR_LANGUAGES": ["en"], "DEFAULT_LANG": "en"}) == []
 
 
+def test_languages_are_named_in_themselves():
+    assert [i18n.language_name(code) for code in LANGUAGES] == ["Қазақша", "Русский", "English"]
+    assert i18n.language_name("uz") == "O\u2018zbek"  # CLDR
+    assert i18n.language_name("zz") == "zz"
+
+
 def test_default_language_must_be_listed(tmp_path):
     settings = {"DEFAULT_LANG": "kk", "MOLDIR": {"languages": ["ru", "en"]}}
     with pytest.raises(i18n.LanguageError, match="kk"):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import pass_context
@@ -295,6 +296,17 @@ def _root_url(siteurl: str, prefix: str) -> str:
     return f"{siteurl}/.."
 
 
+def language_name(code: str) -> str:
+    """A language named in itself: LANGUAGE_NAMES, else Babel's (CLDR) name, else the code."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
 def page_path(context: Any) -> str:
     """The current page's path inside its language site, as in a URL ("datasets/x/")."""
     name = str(context.get("output_file") or "")
@@ -318,7 +330,7 @@ def language_links(context: Any) -> list[LanguageLink]:
         links.append(
             LanguageLink(
                 code=code,
-                name=LANGUAGE_NAMES.get(code, code),
+                name=language_name(code),
                 url=f"{root}/{folder}{path}",
                 current=code == current,
             )
