@@ -19,11 +19,10 @@ docs/search.md.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import json
 import logging
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,38 +161,41 @@ def get_generators(pelican_object) -> type[Generator]:
 # --- the index ----------------------------------------------------------------------
 
 
-async def _write_index(site: Path, bundle: Path) -> None:
-    from pagefind.index import PagefindIndex
+def pagefind_binary() -> Path:
+    """The Pagefind executable of the ``pagefind[bin]`` package (or ``PAGEFIND_BINARY_PATH``)."""
+    from pagefind.service import get_executable
 
-    config = {"output_path": str(bundle)}
-    async with PagefindIndex(config=config) as index:
-        await index.add_directory(str(site))
-
-
-def _run_to_completion(coroutine: Any) -> None:
-    """Run the Python API's coroutine, also from a thread whose event loop is running
-    (``asyncio.run`` refuses that; e.g. a build started from Playwright's sync API)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexError(
+            "the Pagefind binary is missing: install the project's dependencies "
+            "(pagefind[bin]) or set PAGEFIND_BINARY_PATH"
+        )
+    return Path(binary)
 
 
 def build_index(site: Path, bundle_dir: str = BUNDLE_DIR) -> IndexSummary:
     """Index every HTML page of ``site`` with Pagefind into ``site/<bundle_dir>/``.
 
     Runs the Pagefind binary bundled with the ``pagefind[bin]`` package (nothing is
-    downloaded). Raises :class:`SearchIndexError` when Pagefind fails or finds no page.
+    downloaded) as a process rather than through its Python service API: the process
+    exits only once every file is written, whereas the service could answer before
+    ``pagefind-entry.json`` was complete on a busy machine. Raises
+    :class:`SearchIndexError` when Pagefind fails or finds no page.
     """
     site = Path(site).resolve()
     bundle = site / bundle_dir
+    command = [str(pagefind_binary()), "--site", str(site), "--output-subdir", bundle_dir]
     try:
-        _run_to_completion(_write_index(site, bundle))
-    except Exception as error:  # the binary's errors come in several types
-        raise SearchIndexError(f"Pagefind could not index {site}: {error}") from error
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SearchIndexError(f"Pagefind could not run: {error}") from error
+    logger.debug("Pagefind: %s", done.stdout)
+    if done.returncode != 0:
+        raise SearchIndexError(
+            f"Pagefind could not index {site} (exit {done.returncode}): "
+            f"{(done.stderr or done.stdout).strip()[-2000:]}"
+        )
     summary = read_summary(bundle)
     if summary.total_pages == 0:
         raise SearchIndexError(
