@@ -44,6 +44,7 @@ def snapshot_code(work: Path) -> Path:
     shutil.copytree(
         ROOT / "plugins", code / "plugins", ignore=shutil.ignore_patterns("__pycache__")
     )
+    shutil.copytree(ROOT / "theme", code / "theme")
     ENV["PYTHONPATH"] = str(code / "plugins")
     return code / "plugins"
 
@@ -175,11 +176,14 @@ def write_portal(work: Path, size: dict, plugins: Path) -> Path:
         )
     generate.write_articles(portal / "content" / "articles", size["articles"], SEED)
     (portal / "content" / "pages").mkdir(parents=True, exist_ok=True)
+    # The portal is its own git repository: commits to this repository during a run must
+    # not count as changes to it (the build fingerprint includes git HEAD, for histories).
+    subprocess.run(["git", "init", "-q", str(portal)], check=False)
     (portal / "pelicanconf.py").write_text(
         "import runpy\n"
         f"_base = runpy.run_path({str(ROOT / 'pelicanconf.py')!r})\n"
         "globals().update({k: v for k, v in _base.items() if k.isupper()})\n"
-        f"THEME = {str(ROOT / 'theme')!r}\n"
+        f"THEME = {str(plugins.parent / 'theme')!r}\n"
         f"PLUGIN_PATHS = [{str(plugins)!r}]\n"
         "PATH = 'content'\nOUTPUT_PATH = 'output'\n"
         # One language, like the plain Pelican build it is compared with.
