@@ -224,6 +224,10 @@ def bench_build(work: Path, size: dict) -> list[dict]:
             row["pages_per_s"] = round(stats["html_pages"] / outcome["seconds"])
         if outcome["code"]:
             row["error"] = outcome["stderr"][-800:]
+        if "Time per stage:" in outcome["stderr"]:
+            row["stages"] = outcome["stderr"].split("Time per stage:", 1)[1].split("@@PEAK")[0]
+        if "Nothing changed" in outcome["stdout"]:
+            row["nothing_changed"] = True
         results.append(row)
         print_row(row)
 
@@ -250,7 +254,7 @@ def bench_build(work: Path, size: dict) -> list[dict]:
 
 
 def print_row(row: dict) -> None:
-    shown = {k: v for k, v in row.items() if k != "error"}
+    shown = {k: v for k, v in row.items() if k not in ("error", "stages")}
     print("  " + ", ".join(f"{k}={v}" for k, v in shown.items()), flush=True)
 
 
