@@ -201,6 +201,13 @@ def test_group_by_body_sorts_bodies_and_receptions():
     assert [b.slug for b in bodies] == ["akimat-of-almaty", "ministry-of-labour"]
     assert [o.day.day for o in bodies[0].upcoming] == [2, 9, 16, 23, 30]
     assert [s.position for s in bodies[1].undated] == ["Vice Minister"]
+    assert bodies[0].has_feed and bodies[1].has_feed
+    (undated_only,) = group_by_body(
+        [session(position="Vice Minister", rrule="FREQ=MONTHLY")],
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 31),
+    )
+    assert not undated_only.has_feed  # an empty VCALENDAR is not valid RFC 5545: no feed
 
 
 def test_build_date_can_be_fixed(monkeypatch):

@@ -169,6 +169,11 @@ class ReceptionBody:
         return [s for s in self.sessions if not s.day_published]
 
     @property
+    def has_feed(self) -> bool:
+        """Whether the body's calendar would hold an event (RFC 5545 wants at least one)."""
+        return any(s.day_published for s in self.sessions)
+
+    @property
     def formats(self) -> list[str]:
         return sorted({s.format for s in self.sessions if s.format})
 
@@ -701,7 +706,7 @@ class ReceptionPagesGenerator(Generator):
         folder = Path(self.output_path) / "receptions"
         folder.mkdir(parents=True, exist_ok=True)
         feeds = {"all": (sessions, _("Receptions of citizens"))}
-        for body in bodies:
+        for body in filter(lambda b: b.has_feed, bodies):
             feeds[body.slug] = (body.sessions, _("Receptions: %(body)s") % {"body": body.name})
         for slug, (items, name) in feeds.items():
             calendar = build_calendar(items, name, today, page_url, _, host)
