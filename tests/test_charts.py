@@ -564,3 +564,97 @@ def test_highlights_prefer_marked_views_one_per_dataset(tmp_path):
         datasets.append(SimpleNamespace(extras={"charts": charts}))
     chosen = [chart.name for _published, chart in highlights(SimpleNamespace(datasets=datasets))]
     assert chosen == ["d", "a"]
+
+
+# --- in a real browser: progressive enhancement and colour schemes ----------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHART = "#chart-blog-requests-requests-by-body-and-period"
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built portal on 127.0.0.1 (built first: Playwright runs its own event loop)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium(served):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian's Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_chart_tabs_and_keyboard_tooltips(chromium, served):
+    page = chromium.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + "/en/datasets/blog-requests/")
+    tabs = page.locator(f"{CHART} [role=tab]")
+    assert tabs.count() == 2
+    assert page.is_visible(f"{CHART}-chart") and page.is_hidden(f"{CHART}-table")
+    tabs.first.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.is_visible(f"{CHART}-table") and page.is_hidden(f"{CHART}-chart")
+    page.keyboard.press("ArrowLeft")
+    marks = page.locator(f"{CHART} svg [data-cell][tabindex]")
+    assert page.locator(f"{CHART} svg [data-cell][tabindex='0']").count() == 1
+    marks.first.focus()
+    tooltip = page.locator(f"{CHART}-tooltip")
+    assert tooltip.is_visible()
+    cell = page.locator(f"{CHART} td[data-cell='0-0']").inner_text()
+    assert tooltip.inner_text().endswith(": " + cell)
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("document.activeElement.getAttribute('data-cell')")
+    assert focused == "0-1"
+    page.keyboard.press("Escape")
+    assert tooltip.is_hidden()
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_chart_without_javascript_shows_chart_alternative_and_table(chromium, served):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "/en/datasets/blog-requests/")
+    assert page.is_visible(f"{CHART} svg[role=img]")
+    assert page.is_visible(f"{CHART}-alt") and page.is_visible(f"{CHART} table")
+    context.close()
+
+
+@pytest.mark.browser
+def test_chart_colours_follow_the_page_colour_scheme(chromium, served):
+    page = chromium.new_page()
+    page.goto(served + "/en/datasets/receptions-akimats/")
+    bar = "#chart-receptions-akimats-citizens-received-by-akimat svg [data-cell]"
+    assert page.eval_on_selector(bar, "e => getComputedStyle(e).fill") == "rgb(18, 67, 109)"
+    page.evaluate(
+        "document.documentElement.style.setProperty('--moldir-chart-1', '#ffdd00');"
+        "document.documentElement.style.setProperty('--moldir-chart-text', '#00ff00')"
+    )
+    assert page.eval_on_selector(bar, "e => getComputedStyle(e).fill") == "rgb(255, 221, 0)"
+    label = "#chart-receptions-akimats-citizens-received-by-akimat svg text"
+    assert page.eval_on_selector(label, "e => getComputedStyle(e).fill") == "rgb(0, 255, 0)"
+    page.close()
