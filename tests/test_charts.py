@@ -658,3 +658,19 @@ def test_chart_colours_follow_the_page_colour_scheme(chromium, served):
     label = "#chart-receptions-akimats-citizens-received-by-akimat svg text"
     assert page.eval_on_selector(label, "e => getComputedStyle(e).fill") == "rgb(0, 255, 0)"
     page.close()
+
+
+def test_safe_vega_lite_transforms_are_accepted(tmp_path):
+    spec = {
+        "mark": "bar",
+        "transform": [
+            {"filter": {"field": "body", "oneOf": ["Akimat of Astana", "Akimat of Almaty"]}},
+            {"fold": ["citizens"], "as": ["measure", "amount"]},
+        ],
+        "encoding": {
+            "y": {"field": "body", "type": "nominal"},
+            "x": {"field": "amount", "type": "quantitative"},
+        },
+    }
+    dataset = make_dataset(tmp_path, BODIES, [simple_view(spec, specType="vega-lite")])
+    assert check_views(dataset) == []

@@ -62,6 +62,19 @@ SAFE_TRANSFORMS = {
     "pivot",
     "filter",
 }
+# Vega-Lite transforms that evaluate expressions or bring other data.
+UNSAFE_TRANSFORMS = {
+    "calculate",
+    "lookup",
+    "regression",
+    "loess",
+    "density",
+    "quantile",
+    "impute",
+    "flatten",
+    "sample",
+    "extent",
+}
 FORBIDDEN_KEYS = {"url", "data", "datasets", "params", "signal", "expr", "test", "href"}
 
 
@@ -270,30 +283,17 @@ def forbidden_reason(key: str) -> str:
 
 
 def check_transforms(path: str, transforms: Any) -> None:
+    """Only the transforms in ``SAFE_TRANSFORMS``; ``filter`` only as a field predicate."""
     if not isinstance(transforms, list):
         raise ViewProblem(f"Vega-Lite spec: {path} must be a list")
     for index, transform in enumerate(transforms):
-        kinds = set(transform) & (
-            SAFE_TRANSFORMS
-            | {
-                "calculate",
-                "lookup",
-                "regression",
-                "loess",
-                "density",
-                "quantile",
-                "impute",
-                "flatten",
-                "sample",
-                "extent",
-            }
-        )
-        kind = next(iter(kinds), None)
         where = f"{path}[{index}]"
-        if kind not in SAFE_TRANSFORMS:
+        keys = set(transform) if isinstance(transform, dict) else set()
+        # One operation per transform; the other keys are its parameters (as, groupby, ...).
+        if not keys & SAFE_TRANSFORMS or keys & UNSAFE_TRANSFORMS:
             allowed = ", ".join(sorted(SAFE_TRANSFORMS))
             raise ViewProblem(f"Vega-Lite spec: {where} is not an allowed transform ({allowed})")
-        if kind == "filter" and not (
+        if "filter" in keys and not (
             isinstance(transform["filter"], dict) and "field" in transform["filter"]
         ):
             raise ViewProblem(
