@@ -351,11 +351,11 @@ def test_dataset_titles_are_translated(site):
 
 
 def main_text(path: Path) -> str:
-    """Text of the page's main content, without inline SVG charts (drawn by Vega)."""
+    """Text of the page's main content, without charts (their axes are drawn by Vega)."""
     main = soup(path).main
-    for svg in main.find_all("svg"):
-        svg.decompose()
-    return main.get_text()
+    for chart in main.select("svg, figure, .moldir-chart"):
+        chart.decompose()
+    return main.get_text(" ")
 
 
 def test_numbers_on_pages_follow_the_language(site):
