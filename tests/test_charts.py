@@ -674,3 +674,14 @@ def test_safe_vega_lite_transforms_are_accepted(tmp_path):
     }
     dataset = make_dataset(tmp_path, BODIES, [simple_view(spec, specType="vega-lite")])
     assert check_views(dataset) == []
+
+
+def test_inline_svg_never_gets_a_namespace_prefix(tmp_path, monkeypatch):
+    # Other modules (feeds, sitemaps) register their own default namespace globally.
+    monkeypatch.setattr(ET, "_namespace_map", dict(ET._namespace_map))
+    ET.register_namespace("", "http://www.w3.org/2005/Atom")
+    ET.register_namespace("svg", "http://www.w3.org/2000/svg")
+    chart = chart_of(tmp_path, BODIES, {"type": "hbar", "x": "citizens", "y": "body"})
+    svg = accessible_svg(chart.svg, "c2", labelled_by="c2-alt")
+    assert svg.startswith("<svg ") and ":svg" not in svg and "<svg:" not in svg
+    assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"

@@ -36,8 +36,6 @@ from .palette import (
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 CELL_KEY = re.compile(r"^\d+-\d+$")
 ARIA_ATTRIBUTES = ("role", "aria-roledescription", "aria-label", "aria-hidden")
@@ -137,6 +135,25 @@ def accessible_svg(svg: str, chart_id: str, labelled_by: str | None = None) -> s
         root.attrib["aria-labelledby"] = labelled_by
     else:
         root.attrib["aria-hidden"] = "true"
+    return serialize(root)
+
+
+def serialize(root: ET.Element) -> str:
+    """SVG text with the SVG namespace as the default (``<svg>``, never ``<ns0:svg>``).
+
+    ElementTree's prefix registry is global and other modules (feeds, sitemaps) register
+    their own default namespace, so names are written here without it: SVG tags plain,
+    xlink attributes as ``xlink:…``, and the two declarations on the root.
+    """
+    uses_xlink = False
+    for element in root.iter():
+        element.tag = element.tag.replace(f"{{{SVG_NS}}}", "")
+        for name in [n for n in element.attrib if n.startswith(f"{{{XLINK_NS}}}")]:
+            element.attrib["xlink:" + name.split("}", 1)[1]] = element.attrib.pop(name)
+            uses_xlink = True
+    root.attrib["xmlns"] = SVG_NS
+    if uses_xlink:
+        root.attrib["xmlns:xlink"] = XLINK_NS
     return ET.tostring(root, encoding="unicode")
 
 
@@ -153,4 +170,4 @@ def standalone_svg(svg: str, chart_id: str, title: str, description: str) -> str
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + serialize(root)
