@@ -108,7 +108,8 @@ def format_text(report: Report) -> str:
     for task in report.tasks:
         if task.valid:
             rows = task.stats.get("rows")
-            lines.append(f"✓ {task.dataset}" + (f" ({rows:,} rows)" if rows else ""))
+            counted = f" ({rows:,} row{'s' if rows != 1 else ''})" if rows else ""
+            lines.append(f"✓ {task.dataset}{counted}")
         else:
             count = len(task.errors)
             lines.append(f"✗ {task.dataset}: {count} error{'s' if count != 1 else ''}")

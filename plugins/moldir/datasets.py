@@ -261,11 +261,13 @@ def display_path(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def line_of(text: str, needle: str) -> int | None:
-    """The 1-based line of the first occurrence of ``needle`` in a descriptor's text."""
-    index = text.find(needle)
-    if index < 0:
-        return None
+def line_of(text: str, needle: str, occurrence: int = 0) -> int | None:
+    """The 1-based line of an occurrence (0 = the first) of ``needle`` in a descriptor's text."""
+    index = -1
+    for _ in range(occurrence + 1):
+        index = text.find(needle, index + 1)
+        if index < 0:
+            return None
     return text.count("\n", 0, index) + 1
 
 
@@ -284,8 +286,10 @@ def check_descriptor(
     """
     errors: list[ValidationError] = []
 
-    def error(type_: str, message: str, needle: str | None = None, **where: Any) -> None:
-        line = line_of(text, needle) if needle else None
+    def error(
+        type_: str, message: str, needle: str | None = None, occurrence: int = 0, **where: Any
+    ) -> None:
+        line = line_of(text, needle, occurrence) if needle else None
         errors.append(
             ValidationError(
                 type=type_, message=message, dataset=slug, file=shown, line=line, **where
@@ -304,12 +308,18 @@ def check_descriptor(
             f'"name" is "{name}" but the folder is "{slug}"; they must be the same',
             needle='"name"',
         )
+    # Marks are yielded in document order, so the n-th mark with the same wording is the
+    # n-th occurrence of that text in the file.
+    seen: dict[str, int] = {}
     for path, value in todo_marks(descriptor):
+        needle = json.dumps(value, ensure_ascii=False)
         error(
             "metadata-required",
             f"{path} is still to be written ({value})",
-            needle=json.dumps(value, ensure_ascii=False),
+            needle=needle,
+            occurrence=seen.get(needle, 0),
         )
+        seen[needle] = seen.get(needle, 0) + 1
     for key, value in metadata_texts(descriptor):
         if MARKUP_PATTERN.search(value):
             error(
