@@ -208,3 +208,26 @@ def test_package_report_keeps_the_stats_the_pipeline_reads(tmp_path):
     assert fast.valid and slow.valid
     assert stats(fast) == stats(slow)
     assert fast.tasks[0].stats["rows"] == 4000
+
+
+def test_moldir_validation_goes_through_the_fast_path(tmp_path, monkeypatch):
+    # validate_dataset (validation.py) on a dataset above the size threshold: same errors as
+    # Frictionless with Moldir's checklist, located by row and field, and the row count.
+    monkeypatch.setattr(fastcheck, "MIN_FAST_BYTES", 256 * 1024)
+    from moldir.validation import ValidationOptions, validate_dataset
+
+    generate.write_dataset(tmp_path, "large", 6000, 11, planted=36)
+    folder = tmp_path / "large"
+    assert (folder / "data" / "large.csv").stat().st_size > 256 * 1024
+    calls = []
+    real = fastcheck.fast_validate
+    monkeypatch.setattr(fastcheck, "fast_validate", lambda *a: calls.append(1) or real(*a))
+    task, dataset = validate_dataset(folder, ValidationOptions())
+    assert calls and dataset is None
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    slow = frictionless.Package(descriptor, basepath=str(folder)).validate(checklist=checklist())
+    expected = [
+        (e.row_number, getattr(e, "field_name", None) or None, e.type) for e in slow.tasks[0].errors
+    ]
+    assert [(e.row, e.field, e.type) for e in task.errors] == expected
+    assert task.stats["rows"] == 6000
