@@ -110,7 +110,9 @@ def test_multi_resource_package_fixture(corpus, tmp_path):
     folder = tmp_path / "invalid"
     shutil.copytree(corpus / "frictionless-fixtures" / "data" / "invalid", folder)
     descriptor = json.loads((folder / "datapackage.json").read_text())
-    descriptor.update(title="Invalid", description="Fixture", licenses=[{"name": "MIT"}])
+    descriptor.update(
+        name="invalid", title="Invalid", description="Fixture", licenses=[{"name": "MIT"}]
+    )
     (folder / "datapackage.json").write_text(json.dumps(descriptor))
     task, _ = validate_dataset(folder, OPTIONS)
     assert [[e.resource, e.row, e.field_number, e.type] for e in task.errors] == [
@@ -184,3 +186,19 @@ def test_example_datasets_are_valid():
     report, datasets = validate_portal(root, OPTIONS)
     assert report.valid, report.flatten(["dataset", "file", "row", "field", "type", "message"])
     assert len(datasets) >= 8
+
+
+def test_undeclared_semicolons_are_errors_with_a_dialect_hint(tmp_path):
+    schema = {"fields": [{"name": "body", "type": "string"}, {"name": "count", "type": "integer"}]}
+    folder = make_dataset(tmp_path, "semicolons", "body;count\nAkimat;12\n", schema)
+    task, dataset = validate_dataset(folder, OPTIONS)
+    assert dataset is None  # Frictionless alone would sniff ";" and pass it
+    hints = [e.note for e in task.errors if "dialect" in e.note]
+    assert hints == [
+        'the header is separated by ";": declare "dialect": {"delimiter": ";"} on resource "data"'
+    ]
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][0]["dialect"] = {"delimiter": ";"}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    task, dataset = validate_dataset(folder, OPTIONS)
+    assert task.valid and dataset is not None

@@ -99,7 +99,14 @@ def validate_path(path: Path) -> Report:
 
 
 def format_error(error: ValidationError) -> str:
-    return f"  {error.where()}: [{error.type}] {error.message}"
+    line = f"  {error.where()}: [{error.type}] {error.message}"
+    if error.note and error.type in HINTED_TYPES:
+        line += f"\n    hint: {error.note}"
+    return line
+
+
+# Error types whose note is advice for the editor rather than a repeat of the message.
+HINTED_TYPES = {"missing-label", "incorrect-label", "extra-label", "blank-label", "duplicate-label"}
 
 
 def format_text(report: Report) -> str:

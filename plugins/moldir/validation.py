@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -110,7 +110,7 @@ def frictionless_errors(
 ) -> list[ValidationError]:
     """Run Frictionless on the package; translate its errors to Moldir's located errors."""
     try:
-        package = frictionless.Package(descriptor, basepath=str(folder))
+        package = frictionless.Package(declared_defaults(descriptor), basepath=str(folder))
     except frictionless.FrictionlessException as exception:
         found = exception.reasons or [exception.error]
         return [descriptor_level_error(slug, shown, text, error) for error in found]
@@ -150,7 +150,66 @@ def frictionless_errors(
                 )
             )
     task.stats["rows"] = rows
-    return found
+    return add_dialect_hints(found, folder, descriptor)
+
+
+def add_dialect_hints(
+    found: list[ValidationError], folder: Path, descriptor: dict[str, Any]
+) -> list[ValidationError]:
+    """Header errors on a file whose header is split by another separator get a hint saying
+    which ``dialect`` to declare (spreadsheets here often export semicolons)."""
+    hinted: set[str] = set()
+    result = []
+    for error in found:
+        if error.type in LABEL_ERRORS and error.resource and error.resource not in hinted:
+            resource = next(
+                (r for r in descriptor.get("resources", []) if r.get("name") == error.resource),
+                {},
+            )
+            delimiter = (resource.get("dialect") or {}).get("delimiter", ",")
+            separator = likely_separator(folder / str(resource.get("path", "")), delimiter)
+            if separator:
+                hinted.add(error.resource)
+                shown = "\\t" if separator == "\t" else separator
+                error = replace(
+                    error,
+                    note=f'the header is separated by "{shown}": declare '
+                    f'"dialect": {{"delimiter": "{shown}"}} on resource "{error.resource}"',
+                )
+        result.append(error)
+    return result
+
+
+def likely_separator(path: Path, declared: str) -> str | None:
+    """A separator other than the declared one that splits the header into more columns."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.readline().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    counts = {sep: header.count(sep) for sep in (";", "\t", "|", ",") if sep != declared}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > header.count(declared) else None
+
+
+def declared_defaults(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """The descriptor with the CSV defaults made explicit (UTF-8, comma).
+
+    Frictionless would otherwise sniff an undeclared encoding or delimiter and pass a file
+    that the portal then reads differently; an editor must declare what is not the default.
+    """
+    copied = {**descriptor, "resources": []}
+    for resource in descriptor.get("resources", []):
+        resource = dict(resource)
+        if str(resource.get("path", "")).lower().endswith(".csv"):
+            resource.setdefault("encoding", "utf-8")
+            dialect = resource.get("dialect")
+            if dialect is None:
+                resource["dialect"] = {"delimiter": ","}
+            elif isinstance(dialect, dict) and "delimiter" not in dialect:
+                resource["dialect"] = {**dialect, "delimiter": ","}
+        copied["resources"].append(resource)
+    return copied
 
 
 LABEL_ERRORS = {
