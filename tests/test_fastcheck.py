@@ -231,3 +231,12 @@ def test_moldir_validation_goes_through_the_fast_path(tmp_path, monkeypatch):
     ]
     assert [(e.row, e.field, e.type) for e in task.errors] == expected
     assert task.stats["rows"] == 6000
+
+
+def test_many_small_blocks_on_two_threads(tmp_path, monkeypatch):
+    # Blocks are scanned two at a time and merged in file order; small blocks make many.
+    monkeypatch.setattr(fastcheck, "BLOCK_BYTES", 8192)
+    generate.write_table(tmp_path / "t.csv", 3000, 12, planted=60)
+    assert (tmp_path / "t.csv").stat().st_size > 20 * 8192
+    assert assert_same(table_descriptor("t.csv"), tmp_path)
+    assert assert_same(table_descriptor("t.csv"), tmp_path, limit_errors=30)

@@ -29,7 +29,9 @@ import logging
 import os
 import re
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -51,6 +53,7 @@ logger = logging.getLogger(__name__)
 # there and it keeps small fixtures on the reference implementation.
 MIN_FAST_BYTES = int(os.environ.get("MOLDIR_FASTCHECK_MIN_BYTES", 256 * 1024))
 BLOCK_BYTES = 16 * 1024 * 1024
+WORKERS = min(2, os.cpu_count() or 1)
 # Above this many rows needing Python, the fast path would not be fast: use Frictionless.
 MAX_FLAGGED_ROWS = 200_000
 SUPPORTED_CHECKS = {"baseline", "formula-cells"}
@@ -436,8 +439,16 @@ def fast_validate(resource: Any, checklist: Checklist, limit_errors: int) -> Rep
     run = FastRun(resource, path, plans, python_dialect, formula)
     digest = hashlib.sha256()
     md5 = hashlib.md5()
-    for block in read_blocks(path, digest, md5):
-        run.add_block(block)
+    # Two blocks at a time on two threads (pyarrow releases the GIL): memory stays bounded
+    # by two blocks, results are merged in file order.
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        pending: deque = deque()
+        for block in read_blocks(path, digest, md5):
+            pending.append(pool.submit(run.scan_block, block))
+            if len(pending) >= WORKERS:
+                run.merge(pending.popleft().result())
+        while pending:
+            run.merge(pending.popleft().result())
     found, rows = run.finish(expected, checks, limit_errors)
     resource.stats.sha256 = digest.hexdigest()
     resource.stats.md5 = md5.hexdigest()
@@ -469,7 +480,8 @@ class FastRun:
         self.primary = list(resource.schema.primary_key)
         self.lines = 0  # data lines seen
 
-    def add_block(self, block: Block) -> None:
+    def scan_block(self, block: Block) -> tuple:
+        """Check one block (thread-safe: reads ``self`` only); its results for ``merge``."""
         data = block.data
         if b"\x00" in data:
             raise Unsupported("NUL byte")
@@ -542,16 +554,29 @@ class FastRun:
         raw = np.frombuffer(data, dtype=np.uint8)
         flags |= (size == 1) | ((size == 2) & (raw[np.minimum(starts, len(raw) - 1)] == 13))
         flagged_lines = np.concatenate((valid_index[flags], np.array(invalid, dtype=np.int64)))
-        if len(self.flagged) + len(flagged_lines) > MAX_FLAGGED_ROWS:
+        if len(flagged_lines) > MAX_FLAGGED_ROWS:
             raise Unsupported("too many rows need Python")
-        for index in flagged_lines.tolist():
-            self.flagged[first + index] = data[offsets[index] : offsets[index + 1]]
+        flagged = {
+            first + index: data[offsets[index] : offsets[index + 1]]
+            for index in flagged_lines.tolist()
+        }
+        keys, rows = {}, None
         if key_columns:
             keep = ~flags
             rows = (valid_index[keep] + first).astype(np.int64)
             mask = pa.array(keep)
-            for name, key in key_columns.items():
-                self.keys[name].append(pc.filter(key, mask))
+            keys = {name: pc.filter(key, mask) for name, key in key_columns.items()}
+        return flagged, keys, rows, data_lines
+
+    def merge(self, scanned: tuple) -> None:
+        """Add one scanned block's results, in file order."""
+        flagged, keys, rows, data_lines = scanned
+        if len(self.flagged) + len(flagged) > MAX_FLAGGED_ROWS:
+            raise Unsupported("too many rows need Python")
+        self.flagged.update(flagged)
+        for name, key in keys.items():
+            self.keys[name].append(key)
+        if rows is not None:
             self.key_rows.append(rows)
         self.lines += data_lines
 
