@@ -685,3 +685,24 @@ def test_inline_svg_never_gets_a_namespace_prefix(tmp_path, monkeypatch):
     svg = accessible_svg(chart.svg, "c2", labelled_by="c2-alt")
     assert svg.startswith("<svg ") and ":svg" not in svg and "<svg:" not in svg
     assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_column_names_with_dots_and_brackets_still_draw_their_bars(tmp_path):
+    # Vega-Lite reads "a.b" as nested access; an editor's Russian header "(макс.)" must not
+    # silently give an empty chart.
+    import vl_convert
+
+    table = {
+        "fields": [
+            {"name": "Орган", "type": "string"},
+            {"name": "Звонков в день (макс.) [оценка]", "type": "integer"},
+        ],
+        "rows": [("Акимат Астаны", "29000"), ("Акимат Шымкента", "800")],
+    }
+    chart = chart_of(
+        tmp_path, table, {"type": "hbar", "x": "Звонков в день (макс.) [оценка]", "y": "Орган"}
+    )
+    svg = vl_convert.vegalite_to_svg(chart.spec)
+    bars = re.findall(r'<path[^>]*class="[^"]*mark-rect', svg) or re.findall(r"mark-rect", svg)
+    assert bars, "no bars drawn"
+    assert "29,000" in svg or "29 000" in svg

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,12 @@ def prepare(view: ViewSpec, frame: pd.DataFrame, resource: Resource) -> ChartDat
         series_label=fields[series].label if series else "",
         category_type=fields[category].type,
     )
+
+
+def vl_field(name: str) -> str:
+    """A column name as a Vega-Lite field reference: dots and brackets would otherwise
+    be read as nested access ("Calls (max.)" must not mean the property ")" of "Calls (max")."""
+    return re.sub(r"([.\[\]\\])", r"\\\1", name)
 
 
 def order_categories(view: ViewSpec, rows: pd.DataFrame, category_field: Field | None) -> list[str]:
@@ -244,7 +251,7 @@ def source(data: ChartData) -> pd.DataFrame:
 def value_encoding(data: ChartData, axis: str, **kwargs: Any):
     channel = alt.X if axis == "x" else alt.Y
     return channel(
-        f"{data.value_column}:Q",
+        f"{vl_field(data.value_column)}:Q",
         title=axis_title(data.value_label, data.view.units),
         axis=alt.Axis(format=number_format(data)),
         **kwargs,
@@ -258,7 +265,7 @@ def category_type(data: ChartData) -> str:
 def labels(base: alt.Chart, data: ChartData, **mark: Any) -> alt.Chart:
     """Value labels beside the marks (not announced: the table carries the values)."""
     return base.mark_text(aria=False, **mark).encode(
-        text=alt.Text(f"{data.value_column}:Q", format=number_format(data))
+        text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data))
     )
 
 
@@ -267,7 +274,7 @@ def build_hbar(data: ChartData) -> alt.LayerChart:
     base = alt.Chart(source(data)).encode(
         # No category title: the caption and the table name the axis, and Vega places a
         # title beside long labels badly.
-        y=alt.Y(f"{view.category}:N", sort=data.categories, title=None),
+        y=alt.Y(f"{vl_field(view.category)}:N", sort=data.categories, title=None),
         x=value_encoding(data, "x"),
     )
     bars = base.mark_bar(color=PALETTE[0]).encode(description=alt.Description(f"{CELL}:N"))
@@ -280,7 +287,7 @@ def build_bar(data: ChartData) -> alt.LayerChart:
     view = data.view
     base = alt.Chart(source(data)).encode(
         x=alt.X(
-            f"{view.category}:N",
+            f"{vl_field(view.category)}:N",
             sort=data.categories,
             title=data.category_label,
             axis=alt.Axis(labelAngle=0),
@@ -295,7 +302,7 @@ def build_bar(data: ChartData) -> alt.LayerChart:
 
 def series_colour(data: ChartData, legend: bool = True) -> alt.Color:
     return alt.Color(
-        f"{data.view.series}:N",
+        f"{vl_field(data.view.series)}:N",
         sort=data.series,
         title=data.series_label,
         scale=alt.Scale(domain=data.series, range=list(PALETTE)),
@@ -312,7 +319,12 @@ def build_grouped_bar(data: ChartData) -> alt.FacetChart:
     frame["_group"] = frame[view.category].map(lambda label: wrap(label, max(8, width // 7)))
     groups = list(dict.fromkeys(frame["_group"]))
     base = alt.Chart().encode(
-        x=alt.X(f"{view.series}:N", sort=data.series, title=None, axis=alt.Axis(labelAngle=-90)),
+        x=alt.X(
+            f"{vl_field(view.series)}:N",
+            sort=data.series,
+            title=None,
+            axis=alt.Axis(labelAngle=-90),
+        ),
         y=value_encoding(data, "y"),
     )
     bars = base.mark_bar().encode(
@@ -347,7 +359,7 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
     view = data.view
     frame = stacked_frame(data)
     x = alt.X(
-        f"{view.category}:N",
+        f"{vl_field(view.category)}:N",
         sort=data.categories,
         title=data.category_label,
         axis=alt.Axis(labelAngle=0),
@@ -369,15 +381,15 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
         .mark_text(aria=False, baseline="bottom", dy=-4)
         .encode(
             x=x,
-            y=alt.Y(f"{data.value_column}:Q"),
-            text=alt.Text(f"{data.value_column}:Q", format=number_format(data)),
+            y=alt.Y(f"{vl_field(data.value_column)}:Q"),
+            text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data)),
         )
     )
     last = frame[frame[view.category] == data.categories[-1]]
     names = (
         alt.Chart(last)
         .mark_text(aria=False, align="left", dx=24)
-        .encode(x=x, y=alt.Y("_mid:Q"), text=alt.Text(f"{view.series}:N"))
+        .encode(x=x, y=alt.Y("_mid:Q"), text=alt.Text(f"{vl_field(view.series)}:N"))
     )
     return alt.layer(bars, total_labels, names).properties(width=alt.Step(44), height=300)
 
@@ -387,7 +399,7 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
     view = data.view
     frame = stacked_frame(data) if (area and view.series) else source(data)
     x = alt.X(
-        f"{view.category}:{category_type(data)}",
+        f"{vl_field(view.category)}:{category_type(data)}",
         sort=data.categories,
         title=data.category_label,
         axis=alt.Axis(labelAngle=0),
@@ -397,7 +409,7 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
     colour = series_colour(data) if view.series else alt.value(PALETTE[0])
     encoding: dict[str, Any] = {"x": x, "color": colour}
     if view.series:
-        encoding["detail"] = alt.Detail(f"{view.series}:N")
+        encoding["detail"] = alt.Detail(f"{vl_field(view.series)}:N")
     y_stack = "zero" if area else None
     lines = alt.Chart(frame).encode(y=value_encoding(data, "y", stack=y_stack), **encoding)
     drawn = (
@@ -405,7 +417,9 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
         if area
         else lines.mark_line(strokeWidth=3)
     )
-    point_y = alt.Y("_end:Q") if (area and view.series) else alt.Y(f"{data.value_column}:Q")
+    point_y = (
+        alt.Y("_end:Q") if (area and view.series) else alt.Y(f"{vl_field(data.value_column)}:Q")
+    )
     points = (
         alt.Chart(frame)
         .mark_point(filled=True, size=60, opacity=1)
@@ -418,12 +432,14 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
         layers.append(
             alt.Chart(last)
             .mark_text(aria=False, align="left", dx=8)
-            .encode(x=x, y=alt.Y(f"{label_y}:Q"), text=alt.Text(f"{view.series}:N"))
+            .encode(
+                x=x, y=alt.Y(f"{vl_field(label_y)}:Q"), text=alt.Text(f"{vl_field(view.series)}:N")
+            )
         )
     else:
         layers.append(
             labels(
-                alt.Chart(frame).encode(x=x, y=alt.Y(f"{data.value_column}:Q")),
+                alt.Chart(frame).encode(x=x, y=alt.Y(f"{vl_field(data.value_column)}:Q")),
                 data,
                 baseline="bottom",
                 dy=-8,
@@ -440,7 +456,7 @@ def build_point(data: ChartData) -> alt.LayerChart:
     """A dot plot: categories across, values up; series by colour and shape (never colour alone)."""
     view = data.view
     x = alt.X(
-        f"{view.category}:{category_type(data)}",
+        f"{vl_field(view.category)}:{category_type(data)}",
         sort=data.categories,
         title=data.category_label,
         axis=alt.Axis(labelAngle=0),
@@ -449,7 +465,9 @@ def build_point(data: ChartData) -> alt.LayerChart:
     encoding: dict[str, Any] = {"description": alt.Description(f"{CELL}:N")}
     if view.series:
         encoding["color"] = series_colour(data)
-        encoding["shape"] = alt.Shape(f"{view.series}:N", sort=data.series, title=data.series_label)
+        encoding["shape"] = alt.Shape(
+            f"{vl_field(view.series)}:N", sort=data.series, title=data.series_label
+        )
         dots = base.mark_point(filled=True, size=90, opacity=1).encode(**encoding)
     else:
         dots = base.mark_point(filled=True, size=90, opacity=1, color=PALETTE[0]).encode(**encoding)
