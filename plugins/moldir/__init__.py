@@ -11,7 +11,16 @@ __version__ = "0.1.0"
 
 # Feature modules, each with a ``connect()`` that connects its handlers to
 # ``moldir.signals`` (and, where it writes pages, to Pelican's signals).
-FEATURES: tuple[str, ...] = ("moldir.kinds", "moldir.charts", "moldir.kinds.appeals", "moldir.kinds.budget", "moldir.kinds.receptions", "moldir.search", "moldir.assets", "moldir.opendata")
+FEATURES: tuple[str, ...] = (
+    "moldir.kinds",
+    "moldir.charts",
+    "moldir.kinds.appeals",
+    "moldir.kinds.budget",
+    "moldir.kinds.receptions",
+    "moldir.search",
+    "moldir.assets",
+    "moldir.opendata",
+)
 
 
 def connect_features() -> None:
