@@ -202,3 +202,18 @@ def test_undeclared_semicolons_are_errors_with_a_dialect_hint(tmp_path):
     (folder / "datapackage.json").write_text(json.dumps(descriptor))
     task, dataset = validate_dataset(folder, OPTIONS)
     assert task.valid and dataset is not None
+
+
+def test_unknown_topic_is_an_error(tmp_path):
+    from moldir.portal import validate
+    from moldir.settings import MoldirSettings
+
+    make_dataset(
+        tmp_path, "typo", "a\n1\n", {"fields": [{"name": "a", "type": "integer"}]}, topic="appeal"
+    )
+    report, datasets = validate(MoldirSettings(), tmp_path)
+    assert datasets == []
+    (error,) = report.errors
+    assert 'unknown topic "appeal"' in error.message and "appeals" in error.message
+    report, datasets = validate(MoldirSettings(topics=("appeal",)), tmp_path)
+    assert report.valid

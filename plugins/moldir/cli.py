@@ -86,7 +86,7 @@ def validate_path(path: Path) -> Report:
     """Validate one dataset folder, or every dataset under a datasets folder."""
     from .portal import collect_checks, validate
 
-    settings = MoldirSettings()
+    settings = project_settings()
     cwd = Path.cwd()
     if find_descriptor(path) is not None:
         task, dataset = validate_dataset(path, ValidationOptions(settings.max_file_bytes, cwd))
@@ -96,6 +96,15 @@ def validate_path(path: Path) -> Report:
         return Report(tasks=[task])
     report, _ = validate(settings, path, cwd)
     return report
+
+
+def project_settings() -> MoldirSettings:
+    """The MOLDIR settings of the project in the current folder (defaults elsewhere)."""
+    if Path(DEV_SETTINGS).is_file():
+        from .build import load_settings
+
+        return MoldirSettings.from_pelican(load_settings(Path(DEV_SETTINGS)))
+    return MoldirSettings()
 
 
 def format_error(error: ValidationError) -> str:

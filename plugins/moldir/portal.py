@@ -17,7 +17,7 @@ import pandas as pd
 from . import cache, signals
 from .datasets import Dataset, Field, Resource
 from .downloads import Download, plan_downloads
-from .report import DatasetReport, InvalidDatasets, Report
+from .report import DatasetReport, InvalidDatasets, Report, ValidationError
 from .settings import MoldirSettings
 from .tables import read_table
 from .validation import ValidationOptions, validate_portal
@@ -78,8 +78,26 @@ class Portal:
         return [p for p in self.datasets if p.dataset.kind == kind]
 
 
+def topic_check(settings: MoldirSettings):
+    """A dataset's topic must be one the portal knows (MOLDIR["topics"])."""
+
+    def check(dataset: Dataset):
+        topic = dataset.descriptor.get("topic")
+        if topic is not None and topic not in settings.topics:
+            yield ValidationError(
+                type="metadata-required",
+                message=f'unknown topic "{topic}"; use one of: {", ".join(settings.topics)} '
+                '(or add it to MOLDIR["topics"])',
+                dataset=dataset.slug,
+                file=dataset.shown_path,
+            )
+
+    return check
+
+
 def collect_checks(settings: MoldirSettings) -> list:
-    checks = []
+    """Every check run after Frictionless: Moldir's own, then the features'."""
+    checks = [topic_check(settings)]
     for _receiver, found in signals.validation_checks.send(settings):
         checks.extend(found or [])
     return checks

@@ -34,6 +34,14 @@ class MoldirSettings:
     languages: tuple[str, ...] | list[str] = ()
     # SITENAME in each language, e.g. {"kk": "…", "ru": "…"}; others keep SITENAME.
     site_names: dict[str, str] | None = None
+    # Topics a dataset's "topic" may name (the catalogue's filter); a typo is an error.
+    topics: tuple[str, ...] | list[str] = (
+        "appeals",
+        "receptions",
+        "budget",
+        "surveys",
+        "open-government",
+    )
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> MoldirSettings:
