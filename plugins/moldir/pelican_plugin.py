@@ -24,16 +24,45 @@ logger = logging.getLogger(__name__)
 PORTAL_CONTEXT_KEY = "moldir_portal"
 
 
-class DatasetPagesGenerator(Generator):
+class PortalGenerator(Generator):
+    """Base of Moldir's page generators: the loaded portal, root files, page writing.
+
+    The portal is loaded once (by ``DatasetPagesGenerator.generate_context`` or by
+    ``moldir build``); the other generators only read it from the shared context.
+    """
+
+    def generate_context(self) -> None:
+        """Nothing to add: the portal is loaded by the dataset pages generator."""
+
+    @property
+    def portal(self) -> Portal | None:
+        return self.context.get(PORTAL_CONTEXT_KEY) or self.settings.get("MOLDIR_PORTAL")
+
+    def writes_root_files(self) -> bool:
+        """Only the default language's run writes files kept once at the site root."""
+        return i18n.writes_root_files(self.settings)
+
+    def page_values(self) -> dict[str, Any]:
+        """Values every page of this generator gets (subclasses add formatters)."""
+        return {}
+
+    def write_page(self, writer, save_as: str, template: str, **values: Any) -> None:
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=save_as.removesuffix("index.html"),
+            **{**self.page_values(), **values},
+        )
+
+
+class DatasetPagesGenerator(PortalGenerator):
     """Pages and files of the datasets: /datasets/, /datasets/<slug>/…, /quality/."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.moldir = MoldirSettings.from_pelican(self.settings)
-
-    @property
-    def portal(self) -> Portal:
-        return self.context[PORTAL_CONTEXT_KEY]
 
     def generate_context(self) -> None:
         # ``moldir build`` loads the portal once, before Pelican runs (and once for all
@@ -44,16 +73,6 @@ class DatasetPagesGenerator(Generator):
             portal = load_portal(self.moldir, self.moldir.datasets_root(self.settings), root)
         self.context[PORTAL_CONTEXT_KEY] = portal
         logger.info("Moldir: %d datasets valid", len(portal.datasets))
-
-    def write_page(self, writer, save_as: str, template: str, **values: Any) -> None:
-        writer.write_file(
-            save_as,
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=save_as.removesuffix("index.html"),
-            **values,
-        )
 
     def generate_output(self, writer) -> None:
         portal = self.portal
@@ -74,10 +93,10 @@ class DatasetPagesGenerator(Generator):
             )
             # Downloads and the report are written once, at the site root, by the default
             # language's run (pages of every language link to them with data_url()).
-            for download in published.downloads if i18n.writes_root_files(self.settings) else ():
+            for download in published.downloads if self.writes_root_files() else ():
                 write_bytes(Path(self.output_path) / download.path, download.content)
         self.write_page(writer, "quality/index.html", "quality", portal=portal, page_name="quality")
-        if i18n.writes_root_files(self.settings):
+        if self.writes_root_files():
             report = json.dumps(portal.report.to_descriptor(), ensure_ascii=False, indent=2)
             path = Path(self.output_path) / "quality" / "report.json"
             write_bytes(path, report.encode("utf-8"))

@@ -31,6 +31,7 @@ from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
 from . import signals
+from .pelican_plugin import PortalGenerator
 from .portal import Portal, PublishedDataset
 
 logger = logging.getLogger(__name__)
@@ -139,19 +140,11 @@ def install_search_filters(generator) -> None:
 # --- the search page ----------------------------------------------------------------
 
 
-class SearchPageGenerator(Generator):
+class SearchPageGenerator(PortalGenerator):
     """``search/index.html`` of the current language run (template ``search.html``)."""
 
     def generate_output(self, writer) -> None:
-        save_as = "search/index.html"
-        writer.write_file(
-            save_as,
-            self.get_template("search"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url="search/",
-            page_name="search",
-        )
+        self.write_page(writer, "search/index.html", "search", page_name="search")
 
 
 def get_generators(pelican_object) -> type[Generator]:

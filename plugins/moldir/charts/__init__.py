@@ -28,10 +28,10 @@ import pandas as pd
 from jinja2 import Undefined, pass_context
 from markupsafe import Markup
 from pelican import signals as pelican_signals
-from pelican.generators import Generator
 
 from .. import signals
 from ..datasets import Dataset
+from ..pelican_plugin import PortalGenerator
 from . import describe as describing
 from .build import ChartData, ChartTable, build_spec, build_vega_lite, cell, chart_table, prepare
 from .render import accessible_svg, render_png, render_svg, standalone_svg
@@ -295,27 +295,21 @@ def install_template_globals(generator: Any) -> None:
         env.globals["chart_highlights_for"] = highlights
 
 
-class ChartPagesGenerator(Generator):
+class ChartPagesGenerator(PortalGenerator):
     """Chart files (once, at the root) and standalone chart pages (per language)."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the portal (with its charts) is loaded by the dataset pages."""
-
     def generate_output(self, writer) -> None:
-        portal = self.context.get("moldir_portal")
+        portal = self.portal
         if portal is None:
             return
-        writes_root = not self.settings.get("MOLDIR_LANG_PREFIX")
+        writes_root = self.writes_root_files()
         for published, chart in all_charts(portal):
             if writes_root:
                 write_chart_files(Path(self.output_path), chart)
-            save_as = f"{chart.page_url}index.html"
-            writer.write_file(
-                save_as,
-                self.get_template("chart"),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=chart.page_url,
+            self.write_page(
+                writer,
+                f"{chart.page_url}index.html",
+                "chart",
                 portal=portal,
                 published=published,
                 dataset=published.dataset,

@@ -22,6 +22,7 @@ from pelican.generators import Generator
 
 from .. import signals
 from ..datasets import Dataset, Resource
+from ..pelican_plugin import PortalGenerator
 from ..report import ValidationError
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -146,38 +147,21 @@ def format_percent(value: Any, locale: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=locale) + "\u00a0%"
 
 
-class KindPagesGenerator(Generator):
-    """Base of the kinds' topic pages: the loaded portal, page writing and number formats."""
-
-    def generate_context(self) -> None:
-        """Nothing to add: the portal is loaded by the dataset pages generator."""
-
-    @property
-    def portal(self) -> Any:
-        return self.context.get("moldir_portal") or self.settings.get("MOLDIR_PORTAL")
+class KindPagesGenerator(PortalGenerator):
+    """Base of the kinds' topic pages: money and percentages in the page's language."""
 
     @property
     def locale(self) -> str:
         return page_locale(self.settings)
 
-    def writes_root_files(self) -> bool:
-        """Only the default language's run writes files kept once at the site root."""
-        return not self.settings.get("MOLDIR_LANG_PREFIX")
-
-    def write(self, writer: Any, save_as: str, template: str, **values: Any) -> None:
+    def page_values(self) -> dict[str, Any]:
         locale = self.locale
-        writer.write_file(
-            save_as,
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=save_as.removesuffix("index.html"),
-            money=lambda amount, currency, compact=False: format_money(
+        return {
+            "money": lambda amount, currency, compact=False: format_money(
                 amount, currency, locale, compact
             ),
-            percent=lambda value, digits=1: format_percent(value, locale, digits),
-            **values,
-        )
+            "percent": lambda value, digits=1: format_percent(value, locale, digits),
+        }
 
 
 class SchemaPagesGenerator(KindPagesGenerator):
@@ -194,7 +178,7 @@ class SchemaPagesGenerator(KindPagesGenerator):
             for kind in KINDS
             if (SCHEMAS_DIR / f"{kind}.json").is_file()
         ]
-        self.write(writer, "schemas/index.html", "schemas", page_name="schemas", kinds=kinds)
+        self.write_page(writer, "schemas/index.html", "schemas", page_name="schemas", kinds=kinds)
         if self.writes_root_files():
             folder = Path(self.output_path) / "schemas"
             folder.mkdir(parents=True, exist_ok=True)

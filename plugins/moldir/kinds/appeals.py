@@ -326,7 +326,7 @@ class AppealsPageGenerator(KindPagesGenerator):
         sections = appeal_sections(portal)
         # Datasets on appeals in other shapes (wide tables) are listed, not summed.
         related = [p for p in portal.by_topic("appeals") if p.dataset.kind != KIND]
-        self.write(
+        self.write_page(
             writer,
             "appeals/index.html",
             "appeals",

@@ -437,7 +437,7 @@ class BudgetPagesGenerator(KindPagesGenerator):
             return
         sections = budget_sections(portal)
         related = [p for p in portal.by_topic("budget") if p.dataset.kind != KIND]
-        self.write(
+        self.write_page(
             writer,
             "budget/index.html",
             "budget",
@@ -447,7 +447,7 @@ class BudgetPagesGenerator(KindPagesGenerator):
         )
         for section in sections:
             for administrator in section.administrators:
-                self.write(
+                self.write_page(
                     writer,
                     f"budget/{administrator.slug}/index.html",
                     "budget_administrator",

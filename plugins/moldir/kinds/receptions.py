@@ -43,6 +43,7 @@ from pelican.utils import slugify
 
 from .. import signals
 from ..datasets import Dataset, Resource
+from ..pelican_plugin import PortalGenerator
 from ..report import ValidationError
 from ..tables import read_table
 from . import kind_resources
@@ -632,14 +633,11 @@ def portal_sessions(portal: Any) -> list[ReceptionSession]:
     return sessions
 
 
-class ReceptionPagesGenerator(Generator):
+class ReceptionPagesGenerator(PortalGenerator):
     """/receptions/, /receptions/<body>/ and, once at the root, the .ics feeds."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the portal is loaded by the dataset pages generator."""
-
     def generate_output(self, writer) -> None:
-        portal = self.context.get("moldir_portal")
+        portal = self.portal
         if portal is None:
             return
         sessions = portal_sessions(portal)
@@ -665,9 +663,11 @@ class ReceptionPagesGenerator(Generator):
             "PORTAL_TIMEZONE": self.settings.get("TIMEZONE", ""),
             "datasets": portal.by_kind(KIND),
         }
-        self.write(writer, "receptions/index.html", "receptions", page_name="receptions", **values)
+        self.write_page(
+            writer, "receptions/index.html", "receptions", page_name="receptions", **values
+        )
         for body in bodies:
-            self.write(
+            self.write_page(
                 writer,
                 f"receptions/{body.slug}/index.html",
                 "reception_body",
@@ -675,18 +675,8 @@ class ReceptionPagesGenerator(Generator):
                 body=body,
                 **values,
             )
-        if not self.settings.get("MOLDIR_LANG_PREFIX"):
+        if self.writes_root_files():
             self.write_feeds(sessions, bodies, today, translations.gettext)
-
-    def write(self, writer, save_as: str, template: str, **values: Any) -> None:
-        writer.write_file(
-            save_as,
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=save_as.removesuffix("index.html"),
-            **values,
-        )
 
     def write_feeds(
         self,

@@ -86,14 +86,5 @@ def page_base(settings: dict[str, Any]) -> str | None:
     return f"{base}/{prefix}" if prefix else base
 
 
-def writes_root_files(settings: dict[str, Any]) -> bool:
-    """Whether this Pelican run writes the files that exist once, at the site root."""
-    try:
-        from ..i18n import writes_root_files as i18n_writes_root_files
-    except ImportError:
-        return not language_prefix(settings)
-    return i18n_writes_root_files(settings)
-
-
 def absolute(base: str, path: str) -> str:
     return f"{base.rstrip('/')}/{path.lstrip('/')}"

@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from pelican.generators import Generator
 
-from ..pelican_plugin import PORTAL_CONTEXT_KEY, write_bytes
+from ..pelican_plugin import PortalGenerator, write_bytes
 from ..portal import Portal, PublishedDataset
 from . import api, datajson, dcat, feeds, schemaorg
 from .catalogue import CatalogueInfo
 from .config import LOCAL_SITE_URL, absolute, is_absolute, language_prefix, page_base
-from .config import writes_root_files as root_files_here
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +45,12 @@ def root_files(portal: Portal, settings: dict[str, Any]) -> dict[str, bytes]:
     return files
 
 
-class OpenDataGenerator(Generator):
+class OpenDataGenerator(PortalGenerator):
     """Writes /catalog.jsonld, /data.json, /api/, the dataset feeds and index.json files."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the portal is loaded by the dataset pages' generator."""
-
     def generate_output(self, writer) -> None:
-        portal = self.context.get(PORTAL_CONTEXT_KEY)
-        if portal is None or not root_files_here(self.settings):
+        portal = self.portal
+        if portal is None or not self.writes_root_files():
             return
         for path, content in root_files(portal, self.settings).items():
             write_bytes(Path(self.output_path) / path, content)
