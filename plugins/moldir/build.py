@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pelican import Pelican
 from pelican.settings import read_settings
 
-from . import cache, i18n, signals
-from .portal import load_portal
+from . import cache, connect_features, i18n, signals
 from .settings import MoldirSettings, project_root
 
 logger = logging.getLogger(__name__)
@@ -61,10 +59,16 @@ def build_site(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        # Imported only now: a rebuild with nothing changed stops before loading the
+        # pipeline (pandas, Frictionless, Altair), so it costs little more than the check.
+        from pelican import Pelican
+
+        from .portal import load_portal
+
+        connect_features()
+        moldir_settings = MoldirSettings.from_pelican(settings)
         portal = load_portal(
-            MoldirSettings.from_pelican(settings),
-            MoldirSettings.from_pelican(settings).datasets_root(settings),
-            project_root(settings),
+            moldir_settings, moldir_settings.datasets_root(settings), project_root(settings)
         )
         # One Pelican run per language (i18n.py): the default language at the root of
         # the staging folder, the others in sub-folders; ``settings`` ends as the default's.

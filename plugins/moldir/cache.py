@@ -29,6 +29,7 @@ import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -141,19 +142,16 @@ def code_fingerprint() -> str:
     """Moldir's own code (by content) and the versions of the libraries that shape output."""
     global _CODE
     if _CODE is None:
-        import frictionless
-        import pandas
-        import pelican
-        import pyarrow
-
         digest = hashlib.sha256()
         for path in sorted(PACKAGE.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(str(path.relative_to(PACKAGE)).encode())
                 digest.update(path.read_bytes())
+        # Versions from the installed metadata: importing the libraries themselves would
+        # cost a no-change rebuild most of its time.
         versions = [
-            getattr(module, "__version__", "?")
-            for module in (frictionless, pandas, pelican, pyarrow)
+            metadata.version(name)
+            for name in ("frictionless", "pandas", "pelican", "pyarrow", "babel", "altair")
         ]
         _CODE = _hash(FORMAT, digest.hexdigest(), versions, sys.version_info[:2])
     return _CODE

@@ -18,7 +18,6 @@ from . import connect_features
 from .datasets import find_descriptor
 from .report import InvalidDatasets, Report, ValidationError
 from .settings import MoldirSettings
-from .validation import ValidationOptions, validate_dataset
 
 DEV_SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
@@ -43,7 +42,6 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    connect_features()
 
 
 @main.command()
@@ -68,6 +66,7 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
 
     Prints every error (dataset, file, row, field, type, message) and exits 1 if any.
     """
+    connect_features()
     report = validate_path(path)
     if report_file:
         report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
@@ -85,6 +84,7 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
 def validate_path(path: Path) -> Report:
     """Validate one dataset folder, or every dataset under a datasets folder."""
     from .portal import collect_checks, validate
+    from .validation import ValidationOptions, validate_dataset
 
     settings = project_settings()
     cwd = Path.cwd()
