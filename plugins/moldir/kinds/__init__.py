@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,33 @@ def shown_file(dataset: Dataset, resource: Resource) -> str:
     if dataset.shown_path:
         return str(Path(dataset.shown_path).parent / resource.relpath)
     return resource.relpath
+
+
+def row_errors(
+    dataset: Dataset, resource: Resource, type_: str
+) -> Callable[[int, str, str], ValidationError]:
+    """A maker of ``type_`` errors on a row of a resource's typed table.
+
+    ``error(index, field_name, message)``: ``index`` is the 0-based row of the table, so
+    the row number (and the CSV line, the header being line 1) is ``index + 2``.
+    """
+    shown = shown_file(dataset, resource)
+    positions = {f.name: number for number, f in enumerate(resource.fields, start=1)}
+
+    def error(index: int, field_name: str, message: str) -> ValidationError:
+        return ValidationError(
+            type=type_,
+            message=message,
+            dataset=dataset.slug,
+            file=shown,
+            resource=resource.name,
+            row=index + 2,
+            field=field_name,
+            field_number=positions.get(field_name),
+            line=index + 2,
+        )
+
+    return error
 
 
 # --- pages --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .. import signals
 from ..datasets import Dataset, Resource
 from ..report import ValidationError
 from ..tables import read_table
-from . import KindPagesGenerator, kind_resources, shown_file
+from . import KindPagesGenerator, kind_resources, row_errors
 
 KIND = "appeal-statistics"
 
@@ -61,21 +61,7 @@ def period_problems(
     Overlapping rows would be counted twice in every total, so the topic page could not
     add them up; a breakdown (e.g. "of these, 400,586 in 2020") belongs in period_note.
     """
-    shown = shown_file(dataset, resource)
-    positions = {f.name: number for number, f in enumerate(resource.fields, start=1)}
-
-    def error(index: int, field_name: str, message: str) -> ValidationError:
-        return ValidationError(
-            type="consistency-error",
-            message=message,
-            dataset=dataset.slug,
-            file=shown,
-            resource=resource.name,
-            row=index + 2,
-            field=field_name,
-            field_number=positions.get(field_name),
-            line=index + 2,
-        )
+    error = row_errors(dataset, resource, "consistency-error")
 
     ordered = []
     for index, row in frame.iterrows():

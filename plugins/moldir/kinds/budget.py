@@ -36,7 +36,7 @@ from .. import signals
 from ..datasets import Dataset, Resource
 from ..report import ValidationError
 from ..tables import read_table
-from . import KindPagesGenerator, kind_resources, shown_file
+from . import KindPagesGenerator, kind_resources, row_errors
 
 KIND = "budget-programs"
 AMOUNTS = ("planned", "executed")
@@ -75,21 +75,7 @@ def consistency_problems(
     frame: pd.DataFrame, dataset: Dataset, resource: Resource
 ) -> Iterable[ValidationError]:
     """consistency-error for each figure that disagrees with the others (see module doc)."""
-    shown = shown_file(dataset, resource)
-    positions = {f.name: number for number, f in enumerate(resource.fields, start=1)}
-
-    def error(index: int, field_name: str, message: str) -> ValidationError:
-        return ValidationError(
-            type="consistency-error",
-            message=message,
-            dataset=dataset.slug,
-            file=shown,
-            resource=resource.name,
-            row=index + 2,
-            field=field_name,
-            field_number=positions.get(field_name),
-            line=index + 2,
-        )
+    error = row_errors(dataset, resource, "consistency-error")
 
     rows = [
         {**{k: _text(v) for k, v in row.items() if k not in AMOUNTS}, "index": index}

@@ -46,7 +46,7 @@ from ..datasets import Dataset, Resource
 from ..pelican_plugin import PortalGenerator
 from ..report import ValidationError
 from ..tables import read_table
-from . import kind_resources
+from . import kind_resources, row_errors
 
 logger = logging.getLogger(__name__)
 
@@ -379,28 +379,10 @@ def check_schedules(dataset: Dataset) -> Iterable[ValidationError]:
 
 def check_resource(dataset: Dataset, resource: Resource) -> Iterable[ValidationError]:
     frame = read_table(resource)
-    positions = {f.name: number for number, f in enumerate(resource.fields, start=1)}
-    shown = resource_path_shown(dataset, resource)
+    error = row_errors(dataset, resource, "schedule-error")
     for index, row in enumerate(frame.to_dict(orient="records")):
         for field_name, message in schedule_problems(row):
-            yield ValidationError(
-                type="schedule-error",
-                message=message,
-                dataset=dataset.slug,
-                file=shown,
-                resource=resource.name,
-                row=index + 2,
-                field=field_name,
-                field_number=positions.get(field_name),
-                line=index + 2,
-            )
-
-
-def resource_path_shown(dataset: Dataset, resource: Resource) -> str:
-    """The data file as the editor sees it (beside the descriptor the report names)."""
-    if dataset.shown_path:
-        return str(Path(dataset.shown_path).parent / resource.relpath)
-    return resource.relpath
+            yield error(index, field_name, message)
 
 
 def validation_checks(sender: Any) -> list[Callable[[Dataset], Iterable[ValidationError]]]:
