@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 
 class SettingsError(ValueError):
@@ -45,21 +45,29 @@ class MoldirSettings:
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> MoldirSettings:
-        raw = dict(settings.get("MOLDIR", {}) or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise SettingsError(
-                f"unknown MOLDIR setting(s): {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(known))}"
-            )
-        return cls(**raw)
+        return parse_settings(cls, settings, "MOLDIR")
 
     def datasets_root(self, pelican_settings: dict[str, Any]) -> Path:
         path = Path(self.datasets_path)
         if path.is_absolute():
             return path
         return project_root(pelican_settings) / path
+
+
+T = TypeVar("T")
+
+
+def parse_settings(cls: type[T], settings: dict[str, Any], key: str) -> T:
+    """The dataclass ``cls`` from the dict ``settings[key]``; unknown keys are an error
+    that names them (a typo in pelicanconf.py must not be ignored)."""
+    raw = dict(settings.get(key, {}) or {})
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SettingsError(
+            f"unknown {key} setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    return cls(**raw)
 
 
 def project_root(pelican_settings: dict[str, Any]) -> Path:

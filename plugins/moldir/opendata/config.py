@@ -8,10 +8,10 @@ Canonical links and ``og:url`` are left out rather than pointed at that local ad
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
-from ..settings import SettingsError
+from ..settings import parse_settings
 
 # What ``moldir serve`` serves by default: files built without any absolute URL still work
 # when a developer opens them from the local preview.
@@ -40,15 +40,7 @@ class OpenDataSettings:
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> OpenDataSettings:
-        raw = dict(settings.get("MOLDIR_OPENDATA", {}) or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise SettingsError(
-                f"unknown MOLDIR_OPENDATA setting(s): {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(known))}"
-            )
-        return cls(**raw)
+        return parse_settings(cls, settings, "MOLDIR_OPENDATA")
 
 
 def is_absolute(url: str) -> bool:
