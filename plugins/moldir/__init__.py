@@ -10,7 +10,8 @@ import importlib
 __version__ = "0.1.0"
 
 # Feature modules, each with a ``connect()`` that connects its handlers to
-# ``moldir.signals`` (and, where it writes pages, to Pelican's signals).
+# ``moldir.signals`` and, where it writes pages, a ``connect_pelican()`` that connects
+# Pelican's signals (importing Pelican and its generators only there).
 FEATURES: tuple[str, ...] = (
     "moldir.kinds",
     "moldir.charts",
@@ -23,14 +24,19 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def connect_features() -> None:
+def connect_features(pelican: bool = True) -> None:
     """Connect Moldir's features to its own signals (safe to call more than once).
 
     Features extend the pipeline through ``moldir.signals``, exactly as an outside
-    plugin would; both Pelican and ``moldir validate`` connect them.
+    plugin would; both Pelican and ``moldir validate`` connect them. ``pelican=False``
+    (``moldir validate``) leaves out their Pelican handlers, so that validating does not
+    import Pelican, Altair, openpyxl or icalendar.
     """
     for name in FEATURES:
-        importlib.import_module(name).connect()
+        feature = importlib.import_module(name)
+        feature.connect()
+        if pelican and hasattr(feature, "connect_pelican"):
+            feature.connect_pelican()
 
 
 def register() -> None:

@@ -16,8 +16,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pelican import signals as pelican_signals
-
 from . import signals
 
 logger = logging.getLogger(__name__)
@@ -81,5 +79,11 @@ def finish_site(staging: Path, settings: dict | None = None, **_: Any) -> None:
 
 def connect() -> None:
     """Connect the bundling step (idempotent: blinker keeps one connection per receiver)."""
-    pelican_signals.finalized.connect(bundle_after_pelican)
     signals.site_built.connect(finish_site)
+
+
+def connect_pelican() -> None:
+    """Bundle after each Pelican run (Pelican is imported here, not by ``moldir validate``)."""
+    from pelican import signals as pelican_signals
+
+    pelican_signals.finalized.connect(bundle_after_pelican)

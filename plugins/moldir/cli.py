@@ -66,7 +66,7 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
 
     Prints every error (dataset, file, row, field, type, message) and exits 1 if any.
     """
-    connect_features()
+    connect_features(pelican=False)  # checks only: no Pelican, Altair or openpyxl to load
     report = validate_path(path)
     if report_file:
         report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
@@ -99,11 +99,15 @@ def validate_path(path: Path) -> Report:
 
 
 def project_settings() -> MoldirSettings:
-    """The MOLDIR settings of the project in the current folder (defaults elsewhere)."""
-    if Path(DEV_SETTINGS).is_file():
-        from .build import load_settings
+    """The MOLDIR settings of the project in the current folder (defaults elsewhere).
 
-        return MoldirSettings.from_pelican(load_settings(Path(DEV_SETTINGS)))
+    Only the ``MOLDIR`` dict is needed, which Pelican takes from the file as it is: the
+    file is run as Pelican runs it, without importing Pelican (and its generators).
+    """
+    if Path(DEV_SETTINGS).is_file():
+        import runpy
+
+        return MoldirSettings.from_pelican(runpy.run_path(DEV_SETTINGS))
     return MoldirSettings()
 
 

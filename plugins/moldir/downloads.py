@@ -14,15 +14,14 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING, Any
 
 from .datasets import Dataset
-from .tables import json_value, records
+
+# pandas, openpyxl and .tables (pandas) are imported where files are written, so that
+# ``moldir validate`` (which imports ``Download`` through the portal) does not load them.
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -69,6 +68,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def json_bytes(frame: pd.DataFrame) -> bytes:
+    from .tables import records
+
     return json.dumps(records(frame), ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -78,6 +79,12 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_title: str) -> bytes:
     Text is always stored as a string cell, so a value such as ``=HYPERLINK(...)`` is shown,
     never run as a formula.
     """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from .tables import json_value
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=safe_sheet_title(sheet_title))
     bold = Font(bold=True)

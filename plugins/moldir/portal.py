@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import cache, signals
 from .datasets import Dataset, Field, Resource
 from .downloads import Download, plan_downloads
 from .report import DatasetReport, InvalidDatasets, Report, ValidationError
 from .settings import MoldirSettings
-from .tables import read_table
 from .validation import ValidationOptions, validate_portal
+
+# pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
+# ``moldir validate`` uses this module's checks and must not pay for it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -136,6 +138,8 @@ def load_portal(
 
 def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
     """A valid dataset's typed tables and planned downloads."""
+    from .tables import read_table
+
     tables = {resource.name: read_table(resource) for resource in dataset.resources}
     return tables, plan_downloads(dataset, tables)
 

@@ -6,7 +6,7 @@ Three handlers, connected by :func:`connect` (``"moldir.search"`` in ``FEATURES`
   dataset's text columns (bodies, regions, survey groups), so that searching for a body
   finds every dataset with rows about it, not only those whose preview shows it, and the
   years the dataset covers (the "year" filter).
-- ``get_generators`` → :class:`SearchPageGenerator`: ``search/index.html`` in every
+- ``get_generators`` → ``search_page.SearchPageGenerator``: ``search/index.html`` in every
   language run (template ``search.html``).
 - ``site_built`` → :func:`index_built_site`: Pagefind indexes the staging folder once,
   after every language was built and before the swap, into ``<site>/pagefind/``.
@@ -27,11 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pelican import signals as pelican_signals
-from pelican.generators import Generator
-
 from . import signals
-from .pelican_plugin import PortalGenerator
 from .portal import Portal, PublishedDataset
 
 logger = logging.getLogger(__name__)
@@ -140,14 +136,10 @@ def install_search_filters(generator) -> None:
 # --- the search page ----------------------------------------------------------------
 
 
-class SearchPageGenerator(PortalGenerator):
-    """``search/index.html`` of the current language run (template ``search.html``)."""
+def get_generators(pelican_object) -> type:
+    # In its own module so that Pelican (the base class) is imported only for a build.
+    from .search_page import SearchPageGenerator
 
-    def generate_output(self, writer) -> None:
-        self.write_page(writer, "search/index.html", "search", page_name="search")
-
-
-def get_generators(pelican_object) -> type[Generator]:
     return SearchPageGenerator
 
 
@@ -224,5 +216,11 @@ def connect() -> None:
     """Connect the search feature (idempotent: blinker keeps one connection per receiver)."""
     signals.portal_loaded.connect(add_search_terms)
     signals.site_built.connect(index_built_site)
+
+
+def connect_pelican() -> None:
+    """Connect the search page and the template filters to Pelican's signals."""
+    from pelican import signals as pelican_signals
+
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.generator_init.connect(install_search_filters)

@@ -11,8 +11,20 @@
   exception aborts the build and leaves the previous output untouched.
 """
 
-from blinker import signal
+from blinker import NamedSignal
+from ordered_set import OrderedSet
 
-validation_checks = signal("moldir_validation_checks")
-portal_loaded = signal("moldir_portal_loaded")
-site_built = signal("moldir_site_built")
+
+class OrderedSignal(NamedSignal):
+    """Receivers run in the order they connected (features in ``FEATURES`` order).
+
+    Pelican gives every blinker signal this order when it is imported; ``moldir validate``
+    does not import Pelican, so Moldir's signals ask for it themselves.
+    """
+
+    set_class = OrderedSet
+
+
+validation_checks = OrderedSignal("moldir_validation_checks")
+portal_loaded = OrderedSignal("moldir_portal_loaded")
+site_built = OrderedSignal("moldir_site_built")

@@ -22,20 +22,23 @@ import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from jinja2 import Undefined, pass_context
 from markupsafe import Markup
-from pelican import signals as pelican_signals
 
 from .. import signals
 from ..datasets import Dataset
-from ..pelican_plugin import PortalGenerator
 from . import describe as describing
-from .build import ChartData, ChartTable, build_spec, build_vega_lite, cell, chart_table, prepare
-from .render import accessible_svg, render_png, render_svg, standalone_svg
 from .spec import ViewSpec, check_views, parse_views
+
+# Drawing (pandas, .build → Altair, .render → vl_convert) and the Pelican generator
+# (.pages) are imported by the functions that draw or write: ``moldir validate`` connects
+# this feature for ``check_views`` only and must not load them.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .build import ChartData, ChartTable
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,8 @@ class Chart:
     @functools.cached_property
     def inline_svg(self) -> str:
         """The SVG for pages: named by the visible text alternative ``<id>-alt``."""
+        from .render import accessible_svg
+
         return accessible_svg(self.svg, self.id, labelled_by=f"{self.id}-alt")
 
     def inline_svg_for(self, locale: str) -> str:
@@ -99,6 +104,8 @@ class Chart:
         if locale.split("-")[0] == "en":
             return self.inline_svg
         if locale not in self.localized_svgs:
+            from .render import accessible_svg, render_svg
+
             svg = render_svg(self.spec, locale)
             self.localized_svgs[locale] = accessible_svg(svg, self.id, labelled_by=f"{self.id}-alt")
         return self.localized_svgs[locale]
@@ -163,6 +170,9 @@ def vega_lite_axes(
 
 def vega_lite_table(view: ViewSpec, rows: pd.DataFrame) -> ChartTable:
     """A full Vega-Lite view's table: its rows, every field the spec names."""
+    import pandas as pd
+
+    from .build import ChartTable, cell
     from .spec import walk
 
     named = [v for _p, k, v in walk(view.vega_lite) if k == "field" and isinstance(v, str)]
@@ -180,6 +190,9 @@ def vega_lite_table(view: ViewSpec, rows: pd.DataFrame) -> ChartTable:
 
 def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame) -> Chart:
     """Spec, SVG, PNG and table of one view (the per-view work, no Pelican)."""
+    from .build import build_spec, build_vega_lite, chart_table, prepare
+    from .render import render_png, render_svg
+
     resource = dataset.resource(view.resource)
     if view.is_vega_lite:
         spec, rows = build_vega_lite(view, frame)
@@ -295,31 +308,10 @@ def install_template_globals(generator: Any) -> None:
         env.globals["chart_highlights_for"] = highlights
 
 
-class ChartPagesGenerator(PortalGenerator):
-    """Chart files (once, at the root) and standalone chart pages (per language)."""
-
-    def generate_output(self, writer) -> None:
-        portal = self.portal
-        if portal is None:
-            return
-        writes_root = self.writes_root_files()
-        for published, chart in all_charts(portal):
-            if writes_root:
-                write_chart_files(Path(self.output_path), chart)
-            self.write_page(
-                writer,
-                f"{chart.page_url}index.html",
-                "chart",
-                portal=portal,
-                published=published,
-                dataset=published.dataset,
-                chart=chart,
-                page_name=chart.page_url.rstrip("/"),
-            )
-
-
 def write_chart_files(output: Path, chart: Chart) -> None:
     """``.vl.json``, ``.svg`` and ``.png`` of one chart under ``output``."""
+    from .render import standalone_svg
+
     files = chart.files
     target = output / files["svg"]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -331,6 +323,8 @@ def write_chart_files(output: Path, chart: Chart) -> None:
 
 
 def get_generators(_pelican: Any):
+    from .pages import ChartPagesGenerator
+
     return ChartPagesGenerator
 
 
@@ -338,5 +332,11 @@ def connect() -> None:
     """Connect the chart feature (safe to call more than once: blinker dedupes)."""
     signals.validation_checks.connect(provide_checks)
     signals.portal_loaded.connect(add_charts)
+
+
+def connect_pelican() -> None:
+    """Connect the chart pages and template globals to Pelican's signals."""
+    from pelican import signals as pelican_signals
+
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.generator_init.connect(install_template_globals)

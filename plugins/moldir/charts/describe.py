@@ -11,11 +11,16 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from babel.numbers import format_decimal
 
-from .build import ChartData
+# pandas and .build (Altair) only for type hints here: the chart feature imports this module
+# for its messages, also in ``moldir validate``, which draws nothing.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .build import ChartData
 
 Gettext = Callable[[str], str]
 
@@ -199,6 +204,8 @@ def describe_rows(
     hint = gettext(TABLE_BELOW) if table_hint is None else table_hint
     if not category or not value or rows.empty:
         return " ".join(filter(None, [kind + ".", hint]))
+    import pandas as pd
+
     values = pd.to_numeric(rows[value], errors="coerce").astype("float64")
     keyed = pd.Series(values.to_numpy(), index=rows[category].astype(str)).dropna()
     keyed = keyed.groupby(level=0, sort=False).sum()

@@ -22,13 +22,15 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..datasets import Dataset, Field, Resource
 from ..report import ValidationError
-from ..tables import read_table
+
+# pandas and ..tables are imported only where a dataset declares views (and its data is
+# read): ``moldir validate`` runs ``check_views`` on every dataset, most without views.
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHART_TYPES = ("bar", "hbar", "grouped-bar", "stacked-bar", "line", "area", "point")
 SERIES_TYPES = ("grouped-bar", "stacked-bar")  # types that need ``series``
@@ -368,6 +370,8 @@ def check_data(view: ViewSpec, frame: pd.DataFrame) -> None:
 
 def apply_filter(frame: pd.DataFrame, equal: dict[str, Any]) -> pd.DataFrame:
     """Rows where every filtered field equals its value (compared as text, as written)."""
+    import pandas as pd
+
     mask = pd.Series(True, index=frame.index)
     for name, wanted in equal.items():
         mask &= frame[name].astype("string").fillna("") == str(wanted)
@@ -383,6 +387,8 @@ def parse_views(
         return [], []
     if not isinstance(raw_views, list):
         return [], [view_error(dataset, None, "'views' must be a list of chart declarations")]
+    from ..tables import read_table
+
     views, errors, seen = [], [], set()
     tables = dict(tables or {})
     for position, raw in enumerate(raw_views):

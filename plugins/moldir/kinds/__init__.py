@@ -17,13 +17,13 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_compact_currency, format_currency, format_decimal
-from pelican import signals as pelican_signals
-from pelican.generators import Generator
 
 from .. import signals
 from ..datasets import Dataset, Resource
-from ..pelican_plugin import PortalGenerator
 from ..report import ValidationError
+
+# The kinds' pages are Pelican generators in .pages, imported by the ``get_generators``
+# handlers: ``moldir validate`` runs the kinds' checks without loading Pelican.
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 KINDS: dict[str, str] = {
@@ -174,56 +174,23 @@ def format_percent(value: Any, locale: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=locale) + "\u00a0%"
 
 
-class KindPagesGenerator(PortalGenerator):
-    """Base of the kinds' topic pages: money and percentages in the page's language."""
-
-    @property
-    def locale(self) -> str:
-        return page_locale(self.settings)
-
-    def page_values(self) -> dict[str, Any]:
-        locale = self.locale
-        return {
-            "money": lambda amount, currency, compact=False: format_money(
-                amount, currency, locale, compact
-            ),
-            "percent": lambda value, digits=1: format_percent(value, locale, digits),
-        }
-
-
-class SchemaPagesGenerator(KindPagesGenerator):
-    """/schemas/ (every kind's schema, field by field) and, once, /schemas/<kind>.json."""
-
-    def generate_output(self, writer: Any) -> None:
-        portal = self.portal
-        kinds = [
-            {
-                "name": kind,
-                "schema": kind_schema(kind),
-                "datasets": portal.by_kind(kind) if portal is not None else [],
-            }
-            for kind in KINDS
-            if (SCHEMAS_DIR / f"{kind}.json").is_file()
-        ]
-        self.write_page(writer, "schemas/index.html", "schemas", page_name="schemas", kinds=kinds)
-        if self.writes_root_files():
-            folder = Path(self.output_path) / "schemas"
-            folder.mkdir(parents=True, exist_ok=True)
-            for kind in kinds:
-                # The package file as it is, so that other bodies reuse exactly what we check.
-                source = SCHEMAS_DIR / f"{kind['name']}.json"
-                (folder / source.name).write_bytes(source.read_bytes())
-
-
 def validation_checks(sender: Any) -> list:
     return [check_kind]
 
 
-def get_generators(pelican_object: Any) -> type[Generator]:
+def get_generators(pelican_object: Any) -> type:
+    from .pages import SchemaPagesGenerator
+
     return SchemaPagesGenerator
 
 
 def connect() -> None:
-    """Register the kind conformance check and the schemas page (once for all kinds)."""
+    """Register the kind conformance check (once for all kinds)."""
     signals.validation_checks.connect(validation_checks)
+
+
+def connect_pelican() -> None:
+    """Register the schemas page."""
+    from pelican import signals as pelican_signals
+
     pelican_signals.get_generators.connect(get_generators)

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
-from pelican import signals as pelican_signals
-from pelican.generators import Generator
+from typing import TYPE_CHECKING, Any
 
 from .. import signals
 from ..datasets import Dataset, Resource
 from ..report import ValidationError
-from ..tables import read_table
-from . import KindPagesGenerator, kind_resources, row_errors
+from . import kind_resources, row_errors
+
+# pandas is imported where a table is read or summed, the page generator (Pelican) by
+# ``get_generators``: ``moldir validate`` on a portal without this kind loads neither.
+if TYPE_CHECKING:
+    import pandas as pd
 
 KIND = "appeal-statistics"
 
@@ -48,6 +48,8 @@ def check_appeals(dataset: Dataset) -> Iterable[ValidationError]:
     """Periods in order and no overlapping rows for one body, channel and measure."""
     if dataset.kind != KIND:
         return
+    from ..tables import read_table
+
     for resource in kind_resources(dataset):
         frame = read_table(resource)
         yield from period_problems(frame, dataset, resource)
@@ -302,30 +304,17 @@ def appeal_sections(portal: Any) -> list[AppealSection]:
 # --- page --------------------------------------------------------------------------------
 
 
-class AppealsPageGenerator(KindPagesGenerator):
-    """/appeals/: every appeal-statistics dataset, with totals, changes and ratios."""
+def get_generators(pelican_object: Any) -> type:
+    from .pages import AppealsPageGenerator
 
-    def generate_output(self, writer: Any) -> None:
-        portal = self.portal
-        if portal is None:
-            return
-        sections = appeal_sections(portal)
-        # Datasets on appeals in other shapes (wide tables) are listed, not summed.
-        related = [p for p in portal.by_topic("appeals") if p.dataset.kind != KIND]
-        self.write_page(
-            writer,
-            "appeals/index.html",
-            "appeals",
-            page_name="appeals",
-            sections=sections,
-            related=related,
-        )
-
-
-def get_generators(pelican_object: Any) -> type[Generator]:
     return AppealsPageGenerator
 
 
 def connect() -> None:
     signals.validation_checks.connect(validation_checks)
+
+
+def connect_pelican() -> None:
+    from pelican import signals as pelican_signals
+
     pelican_signals.get_generators.connect(get_generators)

@@ -25,18 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
-from pelican import signals as pelican_signals
-from pelican.generators import Generator
-from pelican.utils import slugify
+from typing import TYPE_CHECKING, Any
 
 from .. import signals
 from ..datasets import Dataset, Resource
 from ..report import ValidationError
-from ..tables import read_table
-from . import KindPagesGenerator, kind_resources, row_errors
+from . import kind_resources, row_errors
+
+# pandas is imported where a table is read or summed, Pelican (slugs, the page generator)
+# where pages are made: ``moldir validate`` on a portal without this kind loads neither.
+if TYPE_CHECKING:
+    import pandas as pd
 
 KIND = "budget-programs"
 AMOUNTS = ("planned", "executed")
@@ -57,15 +56,21 @@ def check_budget(dataset: Dataset) -> Iterable[ValidationError]:
     """Every budget-programs resource: sums, signs, parents, currency and unit."""
     if dataset.kind != KIND:
         return
+    from ..tables import read_table
+
     for resource in kind_resources(dataset):
         yield from consistency_problems(read_table(resource), dataset, resource)
 
 
 def _text(value: Any) -> str:
+    import pandas as pd
+
     return "" if value is None or value is pd.NA else str(value)
 
 
 def _amount(value: Any) -> float | None:
+    import pandas as pd
+
     if value is None or value is pd.NA or value != value:
         return None
     return float(value)
@@ -383,6 +388,8 @@ def summarise(published: Any, resource: Resource, frame: pd.DataFrame) -> Budget
 
 def administrator_slug(name: str) -> str:
     """The URL slug of an administrator (ASCII, from any script)."""
+    from pelican.utils import slugify
+
     return slugify(name, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"[-\s]+", "-")])
 
 
@@ -414,39 +421,17 @@ def budget_sections(portal: Any) -> list[BudgetSection]:
 # --- pages -------------------------------------------------------------------------------
 
 
-class BudgetPagesGenerator(KindPagesGenerator):
-    """/budget/ and one /budget/<administrator>/ page per administrator."""
+def get_generators(pelican_object: Any) -> type:
+    from .pages import BudgetPagesGenerator
 
-    def generate_output(self, writer: Any) -> None:
-        portal = self.portal
-        if portal is None:
-            return
-        sections = budget_sections(portal)
-        related = [p for p in portal.by_topic("budget") if p.dataset.kind != KIND]
-        self.write_page(
-            writer,
-            "budget/index.html",
-            "budget",
-            page_name="budget",
-            sections=sections,
-            related=related,
-        )
-        for section in sections:
-            for administrator in section.administrators:
-                self.write_page(
-                    writer,
-                    f"budget/{administrator.slug}/index.html",
-                    "budget_administrator",
-                    page_name=f"budget/{administrator.slug}",
-                    section=section,
-                    administrator=administrator,
-                )
-
-
-def get_generators(pelican_object: Any) -> type[Generator]:
     return BudgetPagesGenerator
 
 
 def connect() -> None:
     signals.validation_checks.connect(validation_checks)
+
+
+def connect_pelican() -> None:
+    from pelican import signals as pelican_signals
+
     pelican_signals.get_generators.connect(get_generators)

@@ -27,26 +27,23 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import icalendar
-import pandas as pd
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
 from dateutil.rrule import rrule, rrulestr
-from pelican import signals as pelican_signals
-from pelican.generators import Generator
-from pelican.utils import slugify
 
 from .. import signals
 from ..datasets import Dataset, Resource
-from ..pelican_plugin import PortalGenerator
 from ..report import ValidationError
-from ..tables import read_table
 from . import kind_resources, row_errors
+
+# icalendar, pandas and Pelican (slugs, the page generator) are imported where a schedule
+# is read, checked or written: ``moldir validate`` on a portal without reception
+# schedules loads none of them.
+if TYPE_CHECKING:
+    import icalendar
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +185,8 @@ class ReceptionBody:
 
 def body_slug(name: str) -> str:
     """The URL slug of a body (ASCII, from any script)."""
+    from pelican.utils import slugify
+
     return slugify(name, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"[-\s]+", "-")])
 
 
@@ -220,6 +219,8 @@ def _missing(value: Any) -> bool:
     """Whether a cell is empty, whatever pandas made of it (None, NA, NaT, NaN)."""
     if value is None:
         return True
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-like values are never missing cells
@@ -339,6 +340,8 @@ def schedule_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 def rrule_problem(rule: str) -> str | None:
     """Why an RRULE value is invalid (parsed by both dateutil and icalendar), or None."""
+    import icalendar
+
     anchor = dt.datetime(2000, 1, 1)
     try:
         parsed = rrulestr(rule, dtstart=anchor)
@@ -378,6 +381,8 @@ def check_schedules(dataset: Dataset) -> Iterable[ValidationError]:
 
 
 def check_resource(dataset: Dataset, resource: Resource) -> Iterable[ValidationError]:
+    from ..tables import read_table
+
     frame = read_table(resource)
     error = row_errors(dataset, resource, "schedule-error")
     for index, row in enumerate(frame.to_dict(orient="records")):
@@ -483,6 +488,8 @@ def build_calendar(
     an all-day event whose description says so. Sessions whose day is not published are
     left out: a calendar entry would invent a date.
     """
+    import icalendar
+
     _ = gettext_
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -521,6 +528,8 @@ def session_event(
     _: Callable[[str], str],
     host: str,
 ) -> icalendar.Event | None:
+    import icalendar
+
     first = first_occurrence(session, session.valid_from or today)
     if first is None:
         return None
@@ -602,7 +611,7 @@ def calendar_bytes(calendar: icalendar.Calendar) -> bytes:
     return calendar.to_ical()
 
 
-# --- the Pelican generator -------------------------------------------------------------
+# --- pages (the generator is in .pages) -----------------------------------------------
 
 
 def portal_sessions(portal: Any) -> list[ReceptionSession]:
@@ -615,76 +624,6 @@ def portal_sessions(portal: Any) -> list[ReceptionSession]:
     return sessions
 
 
-class ReceptionPagesGenerator(PortalGenerator):
-    """/receptions/, /receptions/<body>/ and, once at the root, the .ics feeds."""
-
-    def generate_output(self, writer) -> None:
-        portal = self.portal
-        if portal is None:
-            return
-        sessions = portal_sessions(portal)
-        if not sessions:
-            return
-        today = build_date(self.settings)
-        weeks = int(self.settings.get("MOLDIR_RECEPTIONS_WEEKS", DEFAULT_WEEKS))
-        until = today + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
-        bodies = group_by_body(sessions, today, until)
-        translations = self.settings.get("MOLDIR_TRANSLATIONS") or gettext.NullTranslations()
-        locale = str(self.settings.get("DEFAULT_LANG") or "en").replace("-", "_")
-        values = {
-            "bodies": bodies,
-            "today": today,
-            "until": until,
-            "weeks": weeks,
-            "formats": sorted({s.format for s in sessions if s.format}),
-            "reception_date": lambda day: format_date(day, "full", locale=locale),
-            "reception_time": lambda moment: format_time(moment, "short", locale=locale),
-            "format_label": lambda value: format_label(value, translations.gettext),
-            "language_name": lambda code: language_name(code, locale),
-            "webcal": webcal,
-            "PORTAL_TIMEZONE": self.settings.get("TIMEZONE", ""),
-            "datasets": portal.by_kind(KIND),
-        }
-        self.write_page(
-            writer, "receptions/index.html", "receptions", page_name="receptions", **values
-        )
-        for body in bodies:
-            self.write_page(
-                writer,
-                f"receptions/{body.slug}/index.html",
-                "reception_body",
-                page_name=f"receptions/{body.slug}",
-                body=body,
-                **values,
-            )
-        if self.writes_root_files():
-            self.write_feeds(sessions, bodies, today, translations.gettext)
-
-    def write_feeds(
-        self,
-        sessions: list[ReceptionSession],
-        bodies: list[ReceptionBody],
-        today: dt.date,
-        _: Callable[[str], str],
-    ) -> None:
-        siteurl = str(self.settings.get("SITEURL") or "")
-        absolute = siteurl.startswith(("http://", "https://"))
-        host = urlparse(siteurl).netloc if absolute else "moldir.invalid"
-
-        def page_url(session: ReceptionSession) -> str | None:
-            # A calendar needs an absolute URL; a relative development build has none.
-            return f"{siteurl.rstrip('/')}/receptions/{session.body_slug}/" if absolute else None
-
-        folder = Path(self.output_path) / "receptions"
-        folder.mkdir(parents=True, exist_ok=True)
-        feeds = {"all": (sessions, _("Receptions of citizens"))}
-        for body in filter(lambda b: b.has_feed, bodies):
-            feeds[body.slug] = (body.sessions, _("Receptions: %(body)s") % {"body": body.name})
-        for slug, (items, name) in feeds.items():
-            calendar = build_calendar(items, name, today, page_url, _, host)
-            (folder / f"{slug}.ics").write_bytes(calendar_bytes(calendar))
-
-
 def webcal(url: str) -> str | None:
     """The webcal:// form of an absolute feed URL (phones subscribe with it), else None."""
     if url.startswith(("http://", "https://")):
@@ -692,10 +631,17 @@ def webcal(url: str) -> str | None:
     return None
 
 
-def get_generators(pelican_object: Any) -> type[Generator]:
+def get_generators(pelican_object: Any) -> type:
+    from .pages import ReceptionPagesGenerator
+
     return ReceptionPagesGenerator
 
 
 def connect() -> None:
     signals.validation_checks.connect(validation_checks)
+
+
+def connect_pelican() -> None:
+    from pelican import signals as pelican_signals
+
     pelican_signals.get_generators.connect(get_generators)

@@ -10,11 +10,8 @@
 
 from __future__ import annotations
 
-from pelican import signals as pelican_signals
-
 from .. import signals
 from .history import add_histories
-from .pages import absolutize_article_feed, get_generators, install_template_helpers
 from .sitemap import write_sitemap
 
 
@@ -22,6 +19,15 @@ def connect() -> None:
     """Connect the feature's handlers (blinker keeps one connection per handler)."""
     signals.portal_loaded.connect(add_histories)
     signals.site_built.connect(write_sitemap)
+
+
+def connect_pelican() -> None:
+    """Connect the Pelican side (``pages.py``), imported here so that ``moldir validate``
+    loads neither Pelican nor the catalogue writers."""
+    from pelican import signals as pelican_signals
+
+    from .pages import absolutize_article_feed, get_generators, install_template_helpers
+
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.generator_init.connect(install_template_helpers)
     pelican_signals.feed_generated.connect(absolutize_article_feed)

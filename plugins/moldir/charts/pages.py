@@ -1,0 +1,32 @@
+"""The chart feature's Pelican generator (imported by ``charts.get_generators``, so that
+Pelican is loaded only when pages are written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..pelican_plugin import PortalGenerator
+from . import all_charts, write_chart_files
+
+
+class ChartPagesGenerator(PortalGenerator):
+    """Chart files (once, at the root) and standalone chart pages (per language)."""
+
+    def generate_output(self, writer) -> None:
+        portal = self.portal
+        if portal is None:
+            return
+        writes_root = self.writes_root_files()
+        for published, chart in all_charts(portal):
+            if writes_root:
+                write_chart_files(Path(self.output_path), chart)
+            self.write_page(
+                writer,
+                f"{chart.page_url}index.html",
+                "chart",
+                portal=portal,
+                published=published,
+                dataset=published.dataset,
+                chart=chart,
+                page_name=chart.page_url.rstrip("/"),
+            )
