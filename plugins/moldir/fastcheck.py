@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
@@ -359,27 +360,19 @@ def read_blocks(path: str, *digests: Any) -> Iterator[Block]:
 
 
 def read_lines(path: str, numbers: list[int]) -> list[bytes]:
-    """The raw physical lines ``numbers`` (sorted, 1-based) of a file, in one streamed pass.
-
-    Block by block: a block holding none of them is passed over after counting its lines,
-    the others are cut at their line offsets (Python never walks the file line by line).
-    """
+    """The raw physical lines ``numbers`` (sorted, 1-based) of a file, in one streamed pass
+    (lines in between are skipped by ``islice``, in C; no pass at all when none is wanted)."""
     found: list[bytes] = []
-    position = 0
     if not numbers:
         return found
-    for block in read_blocks(path):
-        data = block.data
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if numbers[position] >= block.first_line + lines:
-            continue
-        offsets = line_offsets(data)
-        while position < len(numbers) and numbers[position] < block.first_line + lines:
-            index = numbers[position] - block.first_line
-            found.append(data[offsets[index] : offsets[index + 1]])
-            position += 1
-        if position == len(numbers):
-            break
+    with open(path, "rb") as stream:
+        read = 0
+        for number in numbers:
+            line = next(itertools.islice(stream, number - read - 1, None), None)
+            if line is None:
+                break
+            found.append(line)
+            read = number
     return found
 
 
