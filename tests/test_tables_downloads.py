@@ -124,3 +124,16 @@ def test_published_descriptor_points_at_csv_with_bytes_and_hash(tmp_path):
     assert "decimalChar" not in entry["schema"]["fields"][1]
     archive = zipfile.ZipFile(io.BytesIO(downloads[4].content))
     assert sorted(archive.namelist()) == ["demo/data.csv", "demo/datapackage.json"]
+
+
+def test_xlsx_carries_no_save_time_so_the_same_table_gives_the_same_bytes():
+    import io
+    import zipfile
+
+    from moldir.downloads import ZIP_DATE, xlsx_bytes
+
+    content = xlsx_bytes(pd.DataFrame({"year": [2021, 2022], "body": ["A", "B"]}), "sheet")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}
+        core = archive.read("docProps/core.xml")
+    assert b"dcterms:created" not in core and b"dcterms:modified" not in core

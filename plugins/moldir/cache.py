@@ -51,6 +51,7 @@ class Stages:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.counts: dict[str, int] = {}
+        self.notes: list[str] = []
 
     def add(self, name: str, seconds: float, count: int = 0) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
@@ -64,6 +65,10 @@ class Stages:
         finally:
             self.add(name, time.perf_counter() - started, count)
 
+    def note(self, text: str) -> None:
+        """A line shown under the stage times (e.g. how many pages were reused)."""
+        self.notes.append(text)
+
     def summary(self) -> str:
         """One line per stage: name, seconds, share of the total."""
         total = sum(self.seconds.values()) or 1.0
@@ -72,6 +77,7 @@ class Stages:
             count = self.counts.get(name)
             what = f" ({count:,})" if count else ""
             lines.append(f"  {name + what:<34} {seconds:8.2f} s  {100 * seconds / total:5.1f} %")
+        lines.extend(f"  {text}" for text in self.notes)
         return "\n".join(lines)
 
 
@@ -108,12 +114,13 @@ def progress(label: str, items: Iterable[T], total: int | None = None) -> Iterat
 # ----------------------------------------------------------------------------- fingerprints
 
 
-def _hash(*parts: Any) -> str:
-    digest = hashlib.sha256()
+def digest(*parts: Any) -> str:
+    """A sha256 of the ``repr`` of each part (keys of the cache and of reused pages)."""
+    hashed = hashlib.sha256()
     for part in parts:
-        digest.update(repr(part).encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+        hashed.update(repr(part).encode("utf-8"))
+        hashed.update(b"\0")
+    return hashed.hexdigest()
 
 
 def tree_listing(root: Path) -> list[tuple[str, int, int]]:
@@ -142,45 +149,58 @@ def code_fingerprint() -> str:
     """Moldir's own code (by content) and the versions of the libraries that shape output."""
     global _CODE
     if _CODE is None:
-        digest = hashlib.sha256()
+        code = hashlib.sha256()
         for path in sorted(PACKAGE.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                digest.update(str(path.relative_to(PACKAGE)).encode())
-                digest.update(path.read_bytes())
+                code.update(str(path.relative_to(PACKAGE)).encode())
+                code.update(path.read_bytes())
         # Versions from the installed metadata: importing the libraries themselves would
         # cost a no-change rebuild most of its time.
         versions = [
             metadata.version(name)
             for name in ("frictionless", "pandas", "pelican", "pyarrow", "babel", "altair")
         ]
-        _CODE = _hash(FORMAT, digest.hexdigest(), versions, sys.version_info[:2])
+        _CODE = digest(FORMAT, code.hexdigest(), versions, sys.version_info[:2])
     return _CODE
 
 
 def dataset_fingerprint(folder: Path, options: Any) -> str:
-    return _hash(code_fingerprint(), tree_listing(folder), repr(options))
+    return digest(code_fingerprint(), tree_listing(folder), repr(options))
 
 
 def site_fingerprint(settings_file: Path, settings: dict[str, Any], extra: Any = None) -> str:
-    """Everything a build reads: settings, Moldir code, content, datasets, theme."""
+    """Everything a build reads: settings, Moldir code, content, datasets, theme, git."""
     from .settings import MoldirSettings, project_root
 
-    root = project_root(settings)
     moldir = MoldirSettings.from_pelican(settings)
+    datasets = moldir.datasets_root(settings)
+    frames = frame_fingerprints(settings_file, settings, extra)
+    return digest(frames["content"], tree_listing(datasets), git_head(project_root(settings)))
+
+
+def frame_fingerprints(
+    settings_file: Path, settings: dict[str, Any], extra: Any = None
+) -> dict[str, str]:
+    """What pages depend on besides the datasets (reuse.py): the "theme" frame (code,
+    settings files, theme, ``MOLDIR_*`` variables, the day) and the "content" frame (the
+    same and every file under content/)."""
+    from .settings import project_root
+
+    root = project_root(settings)
     trees = [
-        Path(settings["PATH"]),
-        moldir.datasets_root(settings),
         Path(settings.get("THEME", "")),
         root / "pelicanconf.py",
         root / "publishconf.py",
         Path(settings_file).resolve(),
     ]
     listing = [(str(tree), tree_listing(tree)) for tree in trees]
-    # Pages also depend on the day (upcoming receptions), on MOLDIR_* variables
-    # (MOLDIR_TODAY) and on git history (change logs), not only on files.
+    # Pages also depend on the day (upcoming receptions) and on MOLDIR_* variables
+    # (MOLDIR_TODAY), not only on files.
     environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("MOLDIR_"))
     today = time.strftime("%Y-%m-%d")
-    return _hash(code_fingerprint(), listing, extra, environment, today, git_head(root))
+    theme = digest(code_fingerprint(), listing, extra, environment, today)
+    content = Path(settings["PATH"])
+    return {"theme": theme, "content": digest(theme, str(content), tree_listing(content))}
 
 
 def git_head(root: Path) -> str:
@@ -194,7 +214,7 @@ def git_head(root: Path) -> str:
                 if ref.is_file():
                     return ref.read_text().strip()
                 packed = folder / ".git" / "packed-refs"
-                return _hash(text, packed.read_text() if packed.is_file() else "")
+                return digest(text, packed.read_text() if packed.is_file() else "")
             return text
     return ""
 
@@ -209,11 +229,16 @@ class BuildCache:
         self.root = root
         self.hits = 0
         self.misses = 0
+        self._loaded: dict[str, dict[str, Any]] = {}
 
     def _entry(self, slug: str) -> Path:
         return self.root / "datasets" / f"{slug}.pickle"
 
     def _load(self, slug: str, fingerprint: str) -> dict[str, Any] | None:
+        # validate_dataset and then derived read the same entry: unpickle it once.
+        loaded = self._loaded.get(slug)
+        if loaded is not None and loaded.get("fingerprint") == fingerprint:
+            return loaded
         path = self._entry(slug)
         try:
             with open(path, "rb") as stream:
@@ -225,6 +250,7 @@ class BuildCache:
         return entry
 
     def _store(self, slug: str, entry: dict[str, Any]) -> None:
+        self._loaded[slug] = entry
         path = self._entry(slug)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".tmp-{os.getpid()}")
@@ -244,29 +270,31 @@ class BuildCache:
         entry = self._load(folder.name, fingerprint)
         if entry is not None and "validated" in entry:
             self.hits += 1
+            self._loaded[folder.name] = entry
             return entry["validated"]
         self.misses += 1
         result = compute(folder, options)
         self._store(folder.name, {"fingerprint": fingerprint, "validated": result})
         return result
 
-    def derived(self, dataset: Any, compute: Callable[[], T]) -> T:
-        """Typed tables and downloads of a dataset, cached beside its validation."""
+    def derived(self, dataset: Any, compute: Callable[[], T], part: str = "derived") -> T:
+        """Typed tables and downloads of a dataset (or another ``part`` computed from it
+        alone, e.g. its charts), cached beside its validation."""
         fingerprint = self._fingerprints.get(dataset.slug)
         if fingerprint is None:
             return compute()
         entry = self._load(dataset.slug, fingerprint) or {"fingerprint": fingerprint}
-        if "derived" in entry:
-            return entry["derived"]
+        if part in entry:
+            return entry[part]
         result = compute()
-        entry["derived"] = result
+        entry[part] = result
         self._store(dataset.slug, entry)
         return result
 
     _fingerprints: dict[str, str]
 
     def output_record(self, final: Path) -> Path:
-        return self.root / "outputs" / (_hash(str(final.resolve()))[:16] + ".json")
+        return self.root / "outputs" / (digest(str(final.resolve()))[:16] + ".json")
 
     def output_unchanged(self, final: Path, fingerprint: str) -> bool:
         """True when ``final`` was built from exactly this fingerprint and is still there."""
@@ -277,12 +305,12 @@ class BuildCache:
         if record.get("fingerprint") != fingerprint or not final.is_dir():
             return False
         # The output folder itself must be as the build left it (not edited or emptied).
-        return record.get("listing") == _hash(tree_listing(final))
+        return record.get("listing") == digest(tree_listing(final))
 
     def remember_output(self, final: Path, fingerprint: str) -> None:
         path = self.output_record(final)
         path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"fingerprint": fingerprint, "listing": _hash(tree_listing(final))}
+        record = {"fingerprint": fingerprint, "listing": digest(tree_listing(final))}
         temporary = path.with_suffix(f".tmp-{os.getpid()}")
         temporary.write_text(json.dumps(record))
         temporary.replace(path)
@@ -326,6 +354,14 @@ def derived(dataset: Any, compute: Callable[[], T]) -> T:
         return _ACTIVE.derived(dataset, compute)
 
 
+def per_dataset(dataset: Any, part: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for a feature result that depends on the dataset alone (its folder
+    and the Moldir code), e.g. its rendered charts: cached with the dataset's entry."""
+    if _ACTIVE is None:
+        return compute()
+    return _ACTIVE.derived(dataset, compute, part=f"feature:{part}")
+
+
 def keep_identical_files(staging: Path, final: Path) -> int:
     """Hard-link files of ``staging`` that are byte-identical in the previous ``final``.
 
@@ -343,7 +379,11 @@ def keep_identical_files(staging: Path, final: Path) -> int:
             try:
                 if old.is_symlink() or new.is_symlink():
                     continue
-                if old.stat().st_size != new.stat().st_size:
+                old_stat, new_stat = old.stat(), new.stat()
+                if os.path.samestat(old_stat, new_stat):
+                    kept += 1  # already a link to it (a page reused by reuse.py)
+                    continue
+                if old_stat.st_size != new_stat.st_size:
                     continue
                 if old.read_bytes() != new.read_bytes():
                     continue

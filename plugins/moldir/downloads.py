@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -108,7 +109,20 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_title: str) -> bytes:
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible_xlsx(buffer.getvalue())
+
+
+# openpyxl stamps the save time into docProps/core.xml and into every zip entry, so the
+# same table gave a different file (and sha256 in the catalogues) on every build.
+XLSX_TIMES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def reproducible_xlsx(workbook: bytes) -> bytes:
+    """The workbook without save times: the same data always gives the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["docProps/core.xml"] = XLSX_TIMES.sub(b"", files["docProps/core.xml"])
+    return zip_bytes(files)
 
 
 def safe_sheet_title(title: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
-from . import i18n, templating
+from . import i18n, reuse, templating
 from .portal import Portal, field_constraints, load_portal
 from .settings import MoldirSettings, project_root
 
@@ -46,14 +46,29 @@ class PortalGenerator(Generator):
         """Values every page of this generator gets (subclasses add formatters)."""
         return {}
 
-    def write_page(self, writer, save_as: str, template: str, **values: Any) -> None:
+    def write_page(
+        self, writer, save_as: str, template: str, depends_on: str | None = None, **values: Any
+    ) -> None:
+        """Render ``template`` to ``save_as`` with ``values``.
+
+        ``depends_on`` is a key of everything ``values`` are derived from besides the
+        settings and the theme (``reuse.dataset_key(published)`` for a dataset's own
+        pages): when it is unchanged since the last build the previous page is reused
+        (reuse.py). Pages without it (those reading the whole portal) are always rendered.
+        """
+        values = {**self.page_values(), **values}
+        reuse_values: dict[str, Any] = {reuse.DEPENDS_ON: depends_on}
+        if depends_on is not None:
+            # What the key covers: the values passed here, except the whole portal.
+            reuse_values[reuse.COVERED] = tuple(set(values) - {"portal"})
         writer.write_file(
             save_as,
             self.get_template(template),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             url=save_as.removesuffix("index.html"),
-            **{**self.page_values(), **values},
+            **values,
+            **reuse_values,
         )
 
 
@@ -84,7 +99,7 @@ class DatasetPagesGenerator(PortalGenerator):
                 writer,
                 f"datasets/{published.slug}/index.html",
                 "dataset",
-                portal=portal,
+                depends_on=reuse.dataset_key(published),
                 published=published,
                 dataset=published.dataset,
                 field_constraints=field_constraints,
@@ -94,17 +109,20 @@ class DatasetPagesGenerator(PortalGenerator):
             # Downloads and the report are written once, at the site root, by the default
             # language's run (pages of every language link to them with data_url()).
             for download in published.downloads if self.writes_root_files() else ():
-                write_bytes(Path(self.output_path) / download.path, download.content)
+                path = Path(self.output_path) / download.path
+                write_bytes(path, download.content, reuse.dataset_key(published))
         self.write_page(writer, "quality/index.html", "quality", portal=portal, page_name="quality")
         if self.writes_root_files():
-            report = json.dumps(portal.report.to_descriptor(), ensure_ascii=False, indent=2)
+            descriptor = portal.report.to_descriptor(timings=False)
+            report = json.dumps(descriptor, ensure_ascii=False, indent=2)
             path = Path(self.output_path) / "quality" / "report.json"
             write_bytes(path, report.encode("utf-8"))
 
 
-def write_bytes(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def write_bytes(path: Path, content: bytes, depends_on: str | None = None) -> None:
+    """Write a file of the site; reused from the last build when ``depends_on`` (a key,
+    e.g. ``reuse.dataset_key(published)``) is unchanged (reuse.py)."""
+    reuse.write_bytes(path, content, depends_on)
 
 
 def get_generators(pelican_object):
@@ -121,5 +139,6 @@ def install_template_helpers(generator) -> None:
 
 def register() -> None:
     pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.get_writer.connect(reuse.get_writer)
     pelican_signals.generator_init.connect(install_template_helpers)
     i18n.connect()

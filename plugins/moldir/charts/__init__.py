@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Undefined, pass_context
 from markupsafe import Markup
 
-from .. import signals
+from .. import cache, signals
 from ..datasets import Dataset
 from . import describe as describing
 from .spec import ViewSpec, check_views, parse_views
@@ -237,7 +237,9 @@ def provide_checks(_settings: Any) -> list:
 
 def add_charts(portal: Any) -> None:
     for published in portal.datasets:
-        published.extras[EXTRAS_KEY] = build_charts(published)
+        # Rendering (vl-convert) is the costly part: cached per dataset during a build.
+        charts = cache.per_dataset(published.dataset, "charts", lambda p=published: build_charts(p))
+        published.extras[EXTRAS_KEY] = charts
     count = sum(len(p.extras[EXTRAS_KEY]) for p in portal.datasets)
     logger.info("Moldir charts: %d charts built", count)
 
@@ -308,18 +310,19 @@ def install_template_globals(generator: Any) -> None:
         env.globals["chart_highlights_for"] = highlights
 
 
-def write_chart_files(output: Path, chart: Chart) -> None:
-    """``.vl.json``, ``.svg`` and ``.png`` of one chart under ``output``."""
+def write_chart_files(output: Path, chart: Chart, depends_on: str | None = None) -> None:
+    """``.vl.json``, ``.svg`` and ``.png`` of one chart under ``output`` (linked from the
+    last build when ``depends_on``, the dataset's key, is unchanged: reuse.py)."""
+    from ..reuse import write_bytes
     from .render import standalone_svg
 
     files = chart.files
-    target = output / files["svg"]
-    target.parent.mkdir(parents=True, exist_ok=True)
     # The file stands alone (English, the data's language): no table below to point at.
     text = chart.alternative(table_hint="")
-    target.write_text(standalone_svg(chart.svg, chart.id, chart.view.title, text), encoding="utf-8")
-    (output / files["png"]).write_bytes(chart.png)
-    (output / files["vl.json"]).write_text(chart.vega_lite_json(), encoding="utf-8")
+    svg = standalone_svg(chart.svg, chart.id, chart.view.title, text)
+    write_bytes(output / files["svg"], svg.encode("utf-8"), depends_on)
+    write_bytes(output / files["png"], chart.png, depends_on)
+    write_bytes(output / files["vl.json"], chart.vega_lite_json().encode("utf-8"), depends_on)
 
 
 def get_generators(_pelican: Any):

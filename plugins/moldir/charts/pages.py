@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import reuse
 from ..pelican_plugin import PortalGenerator
 from . import all_charts, write_chart_files
 
@@ -18,13 +19,14 @@ class ChartPagesGenerator(PortalGenerator):
             return
         writes_root = self.writes_root_files()
         for published, chart in all_charts(portal):
+            depends_on = reuse.dataset_key(published)
             if writes_root:
-                write_chart_files(Path(self.output_path), chart)
+                write_chart_files(Path(self.output_path), chart, depends_on)
             self.write_page(
                 writer,
                 f"{chart.page_url}index.html",
                 "chart",
-                portal=portal,
+                depends_on=depends_on,
                 published=published,
                 dataset=published.dataset,
                 chart=chart,

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from babel.dates import format_date, format_time
 
+from .. import reuse
 from ..pelican_plugin import PortalGenerator
 from . import KINDS, SCHEMAS_DIR, format_money, format_percent, kind_schema, page_locale
 from .appeals import KIND as APPEALS
@@ -92,6 +93,7 @@ class AppealsPageGenerator(KindPagesGenerator):
             writer,
             "appeals/index.html",
             "appeals",
+            depends_on=reuse.datasets_key([*portal.by_topic("appeals"), *portal.by_kind(APPEALS)]),
             page_name="appeals",
             sections=sections,
             related=related,
@@ -107,10 +109,13 @@ class BudgetPagesGenerator(KindPagesGenerator):
             return
         sections = budget_sections(portal)
         related = [p for p in portal.by_topic("budget") if p.dataset.kind != BUDGET]
+        # The budget pages are made from these datasets only: unchanged, they are reused.
+        depends_on = reuse.datasets_key([*portal.by_topic("budget"), *portal.by_kind(BUDGET)])
         self.write_page(
             writer,
             "budget/index.html",
             "budget",
+            depends_on=depends_on,
             page_name="budget",
             sections=sections,
             related=related,
@@ -121,6 +126,7 @@ class BudgetPagesGenerator(KindPagesGenerator):
                     writer,
                     f"budget/{administrator.slug}/index.html",
                     "budget_administrator",
+                    depends_on=depends_on,
                     page_name=f"budget/{administrator.slug}",
                     section=section,
                     administrator=administrator,
@@ -157,14 +163,22 @@ class ReceptionPagesGenerator(PortalGenerator):
             "PORTAL_TIMEZONE": self.settings.get("TIMEZONE", ""),
             "datasets": portal.by_kind(RECEPTIONS),
         }
+        # Made from the reception datasets and the day only (the day is in every page key).
+        depends_on = reuse.datasets_key(values["datasets"])
         self.write_page(
-            writer, "receptions/index.html", "receptions", page_name="receptions", **values
+            writer,
+            "receptions/index.html",
+            "receptions",
+            depends_on=depends_on,
+            page_name="receptions",
+            **values,
         )
         for body in bodies:
             self.write_page(
                 writer,
                 f"receptions/{body.slug}/index.html",
                 "reception_body",
+                depends_on=depends_on,
                 page_name=f"receptions/{body.slug}",
                 body=body,
                 **values,

@@ -1,0 +1,345 @@
+"""Reusing the pages of the previous build that nothing they depend on has changed.
+
+Pelican renders every page on every run. During ``moldir build`` (with its cache active)
+Moldir's writer first works out what a page depends on and, when all of it is as it was
+for the previous build of the same output folder, hard-links the previous file into the
+staging folder instead of rendering the template again:
+
+* **News, pages, tags, categories, archives** (Pelican's own generators) depend on the
+  *content frame*: the Moldir code, the settings files, the theme, everything under
+  ``content/``, ``MOLDIR_*`` variables and the day. Changing a dataset leaves them alone;
+  changing an article re-renders them all (lists, archives and neighbours link each other).
+* **A dataset's pages** (its page, its chart pages) depend on the *theme frame* (the same
+  without ``content/``) and on that dataset: the fingerprint of its folder (cache.py) and
+  its git history. Changing one dataset re-renders its own pages only.
+* **Everything else** — the home page, the catalogue, the quality report, topic pages,
+  search — reads the whole portal and is rendered every time (there are few of them).
+
+A page is only reused when its template, with everything it extends, includes and imports,
+reads nothing but names known to be covered by its key (``template_reads``): a theme that
+starts showing, say, the portal on the news page gets that page rendered again, not a
+stale copy. Reused pages are not sent through Pelican's ``content_written`` signal.
+
+The manifest of the last build (``outputs/<id>.pages.json`` in the cache) maps each page
+to its key and to the size and mtime of the file that build wrote, so a page edited or
+deleted in ``output/`` by hand is rendered again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, nodes
+from jinja2.compiler import CodeGenerator
+from pelican.writers import Writer
+
+from . import cache
+
+logger = logging.getLogger(__name__)
+
+# The keywords ``PortalGenerator.write_page`` uses to pass a page's dependency key and the
+# names of the values it covers to the writer (popped before rendering); a key of ``None``
+# means "render every time". Pages written without them come from Pelican's generators.
+DEPENDS_ON = "moldir_depends_on"
+COVERED = "moldir_covered"
+PELICAN = object()
+
+# Names a page may read and still be reused: Pelican's content-derived variables (covered
+# by the content frame), Jinja's and gettext's built-ins, and Moldir's template globals
+# that only format or read settings. Any other name (``portal``, ``moldir_portal``, a new
+# global) makes the page render every time. Settings (upper-case names) are covered by
+# the frame too, except the ones that carry the portal and the build's own objects.
+CONTENT_NAMES = frozenset(
+    {
+        "article", "articles", "page", "pages", "hidden_pages", "draft_pages", "drafts",
+        "hidden_articles", "draft_articles", "dates", "tags", "tag", "categories", "category",
+        "authors", "author", "period", "period_num", "static_links", "output_file",
+        "page_name", "localsiteurl", "lang", "translations", "static_content",
+        "articles_page", "articles_paginator", "articles_previous_page", "articles_next_page",
+        "dates_page", "dates_paginator", "dates_previous_page", "dates_next_page",
+    }
+)  # fmt: skip
+GLOBAL_NAMES = frozenset(
+    {
+        "range", "dict", "lipsum", "cycler", "joiner", "namespace",
+        "_", "gettext", "ngettext", "pgettext", "npgettext",
+        "data_url", "MOLDIR_LOCALE", "localized", "language_links", "frequency_label",
+        "opendata", "chart_svg", "chart_alternative", "chart_alternative_lang",
+    }
+)  # fmt: skip
+PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+class _ReadNames(CodeGenerator):
+    """Jinja's code generator used only to collect the names a template looks up.
+
+    Unlike ``jinja2.meta.find_undeclared_variables`` it keeps the environment's globals:
+    a global that reads the portal must make a page non-reusable too.
+    """
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment, "<reads>", "<reads>")
+        self.names: set[str] = set()
+
+    def write(self, x: str) -> None:
+        """Nothing is written: only the names matter."""
+
+    def enter_frame(self, frame) -> None:
+        super().enter_frame(frame)
+        for action, param in frame.symbols.loads.values():
+            if action == "resolve":
+                self.names.add(param)
+
+
+def template_reads(environment: Environment, name: str) -> frozenset[str] | None:
+    """Names read by template ``name`` and every template it extends, includes or imports.
+
+    Macros it imports by name are subtracted (they are its own code, not data). None when
+    the set cannot be known (a template chosen at run time, a syntax the analysis refuses).
+    """
+    # Each Pelican generator has its own environment over the same theme: the analysis is
+    # kept for the whole build (the theme cannot change during it), per template file.
+    memo = _ACTIVE.reads if _ACTIVE is not None else {}
+    _source, filename, _uptodate = environment.loader.get_source(environment, name)
+    if filename not in memo:
+        memo[filename] = _closure(environment, name)
+    return memo[filename]
+
+
+def _closure(environment: Environment, name: str) -> frozenset[str] | None:
+    names: set[str] = set()
+    imported: set[str] = set()
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, _filename, _uptodate = environment.loader.get_source(environment, current)
+            tree = environment.parse(source, current)
+            reader = _ReadNames(environment)
+            reader.visit(tree)
+        except Exception as problem:  # any failure means "do not reuse"
+            logger.debug("reuse: cannot analyse %s: %s", current, problem)
+            return None
+        names |= reader.names
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            template = node.template
+            if not isinstance(template, nodes.Const) or not isinstance(template.value, str):
+                return None  # chosen at run time: its reads cannot be known here
+            pending.append(template.value)
+            if isinstance(node, nodes.Import):
+                imported.add(node.target)
+            elif isinstance(node, nodes.FromImport):
+                imported.update(alias or item for item, alias in _pairs(node.names))
+        imported.update(macro.name for macro in tree.find_all(nodes.Macro))
+        imported.update(block.name for block in tree.find_all(nodes.Block))
+    return frozenset(names - imported)
+
+
+def _pairs(names: Iterable[Any]) -> Iterable[tuple[str, str | None]]:
+    for entry in names:
+        yield (entry, None) if isinstance(entry, str) else (entry[0], entry[1])
+
+
+def reusable_reads(reads: frozenset[str] | None, covered: Iterable[str]) -> bool:
+    """True when every name in ``reads`` is covered by a page's key."""
+    if reads is None:
+        return False
+    allowed = CONTENT_NAMES | GLOBAL_NAMES | set(covered)
+    return all(
+        name in allowed or (name.isupper() and name not in PORTAL_SETTINGS) for name in reads
+    )
+
+
+# ----------------------------------------------------------------------------- the build
+
+
+class PageReuse:
+    """The previous build's page manifest and the one this build writes."""
+
+    def __init__(
+        self, manifest_path: Path, staging: Path, final: Path, frames: dict[str, str]
+    ) -> None:
+        self.manifest_path = manifest_path
+        self.staging = staging
+        self.final = final
+        self.frames = frames  # "content" and "theme" frame keys (cache.frame_fingerprints)
+        self.previous: dict[str, list] = {}
+        self.current: dict[str, list] = {}
+        self.reused = 0
+        self.rendered = 0
+        self.reads: dict[str, frozenset[str] | None] = {}  # template_reads, per file
+        if final.is_dir():
+            try:
+                self.previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.previous = {}
+
+    def relative(self, path: str | os.PathLike) -> str:
+        return Path(path).resolve().relative_to(self.staging.resolve()).as_posix()
+
+    def try_reuse(self, files_key: str, key: str) -> bool:
+        """Hard-link every file the previous build wrote for ``files_key`` under ``key``."""
+        entry = self.previous.get(files_key)
+        if not entry or entry[0] != key:
+            return False
+        files = entry[1]
+        for relative, size, mtime_ns in files:
+            old = self.final / relative
+            try:
+                stat = old.stat()
+            except OSError:
+                return False
+            if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
+                return False  # edited or replaced in output/ since: render it again
+        for relative, _size, _mtime in files:
+            new = self.staging / relative
+            new.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.final / relative, new)
+            except OSError:
+                shutil.copy2(self.final / relative, new)
+        self.current[files_key] = entry
+        self.reused += len(files)
+        return True
+
+    def record(self, files_key: str | None, key: str | None, written: list[str]) -> None:
+        """Count rendered files; remember them under ``key`` when they can be reused."""
+        self.rendered += len(written)
+        if files_key is None or key is None:
+            return
+        files = []
+        for relative in written:
+            stat = (self.staging / relative).stat()
+            files.append([relative, stat.st_size, stat.st_mtime_ns])
+        self.current[files_key] = [key, files]
+
+    def save(self) -> None:
+        """After the swap, with the stats of the files as they now are in ``final`` (the
+        swap may have replaced a rendered page by a link to an identical old one)."""
+        for _key, files in self.current.values():
+            for entry in files:
+                try:
+                    stat = (self.final / entry[0]).stat()
+                except OSError:
+                    continue
+                entry[1], entry[2] = stat.st_size, stat.st_mtime_ns
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.manifest_path.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(self.current), encoding="utf-8")
+        temporary.replace(self.manifest_path)
+
+
+_ACTIVE: PageReuse | None = None
+
+
+def start(store: cache.BuildCache, staging: Path, final: Path, frames: dict[str, str]) -> None:
+    """Reuse pages of ``final`` while building into ``staging`` (``moldir build`` only)."""
+    global _ACTIVE
+    _ACTIVE = PageReuse(
+        store.output_record(final).with_suffix(".pages.json"), staging, final, frames
+    )
+
+
+def finish(saved: bool) -> PageReuse | None:
+    """Stop reusing; save the manifest when the build was swapped into place."""
+    global _ACTIVE
+    reuse, _ACTIVE = _ACTIVE, None
+    if reuse is not None and saved:
+        reuse.save()
+    return reuse
+
+
+def write_bytes(path: Path, content: bytes, depends_on: str | None = None) -> None:
+    """Write a file of the site (a download, a chart file) into the staging folder, or
+    link the previous build's copy when ``depends_on`` is the key it was written under."""
+    reuse = _ACTIVE
+    files_key = key = None
+    if reuse is not None and depends_on is not None:
+        files_key = reuse.relative(path)
+        key = cache.digest(reuse.frames["theme"], files_key, depends_on)
+        if reuse.try_reuse(files_key, key):
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_nlink > 1:
+        path.unlink()  # never write through a link to the previous output
+    path.write_bytes(content)
+    if reuse is not None:
+        reuse.record(files_key, key, [reuse.relative(path)])
+
+
+def datasets_key(datasets: Iterable[Any]) -> str | None:
+    """What a page built from several datasets (a topic page) depends on, or None."""
+    keys = {published.slug: dataset_key(published) for published in datasets}
+    return None if None in keys.values() else cache.digest(sorted(keys.items()))
+
+
+def dataset_key(published: Any) -> str | None:
+    """What a dataset's own pages depend on besides the theme frame, or None (render)."""
+    store = cache.active()
+    fingerprint = store._fingerprints.get(published.slug) if store is not None else None
+    if fingerprint is None:
+        return None
+    extras = published.extras
+    return cache.digest(fingerprint, extras.get("history"), extras.get("last_updated"))
+
+
+class ReusingWriter(Writer):
+    """Pelican's writer, hard-linking pages whose dependencies have not changed."""
+
+    def __init__(self, output_path, settings=None) -> None:
+        super().__init__(output_path, settings=settings)
+        self._written_now: list[str] | None = None
+
+    def _open_w(self, filename, encoding, override=False):
+        # A reused page is a hard link to the previous output: never write through it.
+        if os.path.islink(filename) or (
+            os.path.exists(filename) and os.stat(filename).st_nlink > 1
+        ):
+            os.unlink(filename)
+        if self._written_now is not None and filename != os.devnull:
+            self._written_now.append(filename)
+        return super()._open_w(filename, encoding, override)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        depends_on = kwargs.pop(DEPENDS_ON, PELICAN)
+        covered = kwargs.pop(COVERED, ())
+        reuse = _ACTIVE
+        if reuse is None or not name:
+            return super().write_file(name, template, context, *args, **kwargs)
+        files_key = key = None
+        if depends_on is not None:
+            if depends_on is PELICAN:  # Pelican's own generators: the content frame
+                frame, extra, covered = reuse.frames["content"], None, ()
+            else:
+                frame, extra = reuse.frames["theme"], depends_on
+            if reusable_reads(template_reads(template.environment, template.name), covered):
+                folder = reuse.relative(self.output_path)
+                files_key = name if folder == "." else f"{folder}/{name}"
+                language = self.settings.get("DEFAULT_LANG")
+                key = cache.digest(frame, files_key, template.name, language, extra)
+                if reuse.try_reuse(files_key, key):
+                    return None
+        self._written_now = []
+        try:
+            result = super().write_file(name, template, context, *args, **kwargs)
+            written = [reuse.relative(path) for path in self._written_now]
+        finally:
+            self._written_now = None
+        reuse.record(files_key, key, written)
+        return result
+
+
+def get_writer(pelican_object) -> type[Writer]:
+    return ReusingWriter
