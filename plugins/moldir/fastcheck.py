@@ -488,7 +488,8 @@ class FastRun:
         data = block.data
         if b"\x00" in data:
             raise Unsupported("NUL byte")
-        if data.count(b"\r") != data.count(b"\r\n"):
+        # (``in`` first: most files have no CR at all, and two counts cost ~20 ms a block)
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
             raise Unsupported("lone carriage return")
         offsets = line_offsets(data)
         check_quotes(data, offsets, self.dialect.delimiter)
