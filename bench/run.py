@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -29,8 +30,23 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 SEED = 20261122
-FULL = {"big_rows": 1_000_000, "planted": 500, "datasets": 1000, "rows": 200, "articles": 5000}
-SMALL = {"big_rows": 100_000, "planted": 100, "datasets": 50, "rows": 200, "articles": 200}
+# big_in_portal: datasets of big_rows rows among the built portal's datasets.
+FULL = {
+    "big_rows": 1_000_000,
+    "planted": 500,
+    "datasets": 1000,
+    "rows": 200,
+    "articles": 5000,
+    "big_in_portal": 2,
+}
+SMALL = {
+    "big_rows": 100_000,
+    "planted": 100,
+    "datasets": 50,
+    "rows": 200,
+    "articles": 200,
+    "big_in_portal": 1,
+}
 
 
 # Set by snapshot_code(): every measured moldir command runs this copy of the code, so that
@@ -174,6 +190,10 @@ def write_portal(work: Path, size: dict, plugins: Path) -> Path:
         generate.write_dataset(
             portal / "datasets", f"set-{index:04d}", size["rows"], SEED + index, 0
         )
+    for index in range(size.get("big_in_portal", 0)):
+        generate.write_dataset(
+            portal / "datasets", f"big-{index}", size["big_rows"], SEED + 100_000 + index, 0
+        )
     generate.write_articles(portal / "content" / "articles", size["articles"], SEED)
     (portal / "content" / "pages").mkdir(parents=True, exist_ok=True)
     # The portal is its own git repository: commits to this repository during a run must
@@ -228,6 +248,12 @@ def bench_build(work: Path, size: dict) -> list[dict]:
             row["stages"] = outcome["stderr"].split("Time per stage:", 1)[1].split("@@PEAK")[0]
         if "Nothing changed" in outcome["stdout"]:
             row["nothing_changed"] = True
+        found = re.search(r"rendered ([\d,]+), reused unchanged ([\d,]+)", outcome["stderr"])
+        if found:
+            row["rendered"], row["reused"] = (int(g.replace(",", "")) for g in found.groups())
+        full = next((r for r in results if r["case"] == "moldir-full"), None)
+        if name.startswith("moldir-rebuild") and full:
+            row["share_of_full"] = f"{100 * outcome['seconds'] / full['seconds']:.1f} %"
         results.append(row)
         print_row(row)
 
@@ -287,13 +313,21 @@ def table(results: dict) -> str:
             f" {r['same_errors']} | {r['moldir_peak_mib']} / {r['frictionless_peak_mib']} |"
         )
     if results.get("build"):
-        lines += ["", "Builds", "", "| case | s | exit | pages | pages/s | files | MB | peak MiB |"]
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        lines += [
+            "",
+            "Builds",
+            "",
+            "| case | s | share of full | exit | pages | pages/s | files | MB | peak MiB |"
+            " rendered / reused |",
+        ]
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for r in results["build"]:
+            reuse = f"{r['rendered']:,} / {r['reused']:,}" if "rendered" in r else ""
             lines.append(
-                f"| {r['case']} | {r['seconds']:.1f} | {r['code']} | {r.get('html_pages', '')} |"
-                f" {r.get('pages_per_s', '')} | {r.get('files', '')} |"
-                f" {round(r.get('bytes', 0) / 1e6, 1)} | {r['peak_mib']} |"
+                f"| {r['case']} | {r['seconds']:.1f} | {r.get('share_of_full', '')} |"
+                f" {r['code']} | {r.get('html_pages', '')} | {r.get('pages_per_s', '')} |"
+                f" {r.get('files', '')} | {round(r.get('bytes', 0) / 1e6, 1)} |"
+                f" {r['peak_mib']} | {reuse} |"
             )
     return "\n".join(lines)
 

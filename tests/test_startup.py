@@ -2,7 +2,7 @@
 
 Each case runs the command in a fresh interpreter (the project root as working folder, so
 pelicanconf.py is read) and looks at ``sys.modules`` afterwards: drawing (Altair,
-vl_convert), writing (openpyxl, icalendar), Pelican and pandas must not be imported for a
+vl_convert), writing (XlsxWriter, icalendar), Pelican and pandas must not be imported for a
 plain dataset, whose validation needs none of them. No timing is asserted.
 """
 
@@ -37,7 +37,7 @@ with open(result, "w", encoding="utf-8") as out:
 """
 
 # Loaded only to draw charts, write downloads and calendars, or render pages.
-PAGE_MODULES = ("altair", "vl_convert", "openpyxl", "icalendar", "pelican", "pelican.generators")
+PAGE_MODULES = ("altair", "vl_convert", "xlsxwriter", "icalendar", "pelican", "pelican.generators")
 
 PLAIN_DESCRIPTOR = {
     "name": "plain",
@@ -109,7 +109,7 @@ def test_whole_example_portal_draws_and_writes_nothing(tmp_path: Path):
     # Reception schedules check their rules with icalendar; charts are parsed, not drawn.
     code, modules = run_validate(ROOT / "datasets", tmp_path)
     assert code == 0
-    assert not modules & {"altair", "vl_convert", "openpyxl", "pelican", "pelican.generators"}
+    assert not modules & {"altair", "vl_convert", "xlsxwriter", "pelican", "pelican.generators"}
 
 
 def test_checks_run_in_features_order_without_pelican(tmp_path: Path):

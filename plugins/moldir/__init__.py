@@ -30,7 +30,7 @@ def connect_features(pelican: bool = True) -> None:
     Features extend the pipeline through ``moldir.signals``, exactly as an outside
     plugin would; both Pelican and ``moldir validate`` connect them. ``pelican=False``
     (``moldir validate``) leaves out their Pelican handlers, so that validating does not
-    import Pelican, Altair, openpyxl or icalendar.
+    import Pelican, Altair, XlsxWriter or icalendar.
     """
     for name in FEATURES:
         feature = importlib.import_module(name)

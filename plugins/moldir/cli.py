@@ -66,7 +66,7 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
 
     Prints every error (dataset, file, row, field, type, message) and exits 1 if any.
     """
-    connect_features(pelican=False)  # checks only: no Pelican, Altair or openpyxl to load
+    connect_features(pelican=False)  # checks only: no Pelican, Altair or XlsxWriter to load
     report = validate_path(path)
     if report_file:
         report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .datasets import Dataset
 
-# pandas, openpyxl and .tables (pandas) are imported where files are written, so that
+# pandas, XlsxWriter and .tables (pandas) are imported where files are written, so that
 # ``moldir validate`` (which imports ``Download`` through the portal) does not load them.
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,50 +69,66 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def json_bytes(frame: pd.DataFrame) -> bytes:
+    """A JSON array with one row object per line: readable, and written by json's C
+    encoder (``indent`` would switch to the pure-Python one, ~3× slower on big tables)."""
     from .tables import records
 
-    return json.dumps(records(frame), ensure_ascii=False, indent=1).encode("utf-8")
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in records(frame))
+    return f"[\n{lines}\n]\n".encode() if lines else b"[]\n"
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet_title: str) -> bytes:
     """A workbook with typed cells: numbers as numbers, dates as dates, text as text.
 
     Text is always stored as a string cell, so a value such as ``=HYPERLINK(...)`` is shown,
-    never run as a formula.
+    never run as a formula. XlsxWriter's ``constant_memory`` mode flushes each row as it is
+    written: a 1,000,000-row table neither holds every cell in memory nor takes minutes
+    (about twice as fast as openpyxl's write-only mode on the benchmark's table).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    import pandas as pd
+    import xlsxwriter
 
     from .tables import json_value
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=safe_sheet_title(sheet_title))
-    bold = Font(bold=True)
-    header = []
-    for name in frame.columns:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = bold
-        cell.data_type = "s"
-        header.append(cell)
-    sheet.append(header)
-    for row in frame.itertuples(index=False, name=None):
-        cells = []
-        for value in row:
-            value = json_value(value) if not isinstance(value, dt.date) else value
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    options = {"constant_memory": True, "nan_inf_to_errors": True, "remove_timezone": True}
+    workbook = xlsxwriter.Workbook(buffer, options)
+    sheet = workbook.add_worksheet(safe_sheet_title(sheet_title))
+    bold = workbook.add_format({"bold": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.freeze_panes(1, 0)  # the header stays visible while scrolling
+    for column, name in enumerate(frame.columns):
+        sheet.write_string(0, column, str(name), bold)
+    for number, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        for column, value in enumerate(row):
+            if value is pd.NaT:
+                continue  # a missing date (NaT is also a datetime)
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(number, column, value, moment)
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_datetime(number, column, value, day)
+                continue
+            value = json_value(value)
+            if value is None:
+                continue  # missing stays an empty cell, never 0
+            if isinstance(value, bool):
+                sheet.write_boolean(number, column, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(number, column, value)
+            else:
+                sheet.write_string(number, column, str(value))
+    workbook.close()
     return reproducible_xlsx(buffer.getvalue())
 
 
-# openpyxl stamps the save time into docProps/core.xml and into every zip entry, so the
+def safe_sheet_title(title: str) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)
+    return cleaned[:31] or "data"
+
+
+# XLSX writers stamp the save time into docProps/core.xml and into every zip entry, so the
 # same table gave a different file (and sha256 in the catalogues) on every build.
 XLSX_TIMES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 
@@ -123,11 +139,6 @@ def reproducible_xlsx(workbook: bytes) -> bytes:
         files = {name: archive.read(name) for name in archive.namelist()}
     files["docProps/core.xml"] = XLSX_TIMES.sub(b"", files["docProps/core.xml"])
     return zip_bytes(files)
-
-
-def safe_sheet_title(title: str) -> str:
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)
-    return cleaned[:31] or "data"
 
 
 def published_descriptor(dataset: Dataset, csv_files: dict[str, Download]) -> dict[str, Any]:
