@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,9 @@ class DatasetPagesGenerator(PortalGenerator):
             write_bytes(path, report.encode("utf-8"))
 
 
-def write_bytes(path: Path, content: bytes, depends_on: str | None = None) -> None:
+def write_bytes(
+    path: Path, content: bytes | Callable[[], bytes], depends_on: str | None = None
+) -> None:
     """Write a file of the site; reused from the last build when ``depends_on`` (a key,
     e.g. ``reuse.dataset_key(published)``) is unchanged (reuse.py)."""
     reuse.write_bytes(path, content, depends_on)

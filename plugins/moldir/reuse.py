@@ -31,7 +31,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +109,13 @@ def template_reads(environment: Environment, name: str) -> frozenset[str] | None
     # Each Pelican generator has its own environment over the same theme: the analysis is
     # kept for the whole build (the theme cannot change during it), per template file.
     memo = _ACTIVE.reads if _ACTIVE is not None else {}
+    known = memo.get((id(environment), name), memo)  # the memo itself: "not seen yet"
+    if known is not memo:
+        return known
     _source, filename, _uptodate = environment.loader.get_source(environment, name)
     if filename not in memo:
         memo[filename] = _closure(environment, name)
+    memo[(id(environment), name)] = memo[filename]
     return memo[filename]
 
 
@@ -175,11 +179,13 @@ class PageReuse:
         self.staging = staging
         self.final = final
         self.frames = frames  # "content" and "theme" frame keys (cache.frame_fingerprints)
+        self._staging = os.path.abspath(staging)
         self.previous: dict[str, list] = {}
         self.current: dict[str, list] = {}
         self.reused = 0
         self.rendered = 0
-        self.reads: dict[str, frozenset[str] | None] = {}  # template_reads, per file
+        # template_reads: per template file, and per (environment, name) to find it fast.
+        self.reads: dict[Any, frozenset[str] | None] = {}
         if final.is_dir():
             try:
                 self.previous = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -187,7 +193,9 @@ class PageReuse:
                 self.previous = {}
 
     def relative(self, path: str | os.PathLike) -> str:
-        return Path(path).resolve().relative_to(self.staging.resolve()).as_posix()
+        """``path`` relative to the staging folder, with ``/`` (the manifest's keys)."""
+        relative = os.path.relpath(os.path.abspath(path), self._staging)
+        return relative.replace(os.sep, "/")
 
     def try_reuse(self, files_key: str, key: str) -> bool:
         """Hard-link every file the previous build wrote for ``files_key`` under ``key``."""
@@ -261,9 +269,12 @@ def finish(saved: bool) -> PageReuse | None:
     return reuse
 
 
-def write_bytes(path: Path, content: bytes, depends_on: str | None = None) -> None:
+def write_bytes(
+    path: Path, content: bytes | Callable[[], bytes], depends_on: str | None = None
+) -> None:
     """Write a file of the site (a download, a chart file) into the staging folder, or
-    link the previous build's copy when ``depends_on`` is the key it was written under."""
+    link the previous build's copy when ``depends_on`` is the key it was written under.
+    ``content`` may be a function, called only when the file is written."""
     reuse = _ACTIVE
     files_key = key = None
     if reuse is not None and depends_on is not None:
@@ -274,7 +285,7 @@ def write_bytes(path: Path, content: bytes, depends_on: str | None = None) -> No
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.stat().st_nlink > 1:
         path.unlink()  # never write through a link to the previous output
-    path.write_bytes(content)
+    path.write_bytes(content() if callable(content) else content)
     if reuse is not None:
         reuse.record(files_key, key, [reuse.relative(path)])
 

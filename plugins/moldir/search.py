@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import signals
+from . import cache, signals
 from .portal import Portal, PublishedDataset
 
 logger = logging.getLogger(__name__)
@@ -100,8 +100,12 @@ def add_search_terms(portal: Portal) -> None:
     """``portal_loaded`` receiver: ``extras["search"]`` of every dataset: the ``terms``
     to index and the ``years`` it covers (see ``search_index`` in _search_box.html)."""
     for published in portal.datasets:
+        # Reading every text column is slow on big tables: cached with the dataset.
+        terms = cache.per_dataset(
+            published.dataset, "search terms", lambda p=published: search_terms(p)
+        )
         published.extras[SEARCH_EXTRAS] = {
-            "terms": search_terms(published),
+            "terms": terms,
             "years": coverage_years(published.dataset.temporal),
         }
 

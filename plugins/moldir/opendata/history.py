@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import cache
 from ..datasets import DESCRIPTOR_NAMES, Dataset
 from ..downloads import ZIP_DATE, Download
 
@@ -311,6 +312,11 @@ def add_histories(portal) -> None:
         history = histories[published.slug]
         published.extras[HISTORY_KEY] = history
         if history.last_changed is not None:
-            published.downloads = with_modified(
-                published.downloads, isoformat(history.last_changed)
+            # Rewriting the zip costs seconds on big tables: kept with the dataset's cache
+            # entry for this date (the other downloads are stored once, shared).
+            stamp = isoformat(history.last_changed)
+            published.downloads = cache.per_dataset(
+                published.dataset,
+                f"downloads modified {stamp}",
+                lambda p=published, stamp=stamp: with_modified(p.downloads, stamp),
             )

@@ -5,11 +5,13 @@ Graph and schema.org, and the article-feed fix-up."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from .. import reuse
 from ..pelican_plugin import PortalGenerator, write_bytes
 from ..portal import Portal, PublishedDataset
 from . import api, datajson, dcat, feeds, schemaorg
@@ -27,22 +29,34 @@ def gettext_of(settings: dict[str, Any]):
     return translations.gettext if translations is not None else (lambda text: text)
 
 
-def root_files(portal: Portal, settings: dict[str, Any]) -> dict[str, bytes]:
-    """Every machine-readable file, by path under the site root."""
+def root_files(
+    portal: Portal, settings: dict[str, Any]
+) -> Iterator[tuple[str, Callable[[], bytes], str | None]]:
+    """Every machine-readable file: (path under the site root, its maker, its key).
+
+    The catalogues read every dataset and are made on every build (key None); a dataset's
+    own API document and feed depend on it alone, so they are only made again when it
+    changed (``reuse.dataset_key``; the previous build's files are linked otherwise).
+    """
     info = CatalogueInfo.from_pelican(settings)
     gettext = gettext_of(settings)
     lang = info.default_lang
-    files = {
-        "catalog.jsonld": dcat.catalogue_jsonld(portal, info),
-        "data.json": datajson.catalogue_json(portal, info),
-        "api/datasets.json": api.to_json(api.catalogue_document(portal, info)),
-        "feeds/datasets.atom.xml": feeds.datasets_feed(portal, info, gettext, lang),
-    }
+    yield "catalog.jsonld", lambda: dcat.catalogue_jsonld(portal, info), None
+    yield "data.json", lambda: datajson.catalogue_json(portal, info), None
+    yield "api/datasets.json", lambda: api.to_json(api.catalogue_document(portal, info)), None
+    yield "feeds/datasets.atom.xml", lambda: feeds.datasets_feed(portal, info, gettext, lang), None
     for published in portal.datasets:
-        folder = f"datasets/{published.slug}"
-        files[f"{folder}/index.json"] = api.to_json(api.dataset_document(info, published))
-        files[f"{folder}/feed.atom.xml"] = feeds.dataset_feed(info, published, gettext, lang)
-    return files
+        folder, key = f"datasets/{published.slug}", reuse.dataset_key(published)
+        yield f"{folder}/index.json", lambda p=published: dataset_api(info, p), key
+        yield f"{folder}/feed.atom.xml", lambda p=published: dataset_feed(info, p, settings), key
+
+
+def dataset_api(info: CatalogueInfo, published: PublishedDataset) -> bytes:
+    return api.to_json(api.dataset_document(info, published))
+
+
+def dataset_feed(info: CatalogueInfo, published: PublishedDataset, settings: dict) -> bytes:
+    return feeds.dataset_feed(info, published, gettext_of(settings), info.default_lang)
 
 
 class OpenDataGenerator(PortalGenerator):
@@ -52,8 +66,8 @@ class OpenDataGenerator(PortalGenerator):
         portal = self.portal
         if portal is None or not self.writes_root_files():
             return
-        for path, content in root_files(portal, self.settings).items():
-            write_bytes(Path(self.output_path) / path, content)
+        for path, make, key in root_files(portal, self.settings):
+            write_bytes(Path(self.output_path) / path, make, key)
         logger.info("Moldir: catalogues, API and feeds of %d datasets", len(portal.datasets))
 
 
