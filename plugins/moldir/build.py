@@ -96,6 +96,7 @@ def build_site(
             )
             with stages.stage(f"pages {language.get('DEFAULT_LANG', '')}".strip()):
                 Pelican(settings).run()
+                reuse.end_progress()
         with stages.stage("site_built (search index, …)"):
             signals.site_built.send(staging, settings=settings)
     except BaseException:

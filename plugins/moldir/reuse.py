@@ -31,6 +31,8 @@ import json
 import logging
 import os
 import shutil
+import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -180,6 +182,9 @@ class PageReuse:
         self.final = final
         self.frames = frames  # "content" and "theme" frame keys (cache.frame_fingerprints)
         self._staging = os.path.abspath(staging)
+        self._show_progress = cache.show_progress()
+        self._last_tick = 0.0
+        self._ticked = False
         self.previous: dict[str, list] = {}
         self.current: dict[str, list] = {}
         self.reused = 0
@@ -220,11 +225,27 @@ class PageReuse:
                 shutil.copy2(self.final / relative, new)
         self.current[files_key] = entry
         self.reused += len(files)
+        self.tick()
         return True
+
+    def tick(self) -> None:
+        """A progress line ("pages: 1,234 rendered, 5,678 reused") at most 4 times a second."""
+        now = time.monotonic()
+        if self._show_progress and now - self._last_tick > 0.25:
+            self._last_tick = now
+            sys.stderr.write(f"\rpages: {self.rendered:,} rendered, {self.reused:,} reused")
+            sys.stderr.flush()
+            self._ticked = True
+
+    def end_progress(self) -> None:
+        if self._ticked:
+            sys.stderr.write(f"\rpages: {self.rendered:,} rendered, {self.reused:,} reused\n")
+            self._ticked = False
 
     def record(self, files_key: str | None, key: str | None, written: list[str]) -> None:
         """Count rendered files; remember them under ``key`` when they can be reused."""
         self.rendered += len(written)
+        self.tick()
         if files_key is None or key is None:
             return
         files = []
@@ -258,6 +279,12 @@ def start(store: cache.BuildCache, staging: Path, final: Path, frames: dict[str,
     _ACTIVE = PageReuse(
         store.output_record(final).with_suffix(".pages.json"), staging, final, frames
     )
+
+
+def end_progress() -> None:
+    """End the progress line of a language run (build.py, after each Pelican run)."""
+    if _ACTIVE is not None:
+        _ACTIVE.end_progress()
 
 
 def finish(saved: bool) -> PageReuse | None:

@@ -99,7 +99,7 @@ def coverage_years(temporal: dict[str, Any]) -> list[int]:
 def add_search_terms(portal: Portal) -> None:
     """``portal_loaded`` receiver: ``extras["search"]`` of every dataset: the ``terms``
     to index and the ``years`` it covers (see ``search_index`` in _search_box.html)."""
-    for published in portal.datasets:
+    for published in cache.progress("search terms", portal.datasets):
         # Reading every text column is slow on big tables: cached with the dataset.
         terms = cache.per_dataset(
             published.dataset, "search terms", lambda p=published: search_terms(p)

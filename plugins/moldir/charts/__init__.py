@@ -236,7 +236,7 @@ def provide_checks(_settings: Any) -> list:
 
 
 def add_charts(portal: Any) -> None:
-    for published in portal.datasets:
+    for published in cache.progress("charts", portal.datasets):
         # Rendering (vl-convert) is the costly part: cached per dataset during a build.
         charts = cache.per_dataset(published.dataset, "charts", lambda p=published: build_charts(p))
         published.extras[EXTRAS_KEY] = charts
