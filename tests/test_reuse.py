@@ -76,6 +76,34 @@ def test_the_themes_news_and_dataset_pages_are_reusable_and_the_home_page_is_not
     assert not reuse.reusable_reads(reuse.template_reads(env, "datasets.html"), ("page_name",))
 
 
+def test_markdown_conversions_are_reused_until_the_file_changes(tmp_path):
+    from moldir import markdown_cache
+    from moldir.build import load_settings
+
+    settings = load_settings(ROOT / "pelicanconf.py")
+    article = tmp_path / "a.md"
+    article.write_text("Title: Budget\nSummary: The *short* text\n\nThe **long** text.\n")
+    plain = markdown_cache.MarkdownReader(settings).read(str(article))
+    markdown_cache.start(tmp_path / "cache", "frame")
+    try:
+        reader = markdown_cache.CachingMarkdownReader(settings)
+        first, second = reader.read(str(article)), reader.read(str(article))
+        assert markdown_cache._ACTIVE.hits == 1
+        assert first == second == plain
+        assert "<strong>long</strong>" in first[0] and "<em>short</em>" in first[1]["summary"]
+        article.write_text("Title: Budget 2027\n\nNew text.\n")
+        touch_later(article)
+        assert reader.read(str(article))[1]["title"] == "Budget 2027"
+    finally:
+        markdown_cache.finish(saved=True)
+    markdown_cache.start(tmp_path / "cache", "frame")  # the next build reads the saved one
+    try:
+        markdown_cache.CachingMarkdownReader(settings).read(str(article))
+        assert markdown_cache._ACTIVE.hits == 1
+    finally:
+        markdown_cache.finish(saved=False)
+
+
 def touch_later(path: Path) -> None:
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))

@@ -61,7 +61,7 @@ def build_site(
             return BuildResult(output=final, seconds=seconds, files=files, unchanged=True)
     # Imported only now: a rebuild with nothing changed stops before loading the
     # pipeline (pandas, Frictionless, Altair), so it costs little more than the check.
-    from . import reuse
+    from . import markdown_cache, reuse
 
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -82,6 +82,7 @@ def build_site(
             # Pages whose dependencies did not change are linked from the previous output.
             frames = cache.frame_fingerprints(settings_file, settings, overrides)
             reuse.start(store, staging, final, frames)
+            markdown_cache.start(store.root, frames["theme"])  # converted articles
         for language in reversed(list(i18n.language_builds(settings, staging))):
             settings = load_settings(
                 settings_file,
@@ -102,12 +103,14 @@ def build_site(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         reuse.finish(saved=False)
+        markdown_cache.finish(saved=False)
         cache.deactivate()
         raise
     with stages.stage("swap"):
         cache.keep_identical_files(staging, final)  # unchanged files keep inode and mtime
         swap_into_place(staging, final)
     pages = reuse.finish(saved=True)
+    markdown_cache.finish(saved=True)
     rendered, reused = (pages.rendered, pages.reused) if pages is not None else (0, 0)
     if pages is not None:
         stages.note(f"pages and files rendered {rendered:,}, reused unchanged {reused:,}")
@@ -132,7 +135,9 @@ def jinja_cache(store: cache.BuildCache | None, settings: dict[str, Any]) -> dic
 
     options = dict(settings.get("JINJA_ENVIRONMENT") or {})
     folder = store.root / "jinja" / cache.digest(cache.code_fingerprint(), options)[:16]
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        shutil.rmtree(folder.parent, ignore_errors=True)  # compiled by older code: unused
+        folder.mkdir(parents=True)
     return {"JINJA_ENVIRONMENT": {**options, "bytecode_cache": FileSystemBytecodeCache(folder)}}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -57,8 +58,9 @@ class Download:
     def bytes(self) -> int:
         return len(self.content)
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
+        # Computed once: every catalogue asks for it, and big downloads take a while.
         return hashlib.sha256(self.content).hexdigest()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
-from . import i18n, reuse, templating
+from . import i18n, markdown_cache, reuse, templating
 from .portal import Portal, field_constraints, load_portal
 from .settings import MoldirSettings, project_root
 
@@ -143,5 +143,6 @@ def install_template_helpers(generator) -> None:
 def register() -> None:
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.get_writer.connect(reuse.get_writer)
+    pelican_signals.readers_init.connect(markdown_cache.install)
     pelican_signals.generator_init.connect(install_template_helpers)
     i18n.connect()

@@ -4,7 +4,11 @@
   checks ``check(dataset) -> iterable of ValidationError`` run on every dataset that passed
   Frictionless (chart declarations, kind schemas, budget consistency, ...).
 - ``portal_loaded``: sent with the Portal once every dataset is valid and its tables read;
-  receivers add their results to ``published.extras`` (charts, history, ...).
+  receivers add their results to ``published.extras`` (charts, history, ...). A dataset's
+  extras must be made from that dataset alone (its files, the settings, its git history):
+  its pages are reused while its fingerprint is unchanged (reuse.py), so something drawn
+  from other datasets belongs on a page that reads the whole portal. Costly results can be
+  cached with the dataset by ``cache.per_dataset``.
 - ``site_built``: sent with the staging folder (a Path) and ``settings=`` (Pelican's
   settings of the default language) after every Pelican run succeeded and before the
   folder is swapped into place: whole-site steps (search index, sitemap) run here. An
