@@ -47,3 +47,32 @@ def test_generated_folders_are_ignored(tmp_path):
     assert preview.is_ignored(str(root / "output" / "index.html"), root)
     assert preview.is_ignored(str(root / ".output.building-12" / "x.html"), root)
     assert not preview.is_ignored(str(root / "datasets" / "a" / "data.csv"), root)
+    # A build creates and renames its staging folder in the project folder: the folder's
+    # own "modified" events, and files beside the settings, are not sources.
+    assert preview.is_ignored(str(root), root)
+    assert preview.is_ignored(str(root / "README.md"), root)
+    assert not preview.is_ignored(str(root / "pelicanconf.py"), root)
+
+
+def test_a_change_during_a_build_waits_for_it(tmp_path):
+    handler = preview.RebuildOnChange(tmp_path, lambda: None, quiet_seconds=0.05)
+    running, overlaps, done = [], [], []
+
+    def slow_build() -> None:
+        overlaps.append(len(running))
+        running.append(1)
+        time.sleep(0.4)
+        running.pop()
+        done.append(1)
+
+    handler.rebuild = slow_build
+    event = type(
+        "Event", (), {"event_type": "modified", "src_path": str(tmp_path / "content" / "a.md")}
+    )
+    handler.on_any_event(event)
+    time.sleep(0.2)  # the first build is running
+    handler.on_any_event(event)
+    deadline = time.monotonic() + 5
+    while len(done) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert done == [1, 1] and overlaps == [0, 0]

@@ -56,6 +56,13 @@ class RebuildOnChange(FileSystemEventHandler):
         self.quiet_seconds = quiet_seconds
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        # One build at a time: a change saved during a build waits for it, then rebuilds
+        # (two builds at once would share the cache and the staging folder).
+        self._building = threading.Lock()
+
+    def _rebuild(self) -> None:
+        with self._building:
+            self.rebuild()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or is_ignored(
@@ -65,7 +72,7 @@ class RebuildOnChange(FileSystemEventHandler):
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.quiet_seconds, self.rebuild)
+            self._timer = threading.Timer(self.quiet_seconds, self._rebuild)
             self._timer.daemon = True
             self._timer.start()
 
@@ -75,6 +82,10 @@ def is_ignored(path: str, root: Path) -> bool:
     try:
         parts = Path(path).relative_to(root).parts
     except ValueError:
+        return True
+    if len(parts) < 2 and (not parts or parts[0] not in WATCHED):
+        # The project folder itself (a build creates and renames its staging folder there)
+        # or a file beside the settings that is not one of them: not a source.
         return True
     return bool(set(parts) & IGNORED_PARTS) or any(p.startswith(".") for p in parts)
 
