@@ -7,6 +7,7 @@ import filecmp
 import os
 from pathlib import Path
 
+import pytest
 from jinja2 import DictLoader, Environment
 
 from moldir import reuse
@@ -188,3 +189,41 @@ def test_one_dataset_changed_renders_its_own_files_and_equals_a_clean_build(
     changed = differences(output, clean.output)
     assert [path for path in changed if not path.startswith("pagefind/")] == []
     assert "125" in (output / "datasets" / "blog-requests" / "requests.csv").read_text()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    return {
+        str(path.relative_to(folder)): (
+            path.stat().st_mtime_ns,
+            path.stat().st_ino,
+            path.read_bytes(),
+        )
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_a_build_failing_after_pages_were_linked_leaves_the_output_untouched(project_copy):
+    from moldir import connect_features, signals
+    from moldir.build import build_site
+
+    connect_features()
+    settings_file = project_copy / "pelicanconf.py"
+    output = project_copy / "output"
+    build_site(settings_file, output)
+    before = snapshot(output)
+    touch_later(project_copy / "datasets" / "blog-requests" / "requests.csv")
+
+    def fail(staging, **_):
+        # Every Pelican run is over: pages have been linked from output/ by now.
+        assert any(path.stat().st_nlink > 1 for path in staging.rglob("*.html"))
+        raise RuntimeError("search index failed")
+
+    signals.site_built.connect(fail)
+    try:
+        with pytest.raises(RuntimeError, match="search index failed"):
+            build_site(settings_file, output)
+    finally:
+        signals.site_built.disconnect(fail)
+    assert snapshot(output) == before
+    assert not list(project_copy.glob(".output.building-*"))
