@@ -96,6 +96,18 @@ def test_plain_dataset_with_errors_loads_no_page_code(plain_dataset: Path, tmp_p
     assert not modules & {*PAGE_MODULES, "pandas"}
 
 
+def test_a_big_file_on_the_fast_path_loads_no_pandas(plain_dataset: Path, tmp_path: Path):
+    # Over fastcheck's 256 KiB threshold, with a repeated id: arrays built by pyarrow from
+    # Python values, numpy views of booleans and arrow's group_by would all import pandas.
+    rows = [f"{n},Region {n % 17},{n % 1000}" for n in range(1, 30_001)]
+    rows.append("7,Region 7,7")
+    (plain_dataset / "plain.csv").write_text("id,region,count\n" + "\n".join(rows) + "\n")
+    assert (plain_dataset / "plain.csv").stat().st_size > 256 * 1024
+    code, modules = run_validate(plain_dataset, tmp_path)
+    assert code == 1  # the repeated id was found
+    assert not modules & {*PAGE_MODULES, "pandas"}
+
+
 @pytest.mark.parametrize("slug", ["budget-canada-programs", "appeal-statistics-kazakhstan"])
 def test_kind_checks_read_tables_but_draw_nothing(slug: str, tmp_path: Path):
     # A kind's checks read the typed table (pandas), and nothing more.

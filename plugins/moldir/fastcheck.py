@@ -23,6 +23,7 @@ and checks every cell with vectorised compute functions. It is *conservative*:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import itertools
@@ -47,6 +48,73 @@ from frictionless.formats.csv.control import CsvControl
 from frictionless.formats.csv.parser import SAMPLE_SIZE
 from frictionless.settings import DEFAULT_LIMIT_ERRORS
 from frictionless.table.row import Row, create_cell_handlers
+
+# ----------------------------------------------------------------------------- arrays
+# Arrays and scalars are made from buffers: pyarrow's pa.array() and pa.scalar() probe every
+# Python input for pandas objects, which imports pandas (~0.3 s of a validation run, more
+# than the rest of the start-up) the first time they are called.
+
+
+def _validity(values: list) -> pa.Buffer | None:
+    present = np.array([v is not None for v in values], dtype=bool)
+    return None if present.all() else pa.py_buffer(np.packbits(present, bitorder="little"))
+
+
+def array_of(values: list | np.ndarray, type_: pa.DataType) -> pa.Array:
+    """``pa.array(values, type_)`` for string, boolean, int64, float64 and date32 values
+    (None is null; dates as ``datetime.date``), without pyarrow's pandas probe."""
+    if isinstance(values, np.ndarray) and type_ == pa.bool_():
+        bits = np.packbits(values.astype(bool, copy=False), bitorder="little")
+        return pa.Array.from_buffers(type_, len(values), [None, pa.py_buffer(bits)])
+    if isinstance(values, np.ndarray) and type_ in (pa.int64(), pa.float64()):
+        dtype = np.int64 if type_ == pa.int64() else np.float64
+        numbers = np.ascontiguousarray(values, dtype=dtype)
+        return pa.Array.from_buffers(type_, len(values), [None, pa.py_buffer(numbers)])
+    values = list(values)
+    validity = _validity(values)
+    if type_ == pa.string():
+        encoded = [(v or "").encode("utf-8") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+        return pa.Array.from_buffers(type_, len(values), buffers)
+    if type_ == pa.bool_():
+        bits = np.packbits(np.array([bool(v) for v in values], dtype=bool), bitorder="little")
+        return pa.Array.from_buffers(type_, len(values), [validity, pa.py_buffer(bits)])
+    if type_ == pa.date32():
+        epoch = dt.date(1970, 1, 1)
+        numbers = np.array([(v - epoch).days if v is not None else 0 for v in values], np.int32)
+    else:
+        dtype = np.float64 if type_ == pa.float64() else np.int64
+        numbers = np.array([v if v is not None else 0 for v in values], dtype=dtype)
+    return pa.Array.from_buffers(type_, len(values), [validity, pa.py_buffer(numbers)])
+
+
+def numpy_bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean arrow array as numpy (``to_numpy`` of booleans goes through pandas)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        return array.to_numpy(zero_copy_only=False)  # pragma: no cover - flags have no nulls
+    if len(array) == 0:
+        return np.zeros(0, dtype=bool)
+    bits = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+    unpacked = np.unpackbits(bits, count=array.offset + len(array), bitorder="little")
+    return unpacked[array.offset :].astype(bool)
+
+
+def numpy_ints(array: pa.Array) -> np.ndarray:
+    """An int64 arrow array without nulls as numpy, zero-copy (``to_numpy`` probes pandas)."""
+    if array.null_count:
+        return array.to_numpy(zero_copy_only=False)  # pragma: no cover - never null here
+    values = np.frombuffer(array.buffers()[1], dtype=np.int64)
+    return values[array.offset : array.offset + len(array)]
+
+
+def scalar_of(value: Any, type_: pa.DataType) -> pa.Scalar:
+    """``pa.scalar(value, type_)`` without pyarrow's pandas probe."""
+    return array_of([value], type_)[0]
+
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +294,7 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
 def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, Any, Any]:
     """(flags, key, missing) for one text column: flags mark cells Frictionless must see."""
     fld = plan.field
-    missing = pc.is_in(column, value_set=pa.array(plan.missing, pa.string()))
+    missing = pc.is_in(column, value_set=array_of(plan.missing, pa.string()))
     present = pc.invert(missing)
     constraints = fld.constraints
     if fld.type == "string":
@@ -234,22 +302,23 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
         value = column
     elif fld.type == "integer":
         ok = pc.match_substring_regex(column, INT_RE)
-        value = pc.cast(pc.if_else(ok, column, pa.scalar("0")), pa.int64())
+        value = pc.cast(pc.if_else(ok, column, scalar_of("0", pa.string())), pa.int64())
     elif fld.type == "number":
         ok = pc.match_substring_regex(column, NUMBER_RE)
-        value = pc.cast(pc.if_else(ok, column, pa.scalar("0")), pa.float64())
+        value = pc.cast(pc.if_else(ok, column, scalar_of("0", pa.string())), pa.float64())
     elif fld.type == "year":
         ok = pc.match_substring_regex(column, YEAR_RE)
-        value = pc.cast(pc.if_else(ok, column, pa.scalar("2000")), pa.int64())
+        value = pc.cast(pc.if_else(ok, column, scalar_of("2000", pa.string())), pa.int64())
     elif fld.type == "date":
         ok = pc.match_substring_regex(column, DATE_RE)
-        text = pc.if_else(ok, column, pa.scalar("2000-01-01"))
+        text = pc.if_else(ok, column, scalar_of("2000-01-01", pa.string()))
         ok = pc.and_(ok, real_dates(text))
         value = pc.cast(
             pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32()
         )
     elif fld.type == "boolean":
-        ok = pc.is_in(column, value_set=pa.array(fld.true_values + fld.false_values, pa.string()))
+        truth = fld.true_values + fld.false_values
+        ok = pc.is_in(column, value_set=array_of(truth, pa.string()))
         value = None
     else:  # pragma: no cover - plan_fields rejects it
         raise Unsupported(fld.type)
@@ -266,11 +335,11 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
             if limit is None:
                 raise Unsupported("bound")
             if fld.type == "date":
-                scalar = pa.scalar(limit, pa.date32())
+                scalar = scalar_of(limit, pa.date32())
             elif fld.type == "number":
-                scalar = pa.scalar(float(limit), pa.float64())
+                scalar = scalar_of(float(limit), pa.float64())
             else:
-                scalar = pa.scalar(int(limit), pa.int64())
+                scalar = scalar_of(int(limit), pa.int64())
             # Floats: also flag equality, Frictionless compares Decimals exactly.
             loose = fld.type == "number"
             if name == "minimum":
@@ -285,13 +354,14 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
             reader = fld.create_value_reader()
             allowed = [reader(v) for v in bound]
             if fld.type == "string":
-                test = pc.invert(pc.is_in(column, value_set=pa.array(allowed, pa.string())))
+                test = pc.invert(pc.is_in(column, value_set=array_of(allowed, pa.string())))
             else:
                 allowed = [v for v in allowed if isinstance(v, int)]
-                test = pc.invert(pc.is_in(value, value_set=pa.array(allowed, pa.int64())))
+                test = pc.invert(pc.is_in(value, value_set=array_of(allowed, pa.int64())))
         elif name in ("minLength", "maxLength"):
             length = pc.utf8_length(column)
-            test = (pc.less if name == "minLength" else pc.greater)(length, int(bound))
+            limit = scalar_of(int(bound), pa.int64())
+            test = (pc.less if name == "minLength" else pc.greater)(length, limit)
         elif name == "pattern":
             test = pattern_violations(column, str(bound))
         if test is not None:
@@ -303,20 +373,20 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
     key = None
     if plan.key_type is not None:
         key = column if fld.type == "string" else value
-        key = pc.if_else(pc.and_(present, ok), key, pa.scalar(None, plan.key_type))
-    return pc.fill_null(flags, True), key, missing
+        key = pc.if_else(pc.and_(present, ok), key, scalar_of(None, plan.key_type))
+    return pc.fill_null(flags, scalar_of(True, pa.bool_())), key, missing
 
 
 def real_dates(text: pa.Array) -> pa.Array:
     """Whether YYYY-MM-DD texts are real calendar dates (arrow's strptime allows Feb 30)."""
-    year = pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int64()).to_numpy()
-    month = pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64()).to_numpy()
-    day = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64()).to_numpy()
+    year = numpy_ints(pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int64()))
+    month = numpy_ints(pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64()))
+    day = numpy_ints(pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64()))
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month] + (
         leap & (month == 2)
     )
-    return pa.array((day <= days) & (year >= 1))
+    return array_of((day <= days) & (year >= 1), pa.bool_())
 
 
 def pattern_violations(column: pa.Array, pattern: str) -> pa.Array:
@@ -324,7 +394,7 @@ def pattern_violations(column: pa.Array, pattern: str) -> pa.Array:
     compiled = re.compile(f"^{pattern}$")
     distinct = pc.unique(column)
     bad = [value for value in distinct.to_pylist() if not compiled.match(value)]
-    return pc.is_in(column, value_set=pa.array(bad, pa.string()))
+    return pc.is_in(column, value_set=array_of(bad, pa.string()))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -544,11 +614,11 @@ class FastRun:
         key_columns = {}
         for plan, name in zip(self.plans, self.names, strict=True):
             column = (
-                table.column(name).combine_chunks() if table.num_rows else pa.array([], pa.string())
+                table.column(name).combine_chunks() if table.num_rows else array_of([], pa.string())
             )
             field_flags, key, missing = flag_field(column, plan, self.formula)
-            flags |= field_flags.to_numpy(zero_copy_only=False)
-            all_missing &= missing.to_numpy(zero_copy_only=False)
+            flags |= numpy_bools(field_flags)
+            all_missing &= numpy_bools(missing)
             if key is not None:
                 key_columns[plan.field.name] = key
         flags |= all_missing  # blank rows
@@ -568,7 +638,7 @@ class FastRun:
         if key_columns:
             keep = ~flags
             rows = (valid_index[keep] + first).astype(np.int64)
-            mask = pa.array(keep)
+            mask = array_of(keep, pa.bool_())
             keys = {name: pc.filter(key, mask) for name, key in key_columns.items()}
         return flagged, keys, rows, data_lines
 
@@ -650,10 +720,10 @@ class FastRun:
                 v is not None and not (-(2**63) <= v < 2**63) for v in extra
             ):
                 raise Unsupported("integer key beyond int64")
-            parts = [*self.keys[name], pa.array(extra, plan.key_type)]
-            columns[name] = pa.concat_arrays(parts) if parts else pa.array([], plan.key_type)
+            parts = [*self.keys[name], array_of(extra, plan.key_type)]
+            columns[name] = pa.concat_arrays(parts)
         numbers = np.concatenate((row_numbers, np.array(flagged, dtype=np.int64)))
-        table = pa.table({**columns, "__row": pa.array(numbers, pa.int64())})
+        table = pa.table({**columns, "__row": array_of(numbers, pa.int64())})
         missing_pk = set()
         unique_pairs: dict[str, list[tuple[int, int]]] = {}
         for plan in self.plans:
@@ -696,24 +766,26 @@ def repeated(table: pa.Table, keys: list[str]) -> list[tuple[int, int]]:
     if table.num_rows == 0:
         return []
     # Keys as dictionary indices: a None inside a composite key is then a value like any
-    # other (as in Frictionless's tuples), and joins do not drop it.
-    codes = {}
-    for i, name in enumerate(keys):
+    # other (as in Frictionless's tuples). Grouped with numpy, not arrow's group_by, which
+    # loads pyarrow.dataset and, with it, pandas.
+    codes = []
+    for name in keys:
         column = table[name].combine_chunks()
-        if column.null_count:
-            column = pc.dictionary_encode(column, null_encoding="encode").indices
-        codes[f"__k{i}"] = column
-    table = pa.table({**codes, "__row": table["__row"]})
-    keys = list(codes)
-    counts = table.group_by(keys).aggregate([("__row", "count")])
-    counts = counts.filter(pc.greater(counts["__row_count"], 1))
-    if counts.num_rows == 0:
+        indices = pc.dictionary_encode(column, null_encoding="encode").indices
+        codes.append(numpy_ints(pc.cast(indices, pa.int64())))
+    if len(codes) == 1:
+        group = codes[0]
+    else:
+        group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)[1].ravel()
+    repeats = np.bincount(group)[group] > 1
+    if not repeats.any():
         return []
-    dup = table.join(counts.select(keys), keys=keys, join_type="inner")
-    frame = dup.to_pandas().sort_values("__row")
-    frame["__previous"] = frame.groupby(keys, dropna=False)["__row"].shift(1)
-    frame = frame.dropna(subset=["__previous"])
-    return [(int(r), int(p)) for r, p in zip(frame["__row"], frame["__previous"], strict=True)]
+    rows = numpy_ints(table["__row"].combine_chunks())[repeats]
+    group = group[repeats]
+    order = np.lexsort((rows, group))  # by key, then by row
+    rows, group = rows[order], group[order]
+    same = group[1:] == group[:-1]
+    return sorted(zip(rows[1:][same].tolist(), rows[:-1][same].tolist(), strict=True))
 
 
 __all__ = ["Decimal", "Unsupported", "validate_package", "validate_resource"]
