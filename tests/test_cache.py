@@ -67,8 +67,13 @@ def test_derived_results_are_cached_with_the_fingerprint(tmp_path):
         assert cache.derived(Fake(), lambda: next(values)) == ("tables", "downloads")
         assert cache.derived(Fake(), lambda: next(values)) == ("tables", "downloads")
         assert store.hits == 0 and store.misses == 1
+        # The entry is written once, when the build ends, with every part it gained.
+        assert not (store.root / "datasets" / "d.pickle").exists()
     finally:
         cache.deactivate()
+    again = cache.BuildCache(store.root)
+    again._fingerprints["d"] = store.fingerprint("d")
+    assert again.derived(Fake(), lambda: ("recomputed",)) == ("tables", "downloads")
 
 
 def test_output_record_notices_edits_to_the_output(tmp_path):

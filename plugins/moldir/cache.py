@@ -229,7 +229,13 @@ class BuildCache:
         self.root = root
         self.hits = 0
         self.misses = 0
+        # Dataset fingerprints of this build, by slug (set while validating).
+        self._fingerprints: dict[str, str] = {}
+        # Entries read or made during this build; the changed ones are written once, at
+        # the end (``save``): an entry grows by parts (validation, tables and downloads,
+        # charts, …) and pickling a big table's entry at each part cost seconds.
         self._loaded: dict[str, dict[str, Any]] = {}
+        self._unsaved: set[str] = set()
 
     def _entry(self, slug: str) -> Path:
         return self.root / "datasets" / f"{slug}.pickle"
@@ -251,16 +257,26 @@ class BuildCache:
 
     def _store(self, slug: str, entry: dict[str, Any]) -> None:
         self._loaded[slug] = entry
-        path = self._entry(slug)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".tmp-{os.getpid()}")
-        try:
-            with open(temporary, "wb") as stream:
-                pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(path)  # atomic: a crash never leaves half an entry
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
-            logger.debug("cache: %s not stored: %s", slug, problem)
-            temporary.unlink(missing_ok=True)
+        self._unsaved.add(slug)
+
+    def save(self) -> None:
+        """Write the entries made or extended during this build (``deactivate`` calls it)."""
+        for slug in sorted(self._unsaved):
+            path = self._entry(slug)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".tmp-{os.getpid()}")
+            try:
+                with open(temporary, "wb") as stream:
+                    pickle.dump(self._loaded[slug], stream, protocol=pickle.HIGHEST_PROTOCOL)
+                temporary.replace(path)  # atomic: a crash never leaves half an entry
+            except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
+                logger.debug("cache: %s not stored: %s", slug, problem)
+                temporary.unlink(missing_ok=True)
+        self._unsaved.clear()
+
+    def fingerprint(self, slug: str) -> str | None:
+        """The fingerprint of dataset ``slug`` in this build (None before it was validated)."""
+        return self._fingerprints.get(slug)
 
     def validate_dataset(
         self, folder: Path, options: Any, compute: Callable, fingerprint: str | None = None
@@ -280,7 +296,7 @@ class BuildCache:
     def derived(self, dataset: Any, compute: Callable[[], T], part: str = "derived") -> T:
         """Typed tables and downloads of a dataset (or another ``part`` computed from it
         alone, e.g. its charts), cached beside its validation."""
-        fingerprint = self._fingerprints.get(dataset.slug)
+        fingerprint = self.fingerprint(dataset.slug)
         if fingerprint is None:
             return compute()
         entry = self._load(dataset.slug, fingerprint) or {"fingerprint": fingerprint}
@@ -290,8 +306,6 @@ class BuildCache:
         entry[part] = result
         self._store(dataset.slug, entry)
         return result
-
-    _fingerprints: dict[str, str]
 
     def output_record(self, final: Path) -> Path:
         return self.root / "outputs" / (digest(str(final.resolve()))[:16] + ".json")
@@ -323,12 +337,15 @@ def activate(project: Path) -> BuildCache:
     """Use ``project/.moldir-cache`` for the rest of this build."""
     global _ACTIVE
     _ACTIVE = BuildCache(project / CACHE_DIR)
-    _ACTIVE._fingerprints = {}
     return _ACTIVE
 
 
 def deactivate() -> None:
+    """End of the build (whether it succeeded or not): write the new cache entries."""
     global _ACTIVE
+    if _ACTIVE is not None and _ACTIVE._unsaved:
+        with STAGES.stage("cache write"):
+            _ACTIVE.save()
     _ACTIVE = None
 
 
