@@ -109,9 +109,9 @@ class DatasetPagesGenerator(PortalGenerator):
             )
             # Downloads and the report are written once, at the site root, by the default
             # language's run (pages of every language link to them with data_url()).
+            key = reuse.dataset_key(published)
             for download in published.downloads if self.writes_root_files() else ():
-                path = Path(self.output_path) / download.path
-                write_bytes(path, download.content, reuse.dataset_key(published))
+                write_bytes(Path(self.output_path) / download.path, download.content, key)
         self.write_page(writer, "quality/index.html", "quality", portal=portal, page_name="quality")
         if self.writes_root_files():
             descriptor = portal.report.to_descriptor(timings=False)

@@ -191,6 +191,7 @@ class PageReuse:
         self.rendered = 0
         # template_reads: per template file, and per (environment, name) to find it fast.
         self.reads: dict[Any, frozenset[str] | None] = {}
+        self.dataset_keys: dict[str, str | None] = {}  # dataset_key, by slug
         if final.is_dir():
             try:
                 self.previous = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -296,6 +297,14 @@ def finish(saved: bool) -> PageReuse | None:
     return reuse
 
 
+def unlink_shared(path: str | os.PathLike) -> None:
+    """Remove ``path`` if it is a link (a reused file shares the previous output's inode):
+    writing through it would change the site that is being served, even if the build
+    then fails."""
+    if os.path.islink(path) or (os.path.exists(path) and os.stat(path).st_nlink > 1):
+        os.unlink(path)
+
+
 def write_bytes(
     path: Path, content: bytes | Callable[[], bytes], depends_on: str | None = None
 ) -> None:
@@ -310,8 +319,7 @@ def write_bytes(
         if reuse.try_reuse(files_key, key):
             return
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_nlink > 1:
-        path.unlink()  # never write through a link to the previous output
+    unlink_shared(path)
     path.write_bytes(content() if callable(content) else content)
     if reuse is not None:
         reuse.record(files_key, key, [reuse.relative(path)])
@@ -324,13 +332,18 @@ def datasets_key(datasets: Iterable[Any]) -> str | None:
 
 
 def dataset_key(published: Any) -> str | None:
-    """What a dataset's own pages depend on besides the theme frame, or None (render)."""
-    store = cache.active()
-    fingerprint = store._fingerprints.get(published.slug) if store is not None else None
-    if fingerprint is None:
+    """What a dataset's own pages depend on besides the theme frame: the fingerprint of
+    its folder and its git history (None, "render", when no pages are being reused).
+    Worked out once per build: every generator and language run asks for it."""
+    reuse, store = _ACTIVE, cache.active()
+    if reuse is None or store is None:
         return None
-    extras = published.extras
-    return cache.digest(fingerprint, extras.get("history"), extras.get("last_updated"))
+    if published.slug not in reuse.dataset_keys:
+        fingerprint = store.fingerprint(published.slug)
+        history = published.extras.get("history")
+        key = None if fingerprint is None else cache.digest(fingerprint, history)
+        reuse.dataset_keys[published.slug] = key
+    return reuse.dataset_keys[published.slug]
 
 
 class ReusingWriter(Writer):
@@ -341,11 +354,7 @@ class ReusingWriter(Writer):
         self._written_now: list[str] | None = None
 
     def _open_w(self, filename, encoding, override=False):
-        # A reused page is a hard link to the previous output: never write through it.
-        if os.path.islink(filename) or (
-            os.path.exists(filename) and os.stat(filename).st_nlink > 1
-        ):
-            os.unlink(filename)
+        unlink_shared(filename)
         if self._written_now is not None and filename != os.devnull:
             self._written_now.append(filename)
         return super()._open_w(filename, encoding, override)
