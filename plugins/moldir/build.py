@@ -50,10 +50,12 @@ def build_site(
     settings = load_settings(settings_file, overrides)
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
     stages = cache.reset_stages()
-    store, fingerprint = None, None
+    store, fingerprint, frames = None, None, None
     if not os.environ.get("MOLDIR_NO_CACHE"):
         store = cache.activate(project_root(settings))
-        fingerprint = cache.site_fingerprint(settings_file, settings, overrides)
+        # Listed once, before anything is read: the frames key reused pages (reuse.py).
+        frames = cache.frame_fingerprints(settings_file, settings, overrides)
+        fingerprint = cache.site_fingerprint(settings_file, settings, overrides, frames)
         if store.output_unchanged(final, fingerprint):
             cache.deactivate()
             files = sum(1 for path in final.rglob("*") if path.is_file())
@@ -78,9 +80,8 @@ def build_site(
         )
         # One Pelican run per language (i18n.py): the default language at the root of
         # the staging folder, the others in sub-folders; ``settings`` ends as the default's.
-        if store is not None:
+        if store is not None and frames is not None:
             # Pages whose dependencies did not change are linked from the previous output.
-            frames = cache.frame_fingerprints(settings_file, settings, overrides)
             reuse.start(store, staging, final, frames)
             markdown_cache.start(store.root, frames["theme"])  # converted articles
         for language in reversed(list(i18n.language_builds(settings, staging))):

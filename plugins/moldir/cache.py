@@ -168,13 +168,19 @@ def dataset_fingerprint(folder: Path, options: Any) -> str:
     return digest(code_fingerprint(), tree_listing(folder), repr(options))
 
 
-def site_fingerprint(settings_file: Path, settings: dict[str, Any], extra: Any = None) -> str:
-    """Everything a build reads: settings, Moldir code, content, datasets, theme, git."""
+def site_fingerprint(
+    settings_file: Path,
+    settings: dict[str, Any],
+    extra: Any = None,
+    frames: dict[str, str] | None = None,
+) -> str:
+    """Everything a build reads: settings, Moldir code, content, datasets, theme, git.
+    ``frames``: ``frame_fingerprints`` of the same arguments, when already computed."""
     from .settings import MoldirSettings, project_root
 
     moldir = MoldirSettings.from_pelican(settings)
     datasets = moldir.datasets_root(settings)
-    frames = frame_fingerprints(settings_file, settings, extra)
+    frames = frames or frame_fingerprints(settings_file, settings, extra)
     return digest(frames["content"], tree_listing(datasets), git_head(project_root(settings)))
 
 
