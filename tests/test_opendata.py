@@ -573,3 +573,15 @@ def test_licences_get_uris_and_types(entry, uri, types):
     licence = licence_of(entry, "https://x/#l")
     assert (licence.uri, licence.types) == (uri, types)
     assert licence.title
+
+
+def test_catalogue_last_updated_is_the_last_change_in_history(built, built_en):
+    from moldir.templating import format_date
+
+    history = built.json("/datasets/receptions-akimats/index.json")["history"]
+    item = built_en.html("/datasets/").find(
+        "a", href=lambda href: bool(href) and href.endswith("datasets/receptions-akimats/")
+    )
+    rows = item.find_parent("li").select(".moldir-summary-list__row")
+    shown = next(r.dd.get_text(strip=True) for r in rows if r.dt.get_text() == "Last updated")
+    assert shown == format_date(history["last_changed"][:10], locale="en")

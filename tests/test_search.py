@@ -264,7 +264,9 @@ def test_dataset_pages_carry_pagefind_attributes(built):
         el["data-pagefind-filter"] for el in hidden.find_all(attrs={"data-pagefind-filter": True})
     }
     assert {"type", "topic", "publisher", "year"} <= filters
-    assert hidden.find(attrs={"data-pagefind-sort": "date"}).get_text() == "2023-01-01"
+    # Sorted by the last change in the dataset's history (not the descriptor's "created").
+    last_changed = built.json("/datasets/receptions-akimats/index.json")["history"]["last_changed"]
+    assert hidden.find(attrs={"data-pagefind-sort": "date"}).get_text() == last_changed[:10]
     assert hidden.find(attrs={"data-pagefind-meta": "publisher"}).get_text(strip=True)
 
 

@@ -312,6 +312,9 @@ def add_histories(portal) -> None:
         history = histories[published.slug]
         published.extras[HISTORY_KEY] = history
         if history.last_changed is not None:
+            # The catalogue's "Last updated" and the search date (templates fall back on
+            # the descriptor's "created" when the history has no date).
+            published.extras["last_updated"] = history.last_changed.date().isoformat()
             # Rewriting the zip costs seconds on big tables: kept with the dataset's cache
             # entry for this date (the other downloads are stored once, shared).
             stamp = isoformat(history.last_changed)
