@@ -84,16 +84,14 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
 def validate_path(path: Path) -> Report:
     """Validate one dataset folder, or every dataset under a datasets folder."""
     from .portal import collect_checks, validate
-    from .validation import ValidationOptions, validate_dataset
+    from .validation import ValidationOptions, run_checks, validate_dataset
 
     settings = project_settings()
     cwd = Path.cwd()
     if find_descriptor(path) is not None:
-        task, dataset = validate_dataset(path, ValidationOptions(settings.max_file_bytes, cwd))
-        if dataset is not None:
-            for check in collect_checks(settings):
-                task.errors.extend(check(dataset))
-        return Report(tasks=[task])
+        options = ValidationOptions(settings.max_file_bytes, cwd)
+        task, dataset = validate_dataset(path, options)
+        return Report(tasks=[run_checks(task, dataset, path, options, collect_checks(settings))])
     report, _ = validate(settings, path, cwd)
     return report
 
