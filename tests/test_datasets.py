@@ -47,9 +47,8 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
     assert types == [
         "file-too-large",
         "metadata-markup",
-        "metadata-required",
-        "metadata-required",
-        "remote-resource",
+        "metadata-required",  # licenses (a missing title or description is a warning)
+        "remote-reference",
         "source-error",
         "unsafe-path",
     ]
@@ -91,4 +90,12 @@ def test_metadata_texts_cover_fields_views_and_translations():
         "views": [{"name": "v", "title": "V"}],
     }
     keys = [key for key, _ in metadata_texts(descriptor)]
-    assert keys == ["title", "i18n.kk.title", "fields.f.title", "views.v.title"]
+    assert keys == [
+        "title",
+        "i18n.kk.title",
+        "resources.r.name",
+        "resources.r.schema.fields.f.name",
+        "resources.r.schema.fields.f.title",
+        "views.v.name",
+        "views.v.title",
+    ]

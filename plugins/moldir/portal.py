@@ -17,7 +17,7 @@ from .datasets import Dataset, Field, Resource
 from .downloads import Download, plan_downloads
 from .report import DatasetReport, InvalidDatasets, Report, ValidationError
 from .settings import MoldirSettings
-from .validation import ValidationOptions, validate_portal
+from .validation import ValidationOptions, descriptor_only, validate_portal
 
 # pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
 # ``moldir validate`` uses this module's checks and must not pay for it.
@@ -87,14 +87,14 @@ def topic_check(settings: MoldirSettings):
         topic = dataset.descriptor.get("topic")
         if topic is not None and topic not in settings.topics:
             yield ValidationError(
-                type="metadata-required",
+                type="unknown-topic",
                 message=f'unknown topic "{topic}"; use one of: {", ".join(settings.topics)} '
                 '(or add it to MOLDIR["topics"])',
                 dataset=dataset.slug,
                 file=dataset.shown_path,
             )
 
-    return check
+    return descriptor_only(check)
 
 
 def collect_checks(settings: MoldirSettings) -> list:

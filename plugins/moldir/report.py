@@ -18,8 +18,14 @@ MOLDIR_ERROR_TYPES: dict[str, str] = {
     "descriptor-missing": "The dataset folder has no datapackage.json or datapackage.yaml.",
     "metadata-required": "A metadata property the portal needs is missing.",
     "metadata-markup": "Metadata contains HTML markup, which the portal never renders.",
-    "unsafe-path": "A resource path leaves the dataset folder or is absolute.",
-    "remote-resource": "A resource points at a URL; resources must be files in the folder.",
+    "unsafe-path": "A dataset folder, data, schema or dialect file leads outside the dataset "
+    "folder (a path that climbs out, an absolute path, or a symbolic link).",
+    "remote-reference": "A resource, schema, dialect or profile is given as a URL; Moldir never "
+    "fetches anything while validating or building.",
+    "invalid-name": "A dataset folder or resource name cannot be used as a file name in the "
+    "site (docs/security.md: letters, digits, '.', '_', '-').",
+    "unsafe-url": "A link in the metadata has a scheme other than https, http or mailto.",
+    "unknown-topic": "The dataset's topic is not one of the portal's topics (MOLDIR['topics']).",
     "file-too-large": "A data file is larger than the configured limit.",
     "formula-cell": "A text cell starts like a spreadsheet formula.",
     "view-error": "A chart declaration (views) is not valid.",

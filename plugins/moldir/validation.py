@@ -6,6 +6,7 @@ into one ``Report``; the build publishes nothing unless it is valid.
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -18,16 +19,20 @@ from frictionless import Check, Checklist, errors
 
 from . import cache, fastcheck
 from .datasets import (
+    OFFICIAL_PROFILE_URL,
     Dataset,
     DescriptorProblem,
     build_dataset,
     check_descriptor,
+    descriptor_warnings,
     discover_dataset_folders,
     display_path,
     line_of,
     read_descriptor,
+    with_fallbacks,
 )
 from .report import DatasetReport, Report, ValidationError
+from .safety import safe_name
 
 # A text cell that Excel or LibreOffice would run as a formula ("=HYPERLINK(…)",
 # "+cmd|…", "@SUM(…)"). Phone numbers such as "+7 7172 …" and dashes are not formulas.
@@ -70,33 +75,86 @@ class ValidationOptions:
     display_root: Path | None = None
 
 
+# Errors after which a resource's file must not be opened (it is unsafe, remote, missing or
+# too large); the other resources of the dataset are still checked in the same run.
+UNREADABLE = {"unsafe-path", "remote-reference", "source-error", "file-too-large"}
+
+
 def validate_dataset(
     folder: Path, options: ValidationOptions
 ) -> tuple[DatasetReport, Dataset | None]:
-    """Validate one dataset folder; return its report and, when valid, its Dataset."""
+    """Validate one dataset folder; return its report and, when valid, its Dataset.
+
+    Everything is checked in one pass, so an editor fixes everything in one round: the
+    portal's rules on the descriptor, then the data of every resource whose files can be
+    read safely — even when the metadata has errors.
+    """
     started = time.perf_counter()
     slug = folder.name
     task = DatasetReport(dataset=slug, place=display_path(folder, options.display_root))
+    outside = folder_outside(folder)
+    if outside:
+        task.errors.append(
+            ValidationError(
+                type="unsafe-path",
+                message=outside,
+                dataset=slug,
+                file=display_path(folder, options.display_root),
+            )
+        )
+        return task, None
     try:
         descriptor, descriptor_path, text = read_descriptor(folder, options.display_root)
     except DescriptorProblem as problem:
         task.errors.extend(problem.errors)
         return task, None
     shown = display_path(descriptor_path, options.display_root)
-    task.errors.extend(
-        check_descriptor(slug, folder, descriptor, text, shown, options.max_file_bytes)
-    )
-    if task.errors:
-        # Unsafe or missing files: Frictionless must not open them.
-        return task, None
-    task.errors.extend(
-        frictionless_errors(slug, folder, descriptor, text, shown, task, options.display_root)
-    )
+    filled = with_fallbacks(descriptor, folder)
+    task.warnings.extend(descriptor_warnings(slug, filled))
+    task.errors.extend(check_descriptor(slug, folder, filled, text, shown, options.max_file_bytes))
+    unreadable = {
+        error.resource for error in task.errors if error.type in UNREADABLE and error.resource
+    }
+    readable = readable_package(filled, unreadable)
+    if readable["resources"]:
+        task.errors.extend(
+            frictionless_errors(slug, folder, readable, text, shown, task, options.display_root)
+        )
     dataset = None
     if not task.errors:
         dataset = build_dataset(folder, descriptor_path, descriptor, shown)
     task.stats["seconds"] = round(time.perf_counter() - started, 3)
     return task, dataset
+
+
+def folder_outside(folder: Path) -> str:
+    """Why a dataset folder must not be read ("" when it may): a folder that is a link
+    leads outside the datasets folder, whatever it points at now."""
+    if folder.is_symlink():
+        return (
+            f"{folder.name}/ is a symbolic link ({folder.resolve()}); a dataset folder must be "
+            "a real folder inside the datasets folder"
+        )
+    return ""
+
+
+def readable_package(descriptor: dict[str, Any], unreadable: set[str | None]) -> dict[str, Any]:
+    """The descriptor Frictionless checks: resources whose files may be opened, each under a
+    safe name (an unusable name is reported by check_descriptor; the data is still checked
+    under ``resource-<n>``, and errors are mapped back to the name the editor wrote)."""
+    resources = []
+    for index, resource in enumerate(descriptor.get("resources") or [], start=1):
+        if not isinstance(resource, dict):
+            continue
+        name = resource.get("name")
+        if name in unreadable or not isinstance(resource.get("path", ""), str):
+            continue
+        if isinstance(resource.get("path"), str) and not resource["path"]:
+            continue
+        if not safe_name(name):
+            resource = {**resource, "name": f"resource-{index}", "x-moldir-name": str(name)}
+        resources.append(resource)
+    return {**descriptor, "resources": resources}
 
 
 def frictionless_errors(
@@ -109,19 +167,33 @@ def frictionless_errors(
     display_root: Path | None,
 ) -> list[ValidationError]:
     """Run Frictionless on the package; translate its errors to Moldir's located errors."""
+    found: list[ValidationError] = []
     try:
         package = frictionless.Package(declared_defaults(descriptor), basepath=str(folder))
     except frictionless.FrictionlessException as exception:
-        found = exception.reasons or [exception.error]
-        return [descriptor_level_error(slug, shown, text, error) for error in found]
+        problems = exception.reasons or [exception.error]
+        found.extend(descriptor_level_error(slug, shown, text, error) for error in problems)
+        # The package's metadata is not valid for Frictionless: still check the data in
+        # this run, with the resources alone, so the editor sees every error at once.
+        try:
+            package = frictionless.Package(
+                declared_defaults({"resources": descriptor["resources"]}), basepath=str(folder)
+            )
+        except frictionless.FrictionlessException:
+            return found
     # Same report as package.validate; large plain CSVs take the vectorised path (fastcheck).
     report = fastcheck.validate_package(package, Checklist(checks=[FormulaCells()]))
-    found: list[ValidationError] = []
+    # Resources checked under a stand-in name (readable_package) report under their own.
+    original_names = {
+        resource["name"]: resource["x-moldir-name"]
+        for resource in descriptor["resources"]
+        if "x-moldir-name" in resource
+    }
     for error in report.errors:  # package-level metadata errors
         found.append(descriptor_level_error(slug, shown, text, error))
     rows = 0
     for report_task in report.tasks:
-        resource_name = report_task.name
+        resource_name = original_names.get(report_task.name, report_task.name)
         data_file = display_path(folder / report_task.place, display_root)
         rows += report_task.stats.get("rows") or 0
         task.stats.setdefault("resources", {})[resource_name] = {
@@ -199,8 +271,11 @@ def declared_defaults(descriptor: dict[str, Any]) -> dict[str, Any]:
     that the portal then reads differently; an editor must declare what is not the default.
     """
     copied = {**descriptor, "resources": []}
+    official_profile(copied)
     for resource in descriptor.get("resources", []):
         resource = dict(resource)
+        resource.pop("x-moldir-name", None)
+        official_profile(resource)
         if str(resource.get("path", "")).lower().endswith(".csv"):
             resource.setdefault("encoding", "utf-8")
             dialect = resource.get("dialect")
@@ -210,6 +285,16 @@ def declared_defaults(descriptor: dict[str, Any]) -> dict[str, Any]:
                 resource["dialect"] = {**dialect, "delimiter": ","}
         copied["resources"].append(resource)
     return copied
+
+
+def official_profile(descriptor: dict[str, Any]) -> None:
+    """A v1 profile given as the official URL becomes its name, which Frictionless knows
+    without fetching anything (it would download the URL)."""
+    profile = descriptor.get("profile")
+    if isinstance(profile, str):
+        match = OFFICIAL_PROFILE_URL.match(profile)
+        if match:
+            descriptor["profile"] = match.group(1)
 
 
 LABEL_ERRORS = {
@@ -245,7 +330,9 @@ def validate_portal(
     """Validate every dataset under ``datasets_root``; return the report and valid datasets.
 
     ``extra_checks`` are run on each dataset that passed Frictionless (charts, kinds, ...);
-    their errors are added to that dataset's task.
+    those marked ``descriptor_only`` (they read the descriptor, not the data) run on every
+    dataset whose descriptor could be read, so their errors come in the same run as the
+    data's. Their errors are added to that dataset's task.
     """
     report = Report()
     datasets: list[Dataset] = []
@@ -254,10 +341,68 @@ def validate_portal(
     for folder in cache.progress("validating datasets", folders):
         # Cached per dataset fingerprint during ``moldir build`` (cache.py).
         task, dataset = cache.validate_dataset(folder, options, validate_dataset)
-        if dataset is not None:
-            for check in checks:
-                task.errors.extend(check(dataset))
-            if task.valid:
-                datasets.append(dataset)
+        task = run_checks(task, dataset, folder, options, checks)
+        if dataset is not None and task.valid:
+            datasets.append(dataset)
         report.tasks.append(task)
     return report, datasets
+
+
+def run_checks(
+    task: DatasetReport,
+    dataset: Dataset | None,
+    folder: Path,
+    options: ValidationOptions,
+    checks: list[DatasetCheck],
+) -> DatasetReport:
+    """A copy of ``task`` with the errors of ``checks`` added.
+
+    The task may be the cache's own object: it is never changed, so the errors of this
+    run's checks (which read settings the cache key does not cover) never stick to it.
+    """
+    task = copy.copy(task)
+    task.errors = list(task.errors)
+    task.warnings = list(task.warnings)
+    task.stats = dict(task.stats)
+    if dataset is not None:
+        for check in checks:
+            task.errors.extend(check(dataset))
+        return task
+    descriptor_checks = [check for check in checks if getattr(check, "descriptor_only", False)]
+    if descriptor_checks:
+        draft = draft_dataset(folder, options)
+        if draft is not None:
+            for check in descriptor_checks:
+                task.errors.extend(check(draft))
+    return task
+
+
+def draft_dataset(folder: Path, options: ValidationOptions) -> Dataset | None:
+    """The model of an invalid dataset for checks that read only its descriptor: the
+    resources whose names and files are usable, schemas resolved (None when even that
+    cannot be made)."""
+    try:
+        descriptor, descriptor_path, text = read_descriptor(folder, options.display_root)
+        shown = display_path(descriptor_path, options.display_root)
+        problems = check_descriptor(
+            folder.name, folder, with_fallbacks(descriptor, folder), text, shown, 1 << 62
+        )
+        unusable = {error.resource for error in problems if error.resource}
+        if any(error.type == "descriptor-error" and not error.resource for error in problems):
+            return None
+        resources = [
+            resource
+            for resource in descriptor.get("resources") or []
+            if isinstance(resource, dict)
+            and safe_name(resource.get("name"))
+            and resource.get("name") not in unusable
+        ]
+        return build_dataset(folder, descriptor_path, {**descriptor, "resources": resources}, shown)
+    except Exception:  # a draft is best effort; the real errors are reported already
+        return None
+
+
+def descriptor_only(check: DatasetCheck) -> DatasetCheck:
+    """Mark a check that reads only the descriptor, so it runs on invalid datasets too."""
+    check.descriptor_only = True  # type: ignore[attr-defined]
+    return check
