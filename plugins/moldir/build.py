@@ -16,7 +16,7 @@ from typing import Any
 
 from pelican.settings import read_settings
 
-from . import cache, connect_features, i18n, signals
+from . import cache, connect_features, i18n, safety, signals
 from .settings import MoldirSettings, project_root
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def build_site(
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    safety.set_output_root(staging)  # every writer is confined to the staging folder
     try:
         from pelican import Pelican
 
@@ -102,11 +103,13 @@ def build_site(
         with stages.stage("site_built (search index, …)"):
             signals.site_built.send(staging, settings=settings)
     except BaseException:
+        safety.set_output_root(None)
         shutil.rmtree(staging, ignore_errors=True)
         reuse.finish(saved=False)
         markdown_cache.finish(saved=False)
         cache.deactivate()
         raise
+    safety.set_output_root(None)
     with stages.stage("swap"):
         cache.keep_identical_files(staging, final)  # unchanged files keep inode and mtime
         swap_into_place(staging, final)

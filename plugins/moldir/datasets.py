@@ -539,7 +539,8 @@ def check_resource_files(
             continue
         if not isinstance(value, str):
             continue
-        needle = f'"{value}"' if f'"{value}"' in text else value
+        quoted = json.dumps(value, ensure_ascii=False)
+        needle = quoted if quoted in text else value
         if url_scheme(value) is not None and not re.match(r"^[a-zA-Z]:[\\/]", value):
             error(
                 "remote-reference",

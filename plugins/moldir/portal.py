@@ -121,7 +121,13 @@ def load_portal(
     published = []
     for dataset in cache.progress("tables and downloads", datasets):
         # Cached per dataset fingerprint during ``moldir build`` (cache.py).
-        tables, downloads = cache.derived(dataset, lambda dataset=dataset: derive(dataset))
+        try:
+            tables, downloads = cache.derived(dataset, lambda dataset=dataset: derive(dataset))
+        except Exception as problem:
+            # What validates must build; if a table still cannot be read or written, the
+            # editor gets a report entry naming the dataset, never a traceback.
+            report.task(dataset.slug).errors.append(derive_error(dataset, problem))
+            continue
         published.append(
             PublishedDataset(
                 dataset=dataset,
@@ -130,10 +136,39 @@ def load_portal(
                 report=report.task(dataset.slug),
             )
         )
+    if not report.valid:
+        raise InvalidDatasets(report)
     portal = Portal(datasets=published, report=report, settings=settings)
     with cache.STAGES.stage("features (charts, kinds, …)"):
         signals.portal_loaded.send(portal)
     return portal
+
+
+def derive_error(dataset: Dataset, problem: Exception) -> ValidationError:
+    """A failure while reading or converting a valid dataset, as a located report entry."""
+    where = {
+        key: getattr(problem, key)
+        for key in ("resource", "row", "field")
+        if getattr(problem, key, None) is not None
+    }
+    resource = where.get("resource")
+    file = getattr(problem, "file", None)
+    if file is None and resource is not None:
+        try:
+            relpath = dataset.resource(resource).relpath
+        except KeyError:
+            relpath = None
+        if relpath:
+            file = str(Path(dataset.shown_path).parent / relpath)
+    return ValidationError(
+        type="build-error",
+        message=f"the dataset passed validation but could not be published: "
+        f"{type(problem).__name__}: {str(problem)[:300]}",
+        dataset=dataset.slug,
+        file=file or dataset.shown_path,
+        line=where.get("row"),
+        **where,
+    )
 
 
 def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:

@@ -25,6 +25,8 @@ MOLDIR_ERROR_TYPES: dict[str, str] = {
     "invalid-name": "A dataset folder or resource name cannot be used as a file name in the "
     "site (docs/security.md: letters, digits, '.', '_', '-').",
     "unsafe-url": "A link in the metadata has a scheme other than https, http or mailto.",
+    "build-error": "A dataset passed validation but its tables, downloads or pages could not "
+    "be made; please report it as a bug in Moldir.",
     "unknown-topic": "The dataset's topic is not one of the portal's topics (MOLDIR['topics']).",
     "file-too-large": "A data file is larger than the configured limit.",
     "formula-cell": "A text cell starts like a spreadsheet formula.",

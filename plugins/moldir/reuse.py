@@ -42,6 +42,7 @@ from jinja2.compiler import CodeGenerator
 from pelican.writers import Writer
 
 from . import cache
+from .safety import checked_output
 
 logger = logging.getLogger(__name__)
 
@@ -318,6 +319,7 @@ def write_bytes(
         key = cache.digest(reuse.frames["theme"], files_key, depends_on)
         if reuse.try_reuse(files_key, key):
             return
+    path = checked_output(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     unlink_shared(path)
     path.write_bytes(content() if callable(content) else content)
@@ -354,6 +356,8 @@ class ReusingWriter(Writer):
         self._written_now: list[str] | None = None
 
     def _open_w(self, filename, encoding, override=False):
+        if filename != os.devnull:
+            checked_output(filename)
         unlink_shared(filename)
         if self._written_now is not None and filename != os.devnull:
             self._written_now.append(filename)

@@ -76,3 +76,23 @@ def safe_url(value: object) -> str | None:
     ):
         return None
     return text
+
+
+# The folder the running build writes into (its staging folder), set by build.py; every
+# writer of the site passes its target through ``checked_output``.
+_output_root: Path | None = None
+
+
+def set_output_root(root: Path | None) -> None:
+    """Confine every ``checked_output`` of this process to ``root`` (None: no build runs)."""
+    global _output_root
+    _output_root = Path(root).resolve() if root is not None else None
+
+
+def checked_output(path: str | Path) -> Path:
+    """``path`` resolved, asserted to lie inside the folder being built (when a build is
+    running): the last guard before a file is opened for writing."""
+    target = Path(path).resolve()
+    if _output_root is not None and not target.is_relative_to(_output_root):
+        raise UnsafeOutputPath(f"refusing to write {path}: it is outside {_output_root}")
+    return target

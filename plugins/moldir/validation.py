@@ -27,12 +27,13 @@ from .datasets import (
     descriptor_warnings,
     discover_dataset_folders,
     display_path,
+    is_official_profile,
     line_of,
     read_descriptor,
     with_fallbacks,
 )
 from .report import DatasetReport, Report, ValidationError
-from .safety import safe_name
+from .safety import safe_name, url_scheme
 
 # A text cell that Excel or LibreOffice would run as a formula ("=HYPERLINK(…)",
 # "+cmd|…", "@SUM(…)"). Phone numbers such as "+7 7172 …" and dashes are not formulas.
@@ -289,12 +290,18 @@ def declared_defaults(descriptor: dict[str, Any]) -> dict[str, Any]:
 
 def official_profile(descriptor: dict[str, Any]) -> None:
     """A v1 profile given as the official URL becomes its name, which Frictionless knows
-    without fetching anything (it would download the URL)."""
+    without fetching anything (it would download the URL); any other remote profile was
+    reported by check_descriptor and is left out, so that nothing is fetched."""
     profile = descriptor.get("profile")
     if isinstance(profile, str):
         match = OFFICIAL_PROFILE_URL.match(profile)
         if match:
             descriptor["profile"] = match.group(1)
+        elif url_scheme(profile):
+            del descriptor["profile"]
+    schema = descriptor.get("$schema")
+    if isinstance(schema, str) and url_scheme(schema) and not is_official_profile(schema):
+        del descriptor["$schema"]
 
 
 LABEL_ERRORS = {

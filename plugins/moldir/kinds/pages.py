@@ -17,6 +17,7 @@ from babel.dates import format_date, format_time
 
 from .. import reuse
 from ..pelican_plugin import PortalGenerator
+from ..safety import checked_output
 from . import KINDS, SCHEMAS_DIR, format_money, format_percent, kind_schema, page_locale
 from .appeals import KIND as APPEALS
 from .appeals import appeal_sections
@@ -208,4 +209,4 @@ class ReceptionPagesGenerator(PortalGenerator):
             feeds[body.slug] = (body.sessions, _("Receptions: %(body)s") % {"body": body.name})
         for slug, (items, name) in feeds.items():
             calendar = build_calendar(items, name, today, page_url, _, host)
-            (folder / f"{slug}.ics").write_bytes(calendar_bytes(calendar))
+            checked_output(folder / f"{slug}.ics").write_bytes(calendar_bytes(calendar))
