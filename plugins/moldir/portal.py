@@ -8,6 +8,7 @@ It raises ``InvalidDatasets`` with the whole report when anything is wrong.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,20 @@ class PublishedDataset:
 
     def row_count(self, resource: Resource) -> int:
         return len(self.tables[resource.name])
+
+    @functools.cached_property
+    def temporal(self) -> dict[str, str]:
+        """The period the data covers: the descriptor's ``temporal`` when it gives one, else
+        the earliest and latest value of the tables' temporal fields (date, datetime, year,
+        yearmonth), so that catalogues and schema.org's ``temporalCoverage`` always have it."""
+        declared = {
+            key: str(value)
+            for key, value in self.dataset.temporal.items()
+            if key in ("start", "end") and value not in (None, "")
+        }
+        if declared:
+            return declared
+        return data_coverage(self.dataset, self.tables)
 
     @property
     def formats(self) -> list[str]:
@@ -142,6 +157,52 @@ def load_portal(
     with cache.STAGES.stage("features (charts, kinds, …)"):
         signals.portal_loaded.send(portal)
     return portal
+
+
+TEMPORAL_TYPES = ("date", "datetime", "year", "yearmonth")
+
+
+def data_coverage(dataset: Dataset, tables: dict[str, Any]) -> dict[str, str]:
+    """{"start", "end"} as ISO text from the temporal fields of the tables ({} if none)."""
+    starts: list[str] = []
+    ends: list[str] = []
+    for resource in dataset.resources:
+        table = tables.get(resource.name)
+        if table is None:
+            continue
+        for field_ in resource.fields:
+            if field_.type not in TEMPORAL_TYPES or field_.name not in getattr(
+                table, "columns", ()
+            ):
+                continue
+            column = table[field_.name].dropna()
+            try:  # vectorised on typed columns; cells of mixed types are compared as text
+                extremes = [column.min(), column.max()] if len(column) else []
+            except TypeError:
+                extremes = column.tolist()
+            values = [iso_period(value, field_.type) for value in extremes]
+            values = [value for value in values if value]
+            if values:
+                starts.append(min(values))
+                ends.append(max(values))
+    if not starts:
+        return {}
+    return {"start": min(starts), "end": max(ends)}
+
+
+def iso_period(value: Any, type_: str) -> str:
+    """A temporal cell as ISO text ("2023", "2023-05", "2023-05-01"); "" when missing."""
+    if value is None or str(value) in ("", "<NA>", "NaT", "nan", "None"):
+        return ""
+    if type_ == "year":
+        text = str(value)
+        return text if text.lstrip("-").isdigit() else ""
+    if type_ == "yearmonth" and isinstance(value, tuple | list) and len(value) == 2:
+        return f"{int(value[0]):04d}-{int(value[1]):02d}"
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if type_ in ("date", "datetime") else text
+    return str(value)[:10]
 
 
 def derive_error(dataset: Dataset, problem: Exception) -> ValidationError:

@@ -106,7 +106,7 @@ def add_search_terms(portal: Portal) -> None:
         )
         published.extras[SEARCH_EXTRAS] = {
             "terms": terms,
-            "years": coverage_years(published.dataset.temporal),
+            "years": coverage_years(published.temporal),
         }
 
 

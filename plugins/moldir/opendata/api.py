@@ -59,7 +59,7 @@ def dataset_summary(info: CatalogueInfo, published: PublishedDataset) -> dict[st
             {"name": licence.name, "title": licence.title, "url": licence.uri}
             for licence in dataset_licences(info, published)
         ],
-        "temporal": dataset.temporal or None,
+        "temporal": published.temporal or None,
         "frequency": dataset.get("frequency"),
         "language": dataset.get("language"),
         "version": dataset.get("version"),

@@ -69,7 +69,7 @@ def dataset_entry(info: CatalogueInfo, published: PublishedDataset) -> dict[str,
         entry["modified"] = modified(published)
     if issued(published):
         entry["issued"] = issued(published)
-    temporal = dataset.temporal
+    temporal = published.temporal
     if temporal.get("start") and temporal.get("end"):
         entry["temporal"] = f"{temporal['start']}/{temporal['end']}"
     frequency = vocab.iso_frequency(dataset.get("frequency", ""))

@@ -218,7 +218,7 @@ def dataset_node(graph: Graph, info: CatalogueInfo, published: PublishedDataset)
     spatial = spatial_of(published)
     if spatial:
         node["dct:spatial"] = graph.term(vocab.country(*spatial), "dct:Location")
-    temporal = dataset.temporal
+    temporal = published.temporal
     if temporal.get("start") or temporal.get("end"):
         period: dict[str, Any] = {"@id": f"{page}#period", "@type": "dct:PeriodOfTime"}
         if temporal.get("start"):

@@ -87,7 +87,7 @@ def dataset_jsonld(
         node["datePublished"] = issued(published)
     if modified(published):
         node["dateModified"] = modified(published)
-    temporal = dataset.temporal
+    temporal = published.temporal
     if temporal.get("start") or temporal.get("end"):
         node["temporalCoverage"] = f"{temporal.get('start', '..')}/{temporal.get('end', '..')}"
     spatial = spatial_of(published)
