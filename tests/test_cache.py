@@ -157,3 +157,29 @@ def test_identical_files_keep_their_inode(tmp_path):
     assert (staging / "news" / "index.html").stat().st_ino != (
         final / "news" / "index.html"
     ).stat().st_ino
+
+
+def test_errors_of_later_checks_never_stick_to_the_cache(tmp_path, monkeypatch):
+    """Remove a topic from the settings: the build fails with one error per dataset, the
+    same one error on an unchanged rebuild (never two), and builds again once the topic is
+    back, without deleting .moldir-cache/ (the checks' errors are not cached)."""
+    from hostile.conftest import HostileProject, package, table
+
+    monkeypatch.delenv("MOLDIR_NO_CACHE", raising=False)
+    project = HostileProject(tmp_path / "project")
+    project.dataset("one", package([table()]), {"data.csv": "text\na\n"})
+    project.dataset("two", package([table()]), {"data.csv": "text\nb\n"})
+    settings = project.root / "pelicanconf.py"
+    original = settings.read_text()
+    assert project.build().built
+
+    settings.write_text(original + '\nMOLDIR["topics"] = ["budget"]\n')
+    for _ in range(2):
+        outcome = project.build()
+        assert outcome.errors() == [
+            ["one", None, None, "unknown-topic"],
+            ["two", None, None, "unknown-topic"],
+        ]
+    settings.write_text(original)
+    assert project.build().built
+    assert (project.root / ".moldir-cache").is_dir()
