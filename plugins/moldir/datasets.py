@@ -455,13 +455,17 @@ def check_descriptor(
     return errors
 
 
-def descriptor_warnings(slug: str, descriptor: dict[str, Any]) -> list[str]:
-    """What the portal fills in for a package that leaves it out (docs/editors.md)."""
+def descriptor_warnings(
+    slug: str, descriptor: dict[str, Any], filled: dict[str, Any] | None = None
+) -> list[str]:
+    """What the portal fills in for a package that leaves it out (docs/editors.md);
+    ``filled`` is the descriptor after ``with_fallbacks``."""
+    filled = filled if filled is not None else descriptor
     warnings = []
-    for key in RECOMMENDED_METADATA:
-        if not descriptor.get(key):
-            stand_in = f'the folder name "{slug}"' if key == "title" else "nothing"
-            warnings.append(f'no "{key}" (nor a README.md for it): the portal shows {stand_in}')
+    if not descriptor.get("title"):
+        warnings.append(f'no "title": the portal shows "{filled.get("title") or slug}"')
+    if not filled.get("description"):
+        warnings.append('no "description" (nor a README.md to take it from)')
     name = descriptor.get("name")
     if isinstance(name, str) and name != slug:
         warnings.append(
@@ -755,11 +759,15 @@ def with_fallbacks(descriptor: dict[str, Any], folder: Path) -> dict[str, Any]:
     """The descriptor with what a Data Package may leave elsewhere filled in
     (docs/editors.md, "What Moldir fills in"):
 
+    - ``title`` from the package's ``name``, else the folder's name;
     - ``description`` from the folder's README.md (its first paragraph of prose), as data-hub
       and many publishers keep it there;
     - a legacy ``license`` (one name or object) as ``licenses``.
     """
     filled = dict(descriptor)
+    if not filled.get("title"):
+        name = filled.get("name")
+        filled["title"] = name if isinstance(name, str) and name else folder.name
     if not filled.get("description"):
         readme = readme_description(folder)
         if readme:
