@@ -442,7 +442,16 @@ def check_descriptor(
                 resource=str(name)[:80] if name is not None else None,
             )
             name = f"#{index}"
-        elif name in names:
+        elif name.lower() in RESERVED_RESOURCE_NAMES:
+            error(
+                "invalid-name",
+                f'resource name "{name}" is reserved: its downloads would overwrite the '
+                f"dataset's own {RESERVED_RESOURCE_NAMES[name.lower()]}; choose another name",
+                needle=f'"{name}"',
+                resource=name,
+            )
+        elif name.lower() in names:
+            # Case-insensitive: "Data" and "data" are one file on many static hosts.
             error(
                 "invalid-name",
                 f'resource name "{name}" is used twice; each resource needs its own name',
@@ -450,7 +459,7 @@ def check_descriptor(
                 occurrence=1,
                 resource=name,
             )
-        names.add(str(name))
+        names.add(str(name).lower())
         check_resource_files(folder, resource, str(name), text, slug, max_file_bytes, error)
     return errors
 
@@ -473,6 +482,17 @@ def descriptor_warnings(
             f'"{slug}" (its URL is datasets/{slug}/)'
         )
     return warnings
+
+
+# Resource names whose downloads (<name>.csv/.json/.xlsx) would replace a file the portal
+# writes beside them in datasets/<slug>/.
+RESERVED_RESOURCE_NAMES = {
+    "datapackage": "datapackage.json (the published descriptor)",
+    "index": "index.json (the dataset's API document) and page",
+    "feed": "feed of changes",
+    "original": "folder of the publisher's original files",
+    "charts": "folder of charts",
+}
 
 
 REQUIRED_HINTS = {

@@ -72,6 +72,26 @@ def test_duplicate_resource_names_are_refused(project):
     assert "used twice" in errors[0].message and errors[0].resource == "data"
 
 
+@pytest.mark.parametrize("name", ["datapackage", "index", "Index", "original"])
+def test_names_whose_downloads_would_replace_the_portals_files_are_reserved(project, name):
+    project.dataset("case", package([table(name=name)]), {"data.csv": CSV})
+    errors = project.validate().task("case").errors
+    # Frictionless (v1 names) also rejects upper case: its package-error comes beside.
+    assert [e.type for e in errors] == ["invalid-name"] + ["package-error"] * (name != name.lower())
+    assert "reserved" in errors[0].message
+
+
+def test_names_differing_only_in_case_are_one_file_on_many_hosts(project):
+    project.dataset(
+        "case",
+        package([table(), table(name="Data", path="other.csv")]),
+        {"data.csv": CSV, "other.csv": CSV},
+    )
+    errors = project.validate().task("case").errors
+    assert [e.type for e in errors] == ["invalid-name", "package-error"]
+    assert "used twice" in errors[0].message
+
+
 def test_dataset_folder_names_must_be_slugs(project):
     project.dataset("Bad Name", package([table()]), {"data.csv": CSV})
     report = project.validate()
