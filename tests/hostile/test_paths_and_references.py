@@ -77,7 +77,9 @@ def test_names_whose_downloads_would_replace_the_portals_files_are_reserved(proj
     project.dataset("case", package([table(name=name)]), {"data.csv": CSV})
     errors = project.validate().task("case").errors
     # Frictionless (v1 names) also rejects upper case: its package-error comes beside.
-    assert [e.type for e in errors] == ["invalid-name"] + ["package-error"] * (name != name.lower())
+    assert [e.type for e in errors] == ["invalid-name"] + ["resource-error"] * (
+        name != name.lower()
+    )
     assert "reserved" in errors[0].message
 
 
@@ -88,7 +90,7 @@ def test_names_differing_only_in_case_are_one_file_on_many_hosts(project):
         {"data.csv": CSV, "other.csv": CSV},
     )
     errors = project.validate().task("case").errors
-    assert [e.type for e in errors] == ["invalid-name", "package-error"]
+    assert [e.type for e in errors] == ["invalid-name", "resource-error"]
     assert "used twice" in errors[0].message
 
 
