@@ -398,7 +398,11 @@ def assign_slugs(sections: list[BudgetSection]) -> None:
     taken: set[str] = set()
     for section in sections:
         for administrator in section.administrators:
-            slug = administrator_slug(administrator.name) or administrator_slug(administrator.code)
+            slug = (
+                administrator_slug(administrator.name)
+                or administrator_slug(administrator.code)
+                or "administrator"  # a name and code of symbols only
+            )
             if slug in taken:
                 slug = f"{slug}-{administrator_slug(administrator.code)}"
             suffix, base = 2, slug
