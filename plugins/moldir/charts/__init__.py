@@ -30,7 +30,7 @@ from markupsafe import Markup
 from .. import cache, signals
 from ..datasets import Dataset
 from . import describe as describing
-from .spec import ViewSpec, check_views, parse_views
+from .spec import ViewSpec, check_views
 
 # Drawing (pandas, .build → Altair, .render → vl_convert) and the Pelican generator
 # (.pages) are imported by the functions that draw or write: ``moldir validate`` connects
@@ -188,7 +188,7 @@ def vega_lite_table(view: ViewSpec, rows: pd.DataFrame) -> ChartTable:
     return ChartTable(header, rest, body)
 
 
-def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame) -> Chart:
+def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame | None) -> Chart:
     """Spec, SVG, PNG and table of one view (the per-view work, no Pelican)."""
     from .build import build_spec, build_vega_lite, chart_table, prepare
     from .render import render_png, render_svg
@@ -214,17 +214,38 @@ def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame) -> Chart:
 
 
 def build_charts(published: Any) -> list[Chart]:
-    """Every chart of a published dataset, with links to its resources' CSV downloads."""
-    views, errors = parse_views(published.dataset, published.tables)
-    if errors:  # validation ran these checks already; reaching here is a bug
-        raise ValueError("; ".join(error.message for error in errors))
+    """Every chart of a published dataset, with links to its resources' CSV downloads.
+
+    Declarations were checked by validation; what still cannot be drawn (a renderer
+    failure) is left out with a warning naming the dataset and the view, in the log and
+    the dataset's validation report, so that what validates always builds.
+    """
+    from .spec import dataset_view_checks
+
+    dataset = published.dataset
+    checks = dataset_view_checks(dataset, published.tables)
+    warnings = list(checks.warnings)
+    warnings.extend(f"{error.message} (the chart is left out)" for error in checks.errors)
     charts = []
-    for view in views:
-        chart = build_chart(view, published.dataset, published.tables[view.resource])
-        resource = published.dataset.resource(view.resource)
+    for view in checks.views:
+        try:
+            chart = build_chart(view, dataset, published.tables.get(view.resource))
+        except Exception as failure:  # never a traceback: the page is built without it
+            logger.debug("chart %s/%s", dataset.slug, view.name, exc_info=True)
+            warnings.append(
+                f'view "{view.name}": the chart could not be drawn '
+                f"({type(failure).__name__}: {str(failure)[:200]}); it is left out"
+            )
+            continue
+        resource = dataset.resource(view.resource)
         csv = [d.path for d in published.downloads_for(resource) if d.format == "csv"]
         chart.csv = csv[0] if csv else None
         charts.append(chart)
+    report = getattr(published, "report", None)
+    for warning in warnings:
+        logger.warning('Dataset "%s", %s', dataset.slug, warning)
+        if report is not None and warning not in report.warnings:
+            report.warnings.append(warning)
     return charts
 
 
@@ -265,8 +286,12 @@ def chart_alternative(context: Any, chart: Chart, table_hint: Any = None) -> str
 
 @pass_context
 def chart_svg(context: Any, chart: Chart) -> Markup:
-    """Template global: the chart's inline SVG for the language being built."""
-    return Markup(chart.inline_svg_for(run_locale(context)))
+    """Template global: the chart's inline SVG for the language being built, cut down to
+    drawing elements and attributes (its styles become classes: no inline style under the
+    Content-Security-Policy; docs/security.md)."""
+    from ..sanitize import sanitize_svg
+
+    return sanitize_svg(chart.inline_svg_for(run_locale(context)))
 
 
 @pass_context
@@ -279,7 +304,7 @@ def chart_alternative_lang(context: Any, chart: Chart) -> Markup:
     gettext = run_gettext(context)
     kind = describing.CHART_KINDS.get(chart.view.chart_type, describing.CHART_KINDS["chart"])
     translated = gettext(kind) != kind or gettext(describing.TABLE_BELOW) != describing.TABLE_BELOW
-    return Markup("") if translated else Markup(f' lang="{describing.SOURCE_LANG}"')
+    return Markup("") if translated else Markup(' lang="{}"').format(describing.SOURCE_LANG)
 
 
 def all_charts(portal: Any) -> list[tuple[Any, Chart]]:

@@ -12,18 +12,44 @@ import copy
 import math
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ..datasets import Field, Resource
 from ..tables import records
 from .palette import AXIS_COLOUR, GAP_COLOUR, GRID_COLOUR, PALETTE, TEXT_COLOUR
-from .spec import ViewSpec, apply_filter
+from .sizing import (
+    COARSER,
+    LABELLED_MARKS,
+    MAX_BARS,
+    MAX_POINTS,
+    MAX_SERIES,
+    YEAR,
+    Reduction,
+    axis_time_format,
+    iso_for_vega,
+    period_start,
+    sample_series,
+    time_granularity,
+    time_labels,
+    to_timestamps,
+)
+from .spec import (
+    SERIES_COLUMN,
+    VALUE_COLUMN,
+    ViewSpec,
+    apply_filter,
+    apply_predicates,
+    numeric_column,
+    view_frame,
+)
 
 CELL = "_cell"  # "row-column" of the table cell a mark shows (tooltips, tests)
+X = "_x"  # the drawn position on a time ("T") or number ("Q") axis
 COUNT = "count"
 WIDTH = 560
 # Vega reads this as a line break in text marks and headers (wrapped facet headers).
@@ -42,7 +68,14 @@ class ChartTable:
 
 @dataclass
 class ChartData:
-    """The rows a chart draws, in drawing order, with their labels."""
+    """The rows a chart draws, in drawing order, with their labels.
+
+    ``view`` is the view as drawn (a data-hub bar chart of several series is a grouped
+    bar chart here; rows sharing an x may have been split into series). ``axis`` is how
+    the category runs: "T" (time), "Q" (numbers) or "N" (named categories); for "T" and
+    "Q" the column ``X`` holds the drawn position. ``full`` holds the rows before they
+    were thinned (sizing.py), for the text alternative's facts.
+    """
 
     view: ViewSpec
     frame: pd.DataFrame
@@ -52,29 +85,78 @@ class ChartData:
     value_label: str = ""
     series_label: str = ""
     category_type: str = "string"
+    axis: str = "N"
+    granularity: str | None = None
+    time_format: str = "%Y"
+    time_ticks: dict[str, Any] | None = None
+    reductions: list[Reduction] = field(default_factory=list)
+    full: pd.DataFrame | None = None
 
     @property
     def value_column(self) -> str:
         return self.view.value_column_name()
 
+    @property
+    def reduced(self) -> bool:
+        """Whether the drawing leaves figures out (the table then lists the drawn ones)."""
+        return any(
+            r.kind in ("sample", "period-mean", "largest", "series") for r in self.reductions
+        )
 
-def field_map(resource: Resource) -> dict[str, Field]:
-    return {f.name: f for f in resource.fields}
+    @property
+    def dense(self) -> bool:
+        """Too many marks per series for points, value labels and keyboard stops."""
+        per_series = len(self.frame) / max(len(self.series), 1)
+        return per_series > LABELLED_MARKS
+
+
+def field_map(resource: Resource | None) -> dict[str, Field]:
+    return {f.name: f for f in resource.fields} if resource is not None else {}
 
 
 def as_label(value: Any) -> str:
     """A category or series value as shown on axes and in tables."""
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT:
         return "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "—"
+        if value.is_integer():
+            return str(int(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
     return str(value)
 
 
-def prepare(view: ViewSpec, frame: pd.DataFrame, resource: Resource) -> ChartData:
-    """Filter, aggregate and order the rows of a simple view."""
+def label_of(name: str | None, fields: dict[str, Field]) -> str:
+    if name is None:
+        return ""
+    if name in fields:
+        return fields[name].label
+    return {SERIES_COLUMN: "Series", VALUE_COLUMN: "Value"}.get(name, name)
+
+
+def prepare(view: ViewSpec, frame: pd.DataFrame, resource: Resource | None) -> ChartData:
+    """Filter, aggregate, order and (for large data) thin the rows of a view."""
     fields = field_map(resource)
-    rows = apply_filter(frame, view.filter).copy()
+    if view.static_rows is not None:
+        fields = {f.name: f for f in view.static_fields}
+    rows = apply_predicates(apply_filter(view_frame(view, frame), view.filter), view.predicates)
+    rows = rows.copy()
+    reductions: list[Reduction] = []
+    if view.wide:
+        labels = {name: label_of(name, fields) for name in view.values}
+        rows = rows.melt(
+            id_vars=[view.category],
+            value_vars=list(view.values),
+            var_name=SERIES_COLUMN,
+            value_name=VALUE_COLUMN,
+        )
+        rows[SERIES_COLUMN] = rows[SERIES_COLUMN].map(labels)
+    if view.is_foreign:
+        view, rows, notes = resolve_duplicates(view, rows, fields)
+        reductions.extend(notes)
+        view = drawable_type(view)
     category, series, value = view.category, view.series, view.value_column_name()
     keys = [k for k in (category, series) if k]
     if view.aggregate:
@@ -84,11 +166,44 @@ def prepare(view: ViewSpec, frame: pd.DataFrame, resource: Resource) -> ChartDat
         else:
             rows = grouped[view.value].agg(view.aggregate).reset_index()
     rows = rows[[*keys, value]].copy()
-    rows[category] = rows[category].map(as_label)
+    numbers = numeric_column(rows[value])
+    rows[value] = (
+        numbers if numbers is not None else pd.to_numeric(rows[value], errors="coerce")
+    ).astype("Float64")
+    if view.y_scale == "log":
+        positive = rows[value].isna() | (rows[value] > 0)
+        if not positive.all():
+            reductions.append(Reduction("log", int(positive.sum()), len(rows)))
+            rows = rows[positive]
     if series:
         rows[series] = rows[series].map(as_label)
-    rows[value] = pd.to_numeric(rows[value], errors="coerce").astype("Float64")
-    categories = order_categories(view, rows, fields.get(category))
+    category_field = fields.get(category)
+    axis, granularity = category_axis(view, rows[category], category_field)
+    time_format, time_ticks = "%Y", None
+    if axis == "T":
+        stamps = to_timestamps(rows[category], granularity)
+        rows = rows[stamps.notna()].copy()
+        stamps = stamps[stamps.notna()]
+        rows[X], rows[category] = iso_for_vega(stamps), time_labels(stamps, granularity)
+        rows["_position"] = stamps.astype("int64")
+        time_format, time_ticks = axis_time_format(stamps, granularity)
+    elif axis == "Q":
+        rows[X] = pd.to_numeric(rows[category], errors="coerce").astype("float64")
+        rows = rows[rows[X].notna()].copy()
+        rows["_position"] = rows[X]
+        rows[category] = rows[category].map(as_label)
+    else:
+        rows[category] = rows[category].map(as_label)
+    full = rows.copy()
+    rows, granularity, notes = fit_to_chart(view, rows, axis, granularity)
+    reductions.extend(notes)
+    if axis == "T" and any(note.kind == "period-mean" for note in notes):
+        time_format, time_ticks = axis_time_format(pd.to_datetime(rows[X], utc=True), granularity)
+    if axis in ("T", "Q"):
+        rows = rows.sort_values("_position", kind="stable")
+        categories = list(dict.fromkeys(rows[category]))
+    else:
+        categories = order_categories(view, rows, category_field)
     series_values = list(dict.fromkeys(rows[series])) if series else []
     rows["_order"] = rows[category].map({c: i for i, c in enumerate(categories)})
     if series:
@@ -100,16 +215,153 @@ def prepare(view: ViewSpec, frame: pd.DataFrame, resource: Resource) -> ChartDat
     else:
         rows = rows.sort_values("_order", kind="stable")
         rows[CELL] = [f"{o}-0" for o in rows["_order"]]
+    if series:
+        full = full[full[series].isin(series_values)]
     return ChartData(
         view=view,
         frame=rows.reset_index(drop=True),
         categories=categories,
         series=series_values,
-        category_label=fields[category].label,
-        value_label=fields[view.value].label if view.value else "Count",
-        series_label=fields[series].label if series else "",
-        category_type=fields[category].type,
+        category_label=label_of(category, fields),
+        value_label=label_of(view.value, fields) if view.value else "Count",
+        series_label=label_of(series, fields),
+        category_type=category_field.type if category_field else "string",
+        axis=axis,
+        granularity=granularity,
+        time_format=time_format,
+        time_ticks=time_ticks,
+        reductions=reductions,
+        full=full.reset_index(drop=True),
     )
+
+
+def drawable_type(view: ViewSpec) -> ViewSpec:
+    """A foreign bar chart of several series: grouped as data-hub's Plotly draws them,
+    stacked as Plot's barY stacks them; a pie of several series shows its first."""
+    if not view.series:
+        return view
+    if view.chart_type == "bar":
+        kind = "stacked-bar" if view.source == "plot" else "grouped-bar"
+        return replace(view, chart_type=kind)
+    if view.chart_type == "hbar":
+        return replace(view, chart_type="stacked-bar", x=view.y, y=view.x, sort=None)
+    return view
+
+
+def resolve_duplicates(
+    view: ViewSpec, rows: pd.DataFrame, fields: dict[str, Field]
+) -> tuple[ViewSpec, pd.DataFrame, list[Reduction]]:
+    """Rows of a foreign view sharing one x (and series). data-hub draws them all on one
+    line, zigzagging; Moldir splits them into series by a text column that tells them
+    apart (global temperatures by "Source"), or else draws their mean, and says so."""
+    keys = [k for k in (view.category, view.series) if k]
+    if not rows.duplicated(subset=keys).any():
+        return view, rows, []
+    value = view.value_column_name()
+    if view.series is None:
+        for column in rows.columns:
+            if column in (view.category, value) or column.startswith("_"):
+                continue
+            if pd.api.types.is_numeric_dtype(rows[column]):
+                continue
+            count = rows[column].nunique(dropna=True)
+            if (
+                2 <= count <= MAX_SERIES
+                and not rows.duplicated(subset=[view.category, column]).any()
+            ):
+                note = Reduction("split", count, count, label_of(column, fields))
+                return replace(view, series=column), rows, [note]
+    numbers = numeric_column(rows[value])
+    rows = rows.assign(**{value: numbers if numbers is not None else rows[value]})
+    grouped = rows.groupby(keys, sort=False, dropna=False)[value].mean().reset_index()
+    note = Reduction("mean", len(grouped), len(rows), label_of(view.category, fields))
+    return view, grouped, [note]
+
+
+def category_axis(view: ViewSpec, column: pd.Series, found: Field | None) -> tuple[str, str | None]:
+    """How the category runs: time ("T"), numbers ("Q") or named categories ("N")."""
+    if view.chart_type == "hbar":
+        return "N", None
+    forced = view.category in view.temporal_fields
+    granularity = time_granularity(found, column, forced)
+    many = column.nunique(dropna=True) > LABELLED_MARKS
+    if view.chart_type in ("line", "area", "point"):
+        if granularity:
+            return "T", granularity
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        return ("Q" if numeric and many else "N"), None
+    if view.chart_type == "bar" and granularity and many:
+        return "T", granularity
+    return "N", granularity
+
+
+def fit_to_chart(
+    view: ViewSpec, rows: pd.DataFrame, axis: str, granularity: str | None
+) -> tuple[pd.DataFrame, str | None, list[Reduction]]:
+    """Thin rows that would not fit a chart (sizing.py): series, then points or bars."""
+    notes: list[Reduction] = []
+    category, series, value = view.category, view.series, view.value_column_name()
+    continuous = axis in ("T", "Q")
+    if series:
+        names = list(dict.fromkeys(rows[series]))
+        if len(names) > MAX_SERIES:
+            if continuous:
+                ordered = rows.dropna(subset=[value]).sort_values("_position", kind="stable")
+                rank = ordered.groupby(series, sort=False)[value].last()
+            else:
+                rank = rows.groupby(series, sort=False)[value].sum(min_count=1)
+            kept = list(rank.astype("float64").fillna(-math.inf).nlargest(MAX_SERIES).index)
+            rows = rows[rows[series].isin(kept)]
+            notes.append(Reduction("series", len(kept), len(names)))
+    series_count = rows[series].nunique() if series else 1
+    if view.chart_type in ("line", "point") or (view.chart_type == "area" and not series):
+        drawn = int(rows[value].notna().sum())
+        if continuous and drawn > MAX_POINTS:
+            rows = sample_series(rows, X, value, series, MAX_POINTS)
+            notes.append(Reduction("sample", len(rows), drawn))
+        return rows, granularity, notes
+    if view.chart_type == "area":
+        positions = rows["_position"].drop_duplicates().sort_values() if continuous else None
+        if positions is not None and len(positions) * series_count > MAX_POINTS:
+            # Stacked areas need every series at the same x: one evenly spaced subset.
+            keep = max(2, MAX_POINTS // series_count)
+            chosen = positions.iloc[np.linspace(0, len(positions) - 1, keep).astype(int)]
+            total = len(rows)
+            rows = rows[rows["_position"].isin(set(chosen))]
+            notes.append(Reduction("sample", len(rows), total))
+        return rows, granularity, notes
+    limit = max(6, MAX_BARS // max(series_count, 1))
+    periods = rows[category].nunique()
+    if granularity and periods > limit:
+        stamps = (
+            pd.to_datetime(rows[X], utc=True)
+            if X in rows
+            else to_timestamps(rows[category], granularity)
+        )
+        unit = granularity
+        while periods > limit and unit in COARSER:
+            unit = COARSER[unit]
+            starts = period_start(stamps, unit)
+            periods = starts.nunique()
+        total = len(rows)
+        keys = [k for k in (series,) if k]
+        grouped = rows.assign(_start=starts).groupby(["_start", *keys], sort=True)
+        rows = grouped[value].mean().reset_index()
+        label_unit = YEAR if unit == "decade" else unit
+        rows[category] = time_labels(rows["_start"], label_unit)
+        if unit == "decade":
+            rows[category] = rows[category].map(lambda year: f"{year}s")
+        rows[X] = iso_for_vega(rows["_start"])
+        rows["_position"] = rows["_start"].astype("int64")
+        rows = rows.drop(columns="_start")
+        notes.append(Reduction("period-mean", len(rows), total, unit))
+        return rows, (YEAR if unit == "decade" else unit), notes
+    if not granularity and periods > limit:
+        totals = rows.groupby(category, sort=False)[value].sum(min_count=1)
+        kept = set(totals.astype("float64").fillna(-math.inf).nlargest(limit).index)
+        rows = rows[rows[category].isin(kept)]
+        notes.append(Reduction("largest", len(kept), periods))
+    return rows, granularity, notes
 
 
 def vl_field(name: str) -> str:
@@ -140,7 +392,8 @@ def chart_table(data: ChartData) -> ChartTable:
     view, rows = data.view, data.frame
     value = data.value_column
     if data.series:
-        pivot = rows.pivot(index=view.category, columns=view.series, values=value)
+        unique = rows.drop_duplicates(subset=[view.category, view.series])
+        pivot = unique.pivot(index=view.category, columns=view.series, values=value)
         pivot = pivot.reindex(index=data.categories, columns=data.series)
         body = [(c, [cell(v) for v in pivot.loc[c].tolist()]) for c in data.categories]
         return ChartTable(data.category_label, list(data.series), body, view.units)
@@ -221,7 +474,13 @@ def build_spec(data: ChartData) -> dict[str, Any]:
     """The Vega-Lite spec of a simple view, with its rows inlined."""
     view = data.view
     chart = BUILDERS[view.chart_type](data)
-    spec = chart.to_dict()
+    extra = annotation_layers(data)
+    if extra and isinstance(chart, alt.LayerChart):
+        chart.layer = [*chart.layer, *extra]
+    # The rows were thinned before (sizing.py); Altair's 5,000-row guard must not stop a
+    # chart whose few thousand rows are all wanted (a stacked area, many categories).
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict()
     spec["$schema"] = alt.SCHEMA_URL
     spec["config"] = merge_config(spec.get("config", {}), base_config())
     spec["description"] = view.description or view.title
@@ -240,26 +499,89 @@ def merge_config(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any
 
 
 def source(data: ChartData) -> pd.DataFrame:
-    """The inlined rows: the declared fields (original names) and the cell key."""
+    """The inlined rows: the declared fields (original names), the drawn position and
+    the cell key."""
     view = data.view
     columns = [c for c in (view.category, view.series, data.value_column) if c]
-    frame = data.frame[[*columns, CELL]].copy()
+    if data.axis in ("T", "Q"):
+        columns.append(X)
+    frame = data.frame[[*dict.fromkeys(columns), CELL]].copy()
     frame[data.value_column] = frame[data.value_column].astype("float64")
     return frame
 
 
+def title_or(override: str | None, default: str) -> str | None:
+    """A Plot view's axis label ("" for none) or Moldir's default title."""
+    if override is None:
+        return default
+    return override or None
+
+
+def value_title(data: ChartData) -> str | None:
+    view = data.view
+    override = view.x_title if view.chart_type == "hbar" else view.y_title
+    return title_or(override, axis_title(data.value_label, view.units))
+
+
+def category_title(data: ChartData) -> str | None:
+    view = data.view
+    override = view.y_title if view.chart_type == "hbar" else view.x_title
+    return title_or(override, data.category_label)
+
+
 def value_encoding(data: ChartData, axis: str, **kwargs: Any):
     channel = alt.X if axis == "x" else alt.Y
+    view = data.view
+    if view.y_scale == "log":
+        kwargs.setdefault("scale", alt.Scale(type="log"))
     return channel(
         f"{vl_field(data.value_column)}:Q",
-        title=axis_title(data.value_label, data.view.units),
-        axis=alt.Axis(format=number_format(data)),
+        title=value_title(data),
+        axis=alt.Axis(format=view.value_format or number_format(data)),
         **kwargs,
     )
 
 
 def category_type(data: ChartData) -> str:
-    return "T" if data.category_type in ("date", "datetime") else "N"
+    return {"T": "T", "Q": "Q"}.get(data.axis, "N")
+
+
+def category_encoding(data: ChartData, **kwargs: Any) -> alt.X:
+    """The category along x: a UTC time axis, a number axis, or named categories."""
+    view = data.view
+    if data.axis == "T":
+        axis = alt.Axis(format=data.time_format, formatType="utc", labelAngle=0)
+        if data.time_ticks:
+            axis = alt.Axis(
+                format=data.time_format,
+                formatType="utc",
+                labelAngle=0,
+                tickCount=data.time_ticks,
+            )
+        return alt.X(
+            f"{X}:T",
+            title=category_title(data),
+            axis=axis,
+            # Room at both ends, so the first and last labels clear the axes.
+            scale=alt.Scale(type="utc", padding=12),
+            **kwargs,
+        )
+    if data.axis == "Q":
+        whole = bool((data.frame[X].dropna() % 1 == 0).all())
+        return alt.X(
+            f"{X}:Q",
+            title=category_title(data),
+            axis=alt.Axis(format="d" if whole else ",", labelAngle=0),
+            scale=alt.Scale(zero=False, nice=False, padding=12),
+            **kwargs,
+        )
+    return alt.X(
+        f"{vl_field(view.category)}:N",
+        sort=data.categories,
+        title=category_title(data),
+        axis=alt.Axis(labelAngle=0),
+        **kwargs,
+    )
 
 
 def labels(base: alt.Chart, data: ChartData, **mark: Any) -> alt.Chart:
@@ -267,6 +589,62 @@ def labels(base: alt.Chart, data: ChartData, **mark: Any) -> alt.Chart:
     return base.mark_text(aria=False, **mark).encode(
         text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data))
     )
+
+
+def annotation_layers(data: ChartData) -> list[alt.Chart]:
+    """A Plot view's reference lines and notes, on the chart's own scales."""
+    layers: list[alt.Chart] = []
+    notes = data.view.annotations
+    if not notes or data.view.chart_type == "hbar":
+        return layers
+    x_type = category_type(data)
+
+    def position(value: Any) -> Any:
+        if x_type == "T":
+            stamp = to_timestamps(pd.Series([value]), data.granularity or YEAR).iloc[0]
+            return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if x_type == "Q":
+            number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+            return None if pd.isna(number) else float(number)
+        return None  # named categories: a note at a category would add one
+
+    def number(value: Any) -> float | None:
+        found = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+        if pd.isna(found) or (data.view.y_scale == "log" and found <= 0):
+            return None
+        return float(found)
+
+    x_title, y_title = category_title(data), value_title(data)
+    rules_x = [p for p in (position(n.x) for n in notes if n.kind == "rule-x") if p is not None]
+    rules_y = [v for v in (number(n.y) for n in notes if n.kind == "rule-y") if v is not None]
+    texts = [
+        {X: position(n.x), "_y": number(n.y), "_text": n.text} for n in notes if n.kind == "text"
+    ]
+    texts = [t for t in texts if t[X] is not None and t["_y"] is not None]
+    style = {"aria": False, "color": AXIS_COLOUR, "strokeDash": [4, 4], "strokeWidth": 1}
+    if rules_x:
+        layers.append(
+            alt.Chart(pd.DataFrame({X: rules_x}))
+            .mark_rule(**style)
+            .encode(x=alt.X(f"{X}:{x_type}", title=x_title))
+        )
+    if rules_y:
+        layers.append(
+            alt.Chart(pd.DataFrame({"_y": rules_y}))
+            .mark_rule(**style)
+            .encode(y=alt.Y("_y:Q", title=y_title))
+        )
+    if texts:
+        layers.append(
+            alt.Chart(pd.DataFrame(texts))
+            .mark_text(aria=False, align="left", dx=4, dy=-4, color=TEXT_COLOUR)
+            .encode(
+                x=alt.X(f"{X}:{x_type}", title=x_title),
+                y=alt.Y("_y:Q", title=y_title),
+                text=alt.Text("_text:N"),
+            )
+        )
+    return layers
 
 
 def build_hbar(data: ChartData) -> alt.LayerChart:
@@ -279,24 +657,26 @@ def build_hbar(data: ChartData) -> alt.LayerChart:
     )
     bars = base.mark_bar(color=PALETTE[0]).encode(description=alt.Description(f"{CELL}:N"))
     return alt.layer(bars, labels(base, data, align="left", dx=4)).properties(
-        width=WIDTH - 200, height=alt.Step(26)
+        width=WIDTH - 200, height=alt.Step(26 if len(data.categories) <= LABELLED_MARKS else 14)
     )
 
 
 def build_bar(data: ChartData) -> alt.LayerChart:
-    view = data.view
-    base = alt.Chart(source(data)).encode(
-        x=alt.X(
-            f"{vl_field(view.category)}:N",
-            sort=data.categories,
-            title=data.category_label,
-            axis=alt.Axis(labelAngle=0),
-        ),
-        y=value_encoding(data, "y"),
-    )
+    base = alt.Chart(source(data)).encode(x=category_encoding(data), y=value_encoding(data, "y"))
+    count = max(len(data.categories), 1)
+    if data.axis == "T":
+        # Many periods: bars on a time axis, as wide as their share of the plot.
+        width = max(1.0, (WIDTH - 120) / count * 0.8)
+        bars = base.mark_bar(color=PALETTE[0], width=width).encode(
+            description=alt.Description(f"{CELL}:N")
+        )
+        layers = [bars] if data.dense else [bars, labels(base, data, baseline="bottom", dy=-4)]
+        return alt.layer(*layers).properties(width=WIDTH - 120, height=300)
     bars = base.mark_bar(color=PALETTE[0]).encode(description=alt.Description(f"{CELL}:N"))
-    return alt.layer(bars, labels(base, data, baseline="bottom", dy=-4)).properties(
-        width=alt.Step(max(40, WIDTH // max(len(data.categories), 1))), height=300
+    layers = [bars] if data.dense else [bars, labels(base, data, baseline="bottom", dy=-4)]
+    return alt.layer(*layers).properties(
+        width=alt.Step(max(12, min(40, WIDTH // count)) if data.dense else max(40, WIDTH // count)),
+        height=300,
     )
 
 
@@ -336,7 +716,7 @@ def build_grouped_bar(data: ChartData) -> alt.FacetChart:
         column=alt.Column(
             "_group:N",
             sort=groups,
-            title=data.category_label,
+            title=category_title(data),
             header=alt.Header(labelOrient="bottom", titleOrient="bottom", labelLineHeight=14),
         ),
         spacing=16,
@@ -361,7 +741,7 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
     x = alt.X(
         f"{vl_field(view.category)}:N",
         sort=data.categories,
-        title=data.category_label,
+        title=category_title(data),
         axis=alt.Axis(labelAngle=0),
     )
     bars = (
@@ -375,68 +755,75 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
             description=alt.Description(f"{CELL}:N"),
         )
     )
-    totals = source(data).groupby(view.category, sort=False)[data.value_column].sum().reset_index()
-    total_labels = (
-        alt.Chart(totals)
-        .mark_text(aria=False, baseline="bottom", dy=-4)
-        .encode(
-            x=x,
-            y=alt.Y(f"{vl_field(data.value_column)}:Q"),
-            text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data)),
+    layers: list[alt.Chart] = [bars]
+    many = len(data.categories) > LABELLED_MARKS
+    if not many:
+        totals = (
+            source(data).groupby(view.category, sort=False)[data.value_column].sum().reset_index()
         )
-    )
+        layers.append(
+            alt.Chart(totals)
+            .mark_text(aria=False, baseline="bottom", dy=-4)
+            .encode(
+                x=x,
+                y=alt.Y(f"{vl_field(data.value_column)}:Q"),
+                text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data)),
+            )
+        )
     last = frame[frame[view.category] == data.categories[-1]]
-    names = (
+    layers.append(
         alt.Chart(last)
-        .mark_text(aria=False, align="left", dx=24)
+        .mark_text(aria=False, align="left", dx=24 if not many else 8)
         .encode(x=x, y=alt.Y("_mid:Q"), text=alt.Text(f"{vl_field(view.series)}:N"))
     )
-    return alt.layer(bars, total_labels, names).properties(width=alt.Step(44), height=300)
+    step = 44 if not many else max(8, WIDTH // max(len(data.categories), 1))
+    return alt.layer(*layers).properties(width=alt.Step(step), height=300)
+
+
+def last_of_each_series(frame: pd.DataFrame, data: ChartData, value: str) -> pd.DataFrame:
+    """Each series' last drawn point (where its name is written)."""
+    drawn = frame[frame[value].notna()]
+    return drawn.groupby(data.view.series, sort=False).tail(1)
 
 
 def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
-    """Lines (or areas) over periods; series named at their last point."""
+    """Lines (or areas) over periods; series named at their last point. Dense lines
+    (more than ``LABELLED_MARKS`` points a series) have no points or value labels."""
     view = data.view
     frame = stacked_frame(data) if (area and view.series) else source(data)
-    x = alt.X(
-        f"{vl_field(view.category)}:{category_type(data)}",
-        sort=data.categories,
-        title=data.category_label,
-        axis=alt.Axis(labelAngle=0),
-        # Room at both ends, so the first and last labels clear the axes.
-        scale=alt.Scale(padding=24) if category_type(data) == "T" else alt.Undefined,
-    )
+    x = category_encoding(data)
     colour = series_colour(data) if view.series else alt.value(PALETTE[0])
     encoding: dict[str, Any] = {"x": x, "color": colour}
     if view.series:
         encoding["detail"] = alt.Detail(f"{vl_field(view.series)}:N")
     y_stack = "zero" if area else None
     lines = alt.Chart(frame).encode(y=value_encoding(data, "y", stack=y_stack), **encoding)
+    dense = data.dense
     drawn = (
         lines.mark_area(opacity=1, line={"strokeWidth": 2}, stroke=GAP_COLOUR)
         if area
-        else lines.mark_line(strokeWidth=3)
+        else lines.mark_line(strokeWidth=2 if dense else 3)
     )
     point_y = (
         alt.Y("_end:Q") if (area and view.series) else alt.Y(f"{vl_field(data.value_column)}:Q")
     )
-    points = (
-        alt.Chart(frame)
-        .mark_point(filled=True, size=60, opacity=1)
-        .encode(y=point_y, description=alt.Description(f"{CELL}:N"), **encoding)
-    )
-    layers: list[alt.Chart] = [drawn, points]
+    layers: list[alt.Chart] = [drawn]
+    if not dense:
+        layers.append(
+            alt.Chart(frame)
+            .mark_point(filled=True, size=60, opacity=1)
+            .encode(y=point_y, description=alt.Description(f"{CELL}:N"), **encoding)
+        )
     if view.series:
-        last = frame[frame[view.category] == data.categories[-1]]
         label_y = "_mid" if area else data.value_column
         layers.append(
-            alt.Chart(last)
+            alt.Chart(last_of_each_series(frame, data, data.value_column))
             .mark_text(aria=False, align="left", dx=8)
             .encode(
                 x=x, y=alt.Y(f"{vl_field(label_y)}:Q"), text=alt.Text(f"{vl_field(view.series)}:N")
             )
         )
-    else:
+    elif not dense:
         layers.append(
             labels(
                 alt.Chart(frame).encode(x=x, y=alt.Y(f"{vl_field(data.value_column)}:Q")),
@@ -455,25 +842,26 @@ def build_area(data: ChartData) -> alt.LayerChart:
 def build_point(data: ChartData) -> alt.LayerChart:
     """A dot plot: categories across, values up; series by colour and shape (never colour alone)."""
     view = data.view
-    x = alt.X(
-        f"{vl_field(view.category)}:{category_type(data)}",
-        sort=data.categories,
-        title=data.category_label,
-        axis=alt.Axis(labelAngle=0),
-    )
+    x = category_encoding(data)
     base = alt.Chart(source(data)).encode(x=x, y=value_encoding(data, "y"))
     encoding: dict[str, Any] = {"description": alt.Description(f"{CELL}:N")}
+    size = 90 if not data.dense else 20
     if view.series:
         encoding["color"] = series_colour(data)
         encoding["shape"] = alt.Shape(
             f"{vl_field(view.series)}:N", sort=data.series, title=data.series_label
         )
-        dots = base.mark_point(filled=True, size=90, opacity=1).encode(**encoding)
+        dots = base.mark_point(filled=True, size=size, opacity=1).encode(**encoding)
     else:
-        dots = base.mark_point(filled=True, size=90, opacity=1, color=PALETTE[0]).encode(**encoding)
-    return alt.layer(dots, labels(base, data, align="left", dx=8)).properties(
-        width=alt.Step(max(48, WIDTH // max(len(data.categories), 1))), height=300
-    )
+        dots = base.mark_point(filled=True, size=size, opacity=1, color=PALETTE[0]).encode(
+            **encoding
+        )
+    layers = [dots] if data.dense else [dots, labels(base, data, align="left", dx=8)]
+    if data.axis == "N":
+        width: Any = alt.Step(max(48, WIDTH // max(len(data.categories), 1)))
+    else:
+        width = WIDTH - 120
+    return alt.layer(*layers).properties(width=width, height=300)
 
 
 BUILDERS = {

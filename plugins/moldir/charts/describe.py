@@ -36,6 +36,15 @@ def N_(message: str) -> str:
 
 SOURCE_LANG = "en"  # the language of the messages below
 TABLE_BELOW = N_("Full data in the table below.")
+# When the chart leaves figures out (sizing.py), its table lists what is drawn.
+DRAWN_TABLE_BELOW = N_("The drawn figures are in the table below.")
+FULL_DATA_IN_DOWNLOADS = N_("The full data is in the downloads.")
+PERIODS = {
+    "day": N_("day"),
+    "month": N_("month"),
+    "year": N_("year"),
+    "decade": N_("decade"),
+}
 
 CHART_KINDS = {
     "bar": N_("Bar chart"),
@@ -77,16 +86,25 @@ def describe(
     locale: str = "en",
     table_hint: str | None = None,
 ) -> str:
-    """The text alternative of a simple chart."""
+    """The text alternative of a simple chart: the facts come from every row drawn from
+    (before thinning), and what was thinned is said."""
     view = data.view
     kind = chart_kind(view.chart_type, gettext)
     value = data.value_column
-    rows = data.frame.dropna(subset=[value])
+    facts = data.full if data.full is not None else data.frame
+    if "_position" in facts.columns:
+        facts = facts.sort_values("_position", kind="stable")
+    rows = facts.dropna(subset=[value])
 
     def fmt(number: float) -> str:
         return format_value(number, locale, view.units, gettext)
 
-    hint = gettext(TABLE_BELOW) if table_hint is None else table_hint
+    if table_hint is not None:
+        hint = table_hint
+    elif data.reduced:
+        hint = gettext(DRAWN_TABLE_BELOW)
+    else:
+        hint = gettext(TABLE_BELOW)
     if rows.empty:
         return " ".join(
             filter(None, [gettext("%(kind)s: no figures to show.") % {"kind": kind}, hint])
@@ -102,12 +120,56 @@ def describe(
         message = extremes(kind, keyed, fmt, gettext)
     else:
         message = extremes(kind, rows.set_index(view.category)[value], fmt, gettext)
-    missing = int(data.frame[value].isna().sum())
+    missing = int(facts[value].isna().sum())
     parts = [message]
     if missing:
         parts.append(gettext("Figures missing, not drawn: %(count)s.") % {"count": missing})
+    parts.extend(reduction_sentences(data, gettext, locale))
+    if data.reduced:
+        parts.append(gettext(FULL_DATA_IN_DOWNLOADS))
     parts.append(hint)
     return " ".join(part for part in parts if part)
+
+
+def reduction_sentences(data: ChartData, gettext: Gettext, locale: str) -> list[str]:
+    """One sentence per way the chart was fitted to its data (sizing.Reduction)."""
+
+    def count(number: int) -> str:
+        return format_decimal(number, locale=locale.replace("-", "_") or "en")
+
+    sentences = []
+    for note in data.reductions:
+        facts = {"drawn": count(note.drawn), "total": count(note.total), "field": note.unit}
+        if note.kind == "sample":
+            template = N_(
+                "Drawn from %(drawn)s of %(total)s points, chosen to keep the shape of each line."
+            )
+        elif note.kind == "period-mean":
+            facts["unit"] = gettext(PERIODS.get(note.unit, note.unit))
+            template = N_(
+                "Each bar is the mean of its %(unit)s: %(total)s values drawn as %(drawn)s bars."
+            )
+        elif note.kind == "largest":
+            template = N_("The %(drawn)s largest of %(total)s categories are drawn.")
+        elif note.kind == "series":
+            template = N_("%(drawn)s of %(total)s series are drawn, those with the largest values.")
+        elif note.kind == "mean":
+            template = N_(
+                "Rows sharing one %(field)s are drawn as their mean: %(total)s rows, "
+                "%(drawn)s marks."
+            )
+        elif note.kind == "split":
+            template = N_("Rows sharing one period are drawn as one series per %(field)s.")
+        elif note.kind == "log":
+            facts["count"] = count(note.total - note.drawn)
+            template = N_(
+                "Figures of zero or below cannot be drawn on the logarithmic scale: "
+                "%(count)s left out."
+            )
+        else:
+            continue
+        sentences.append(gettext(template) % facts)
+    return sentences
 
 
 def extremes(
