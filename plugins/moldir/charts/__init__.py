@@ -203,7 +203,8 @@ def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame | None) ->
     svg = render_svg(spec)
     return Chart(
         dataset=dataset.slug,
-        view=view,
+        # As drawn: a data-hub bar chart of several series is a grouped bar chart.
+        view=data.view if data is not None else view,
         spec=spec,
         svg=svg,
         png=render_png(spec),

@@ -65,7 +65,7 @@ def format_value(
 ) -> str:
     """A number as the reader's locale writes it (22,365 · 22 365), with its units."""
     number = float(value)
-    digits = 0 if number.is_integer() else 1
+    digits = 0 if number.is_integer() or abs(number) >= 100 else 1
     text = format_decimal(
         round(number, digits),
         format="#,##0.#" if digits else "#,##0",
@@ -91,7 +91,9 @@ def describe(
     view = data.view
     kind = chart_kind(view.chart_type, gettext)
     value = data.value_column
-    facts = data.full if data.full is not None else data.frame
+    # Facts come from every row drawn from, except where each bar is a period's mean.
+    averaged = any(note.kind == "period-mean" for note in data.reductions)
+    facts = data.full if data.full is not None and not averaged else data.frame
     if "_position" in facts.columns:
         facts = facts.sort_values("_position", kind="stable")
     rows = facts.dropna(subset=[value])

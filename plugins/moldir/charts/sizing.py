@@ -30,10 +30,10 @@ import pandas as pd
 
 from ..datasets import Field
 
-MAX_POINTS = 600  # points of a line/area/dot chart, all series together
+MAX_POINTS = 400  # points of a line/area/dot chart, all series together
 MIN_POINTS_PER_SERIES = 60
 MAX_BARS = 60
-MAX_SERIES = 8
+MAX_SERIES = 10
 # Above this many marks, points, value labels and keyboard stops are left out.
 LABELLED_MARKS = 24
 

@@ -1070,7 +1070,8 @@ def check_data(view: ViewSpec, frame: pd.DataFrame) -> None:
     keys = [k for k in (view.category, view.series) if k]
     duplicated = rows[rows.duplicated(subset=keys, keep=False)]
     if not duplicated.empty:
-        sample = ", ".join(str(v) for v in duplicated[keys[0]].astype(str).unique()[:3])
+        shown = duplicated[keys[0]].map(lambda v: "(missing)" if _as_text(v) is None else str(v))
+        sample = ", ".join(shown.unique()[:3])
         raise ViewProblem(
             f"several rows fall on one mark ({'/'.join(keys)}: {sample}); add a 'filter' "
             "or an 'aggregate' (sum, mean or count)"
