@@ -65,7 +65,7 @@ def format_value(
 ) -> str:
     """A number as the reader's locale writes it (22,365 · 22 365), with its units."""
     number = float(value)
-    digits = 0 if number.is_integer() or abs(number) >= 100 else 1
+    digits = 0 if number.is_integer() else 1
     text = format_decimal(
         round(number, digits),
         format="#,##0.#" if digits else "#,##0",
