@@ -19,16 +19,24 @@ docs/search.md.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import gzip
+import hashlib
 import json
 import logging
+import os
 import re
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import cache, signals
 from .portal import Portal, PublishedDataset
+from .safety import output_path
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +157,13 @@ def get_generators(pelican_object) -> type:
 
 # --- the index ----------------------------------------------------------------------
 
+# Pagefind's command line (``--site``) numbers pages in the order its directory walk meets
+# them, which is the file system's order (creation order on tmpfs, a hash order on ext4), so
+# the same site gave other index files on another disk or after an incremental build. Pages
+# are therefore given to Pagefind's service mode one by one, in the order of their paths.
+# Pagefind then still writes filters from Rust hash maps seeded at random in each process:
+# :func:`reproducible_bundle` puts those in order (docs/search.md, "Reproducible index").
+
 
 def pagefind_binary() -> Path:
     """The Pagefind executable of the ``pagefind[bin]`` package (or ``PAGEFIND_BINARY_PATH``)."""
@@ -163,28 +178,156 @@ def pagefind_binary() -> Path:
     return Path(binary)
 
 
+def html_pages(site: Path, bundle_dir: str = BUNDLE_DIR) -> list[str]:
+    """Every ``.html`` file of ``site`` outside the bundle folder, as relative POSIX paths
+    in code-point order (the order Pagefind numbers them in)."""
+    pages: list[str] = []
+    for folder, subfolders, files in os.walk(site):
+        relative = Path(folder).relative_to(site)
+        if relative == Path("."):
+            subfolders[:] = [name for name in subfolders if name != bundle_dir]
+        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
+    return sorted(pages)
+
+
+class PagefindService:
+    """The Pagefind binary in ``--service`` mode, driven one request at a time.
+
+    The protocol of Pagefind's own Python and Node wrappers: each message is JSON in base64
+    followed by a comma, answered in order. Not the ``pagefind`` package's client: it polls
+    for answers every 0.1 s (minutes for a large portal's pages) and kills the process as
+    soon as ``WriteFiles`` is answered, which once left ``pagefind-entry.json`` incomplete.
+    The bundle is asked for with ``GetFiles`` and written by Moldir instead.
+    """
+
+    def __init__(self, binary: Path, cwd: Path):
+        # Pagefind's messages, in a file so that a full pipe can never block it; closed
+        # by close().
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen(
+                [str(binary), "--service"],
+                cwd=cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+            )
+        except OSError as error:
+            self._errors.close()
+            raise SearchIndexError(f"Pagefind could not run: {error}") from error
+        self._last_id = 0
+        self._buffer = bytearray()
+
+    def request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and return the payload of its answer; an ``Error`` answer or
+        the end of the process raises :class:`SearchIndexError`."""
+        self._last_id += 1
+        message = json.dumps({"message_id": self._last_id, "payload": payload})
+        try:
+            self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+            self._process.stdin.flush()
+        except OSError as error:  # the process has ended
+            raise SearchIndexError(self._failure()) from error
+        while True:
+            answer = self._read_message()
+            if answer.get("message_id") == self._last_id:
+                break
+        result = answer.get("payload") or {}
+        if result.get("type") == "Error":
+            raise SearchIndexError(f"Pagefind: {result.get('message')}")
+        return result
+
+    def _read_message(self) -> dict[str, Any]:
+        searched = 0
+        while (end := self._buffer.find(b",", searched)) < 0:
+            searched = len(self._buffer)
+            chunk = self._process.stdout.read1(1 << 20)
+            if not chunk:
+                raise SearchIndexError(self._failure())
+            self._buffer += chunk
+        token = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        try:
+            return json.loads(base64.b64decode(token, validate=True))
+        except ValueError:
+            return {}  # not a message: something Pagefind printed
+
+    def _failure(self) -> str:
+        code = self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read().decode("utf-8", "replace").strip()[-2000:]
+        return f"Pagefind stopped (exit {code})" + (f": {said}" if said else "")
+
+    def close(self) -> None:
+        """End the service (it exits when its input ends)."""
+        with contextlib.suppress(OSError):  # already ended
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process.stdout.close()
+        self._errors.close()
+
+
+def index_files(site: Path, pages: list[str]) -> dict[str, bytes]:
+    """Pagefind's bundle for ``pages`` of ``site``: file paths (relative to the bundle
+    folder) and contents, pages added in the order given."""
+    service = PagefindService(pagefind_binary(), site)
+    try:
+        index_id = service.request({"type": "NewIndex", "config": None})["index_id"]
+        for page in pages:
+            try:
+                content = (site / page).read_text(encoding="utf-8", errors="replace")
+                service.request(
+                    {
+                        "type": "AddFile",
+                        "index_id": index_id,
+                        "file_path": page,
+                        "url": None,
+                        "file_contents": content,
+                    }
+                )
+            except SearchIndexError as error:
+                raise SearchIndexError(f"{site / page}: {error}") from error
+        try:
+            answer = service.request({"type": "GetFiles", "index_id": index_id})
+        except SearchIndexError as error:
+            # Pagefind exits when no page had anything to index.
+            raise SearchIndexError(
+                f"Pagefind indexed no page of {site} ({error}): no page, or no template "
+                "marks its content with data-pagefind-body"
+            ) from error
+    finally:
+        service.close()
+    return {item["path"]: base64.b64decode(item["content"]) for item in answer["files"]}
+
+
 def build_index(site: Path, bundle_dir: str = BUNDLE_DIR) -> IndexSummary:
     """Index every HTML page of ``site`` with Pagefind into ``site/<bundle_dir>/``.
 
-    Runs the Pagefind binary bundled with the ``pagefind[bin]`` package (nothing is
-    downloaded) as a process rather than through its Python service API: the process
-    exits only once every file is written, whereas the service could answer before
-    ``pagefind-entry.json`` was complete on a busy machine. Raises
+    Runs the Pagefind binary of the ``pagefind[bin]`` package (nothing is downloaded), adds
+    the pages in path order, makes the bundle's file names and bytes independent of the run
+    (:func:`reproducible_bundle`) and writes it, replacing an older bundle. Raises
     :class:`SearchIndexError` when Pagefind fails or finds no page.
     """
     site = Path(site).resolve()
-    bundle = site / bundle_dir
-    command = [str(pagefind_binary()), "--site", str(site), "--output-subdir", bundle_dir]
+    pages = html_pages(site, bundle_dir)
+    if not pages:
+        raise SearchIndexError(f"Pagefind indexed no page of {site}: it has no HTML page")
+    files = index_files(site, pages)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise SearchIndexError(f"Pagefind could not run: {error}") from error
-    logger.debug("Pagefind: %s", done.stdout)
-    if done.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind could not index {site} (exit {done.returncode}): "
-            f"{(done.stderr or done.stdout).strip()[-2000:]}"
-        )
+        files = reproducible_bundle(files)
+    except BundleFormatError as error:
+        # The search still works; only the file names change from build to build.
+        logger.warning("Moldir search: the index is written as Pagefind made it: %s", error)
+    bundle = output_path(site, bundle_dir)
+    shutil.rmtree(bundle, ignore_errors=True)
+    for name in sorted(files):
+        target = output_path(bundle, *name.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[name])
     summary = read_summary(bundle)
     if summary.total_pages == 0:
         raise SearchIndexError(
@@ -204,6 +347,207 @@ def read_summary(bundle: Path) -> IndexSummary:
         bundle=bundle,
         pages={lang: int(info.get("page_count", 0)) for lang, info in languages.items()},
     )
+
+
+# --- a reproducible bundle ------------------------------------------------------------
+
+# What Pagefind puts before the CBOR of each index file, inside the gzip stream.
+PAGEFIND_MARK = b"pagefind_dcd"
+
+
+class BundleFormatError(ValueError):
+    """A bundle file is not in the form Moldir knows (another Pagefind version)."""
+
+
+def pagefind_hash(payload: bytes) -> str:
+    """Pagefind's content hash (its ``full_hash``): SHA-1, each byte in hex without its
+    leading zero. File names are ``<lang>_`` and the first characters of it."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(payload).digest())
+
+
+def cbor_encode(value: Any) -> bytes:
+    """The CBOR subset Pagefind's index files use (minicbor's shortest forms): unsigned and
+    negative integers, text, byte strings, arrays, maps, null and booleans."""
+    out = bytearray()
+
+    def head(major: int, number: int) -> None:
+        if number < 24:
+            out.append(major << 5 | number)
+        elif number < 1 << 8:
+            out.extend((major << 5 | 24, number))
+        elif number < 1 << 16:
+            out.append(major << 5 | 25)
+            out.extend(number.to_bytes(2, "big"))
+        elif number < 1 << 32:
+            out.append(major << 5 | 26)
+            out.extend(number.to_bytes(4, "big"))
+        else:
+            out.append(major << 5 | 27)
+            out.extend(number.to_bytes(8, "big"))
+
+    def encode(item: Any) -> None:
+        if item is None or isinstance(item, bool):
+            out.append({None: 0xF6, False: 0xF4, True: 0xF5}[item])
+        elif isinstance(item, int):
+            head(0, item) if item >= 0 else head(1, -1 - item)
+        elif isinstance(item, str):
+            data = item.encode("utf-8")
+            head(3, len(data))
+            out.extend(data)
+        elif isinstance(item, bytes):
+            head(2, len(item))
+            out.extend(item)
+        elif isinstance(item, list):
+            head(4, len(item))
+            for element in item:
+                encode(element)
+        elif isinstance(item, dict):
+            head(5, len(item))
+            for key, element in item.items():
+                encode(key)
+                encode(element)
+        else:
+            raise BundleFormatError(f"cannot encode {type(item).__name__} as CBOR")
+
+    encode(value)
+    return bytes(out)
+
+
+def cbor_decode(data: bytes) -> Any:
+    """The value :func:`cbor_encode` writes; anything else raises BundleFormatError."""
+    position = 0
+
+    def take(count: int) -> bytes:
+        nonlocal position
+        if position + count > len(data):
+            raise BundleFormatError("truncated CBOR")
+        chunk = data[position : position + count]
+        position += count
+        return chunk
+
+    def decode() -> Any:
+        initial = take(1)[0]
+        major, info = initial >> 5, initial & 0x1F
+        if major == 7:
+            simple = {20: False, 21: True, 22: None}
+            if info not in simple:
+                raise BundleFormatError(f"CBOR simple value or float {info}")
+            return simple[info]
+        if info < 24:
+            number = info
+        elif info <= 27:
+            number = int.from_bytes(take(1 << (info - 24)), "big")
+        else:
+            raise BundleFormatError("indefinite-length CBOR")
+        if major == 0:
+            return number
+        if major == 1:
+            return -1 - number
+        if major == 2:
+            return take(number)
+        if major == 3:
+            return take(number).decode("utf-8")
+        if major == 4:
+            return [decode() for _ in range(number)]
+        if major == 5:
+            return {decode(): decode() for _ in range(number)}
+        raise BundleFormatError(f"CBOR tag {number}")
+
+    value = decode()
+    if position != len(data):
+        raise BundleFormatError("bytes after the CBOR value")
+    return value
+
+
+def unpack(data: bytes) -> Any:
+    """The value of a gzipped index file, checked to encode back to the same bytes (so
+    rewriting it changes only what Moldir reorders)."""
+    try:
+        raw = gzip.decompress(data)
+    except (OSError, EOFError) as error:
+        raise BundleFormatError(f"not gzip: {error}") from error
+    if not raw.startswith(PAGEFIND_MARK):
+        raise BundleFormatError("no pagefind_dcd mark")
+    payload = raw[len(PAGEFIND_MARK) :]
+    value = cbor_decode(payload)
+    if cbor_encode(value) != payload:
+        raise BundleFormatError("CBOR not in the shortest form Moldir writes")
+    return value
+
+
+def pack(value: Any) -> tuple[bytes, bytes]:
+    """(CBOR payload, file bytes): gzip with no time stamp, as Pagefind writes."""
+    payload = cbor_encode(value)
+    return payload, gzip.compress(PAGEFIND_MARK + payload, compresslevel=9, mtime=0)
+
+
+def _pairs(value: Any, second: type, what: str) -> list[list[Any]]:
+    if not isinstance(value, list) or not all(
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], second)
+        for item in value
+    ):
+        raise BundleFormatError(f"unexpected {what}")
+    return value
+
+
+def reproducible_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's bundle with what its hash maps left in random order put in order.
+
+    Pagefind writes each filter's values, the list of filters and of sort keys in its
+    per-language ``pagefind.<hash>.pf_meta``, and the languages of
+    ``pagefind-entry.json`` in the order of Rust hash maps, whose seed is random in each
+    process; the filter and meta files are named by hashes of their content, so their
+    names changed on every run. Here filter values are sorted by value, filters and sort
+    keys by name, languages by code, and the rewritten files renamed by Pagefind's own
+    hash. Words, fragments and page numbers are already stable (pages are added in path
+    order). Raises :class:`BundleFormatError` if a file is not in the form this expects.
+    """
+    files = dict(files)
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        languages = entry["languages"]
+        items = sorted(languages.items())
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise BundleFormatError(f"pagefind-entry.json: {error!r}") from error
+    for lang, info in items:
+        meta_name = f"pagefind.{info.get('hash')}.pf_meta"
+        if meta_name not in files:
+            raise BundleFormatError(f"no {meta_name}")
+        meta = unpack(files.pop(meta_name))
+        if not isinstance(meta, list) or len(meta) < 5:
+            raise BundleFormatError(f"{meta_name}: unexpected structure")
+        filters = []
+        used: set[str] = set()
+        for name, old_hash in sorted(_pairs(meta[3], str, f"{meta_name} filters")):
+            old_name = f"filter/{old_hash}.pf_filter"
+            if old_name not in files:
+                raise BundleFormatError(f"no {old_name}")
+            content = unpack(files.pop(old_name))
+            if not (isinstance(content, list) and len(content) == 2):
+                raise BundleFormatError(f"{old_name}: unexpected structure")
+            content[1] = sorted(_pairs(content[1], list, f"{old_name} values"), key=lambda v: v[0])
+            payload, packed = pack(content)
+            full = f"{lang}_{pagefind_hash(payload)}"
+            # As Pagefind does: a longer name when two files of a language share a prefix.
+            length = len(lang) + 8
+            while full[:length] in used and length < len(full):
+                length += 1
+            used.add(full[:length])
+            files[f"filter/{full[:length]}.pf_filter"] = packed
+            filters.append([name, full[:length]])
+        meta[3] = filters
+        meta[4] = sorted(_pairs(meta[4], list, f"{meta_name} sorts"), key=lambda s: s[0])
+        payload, packed = pack(meta)
+        info["hash"] = f"{lang}_{pagefind_hash(payload)[: len(lang) + 8]}"
+        files[f"pagefind.{info['hash']}.pf_meta"] = packed
+    entry["languages"] = dict(items)
+    files["pagefind-entry.json"] = json.dumps(
+        entry, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    return files
 
 
 def index_built_site(staging: Path, settings: dict[str, Any] | None = None, **_: Any) -> None:
