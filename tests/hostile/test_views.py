@@ -267,3 +267,23 @@ def test_pages_with_missing_chart_cells_are_valid_html(project):
     for svg in (site / "charts").glob("*.svg"):
         assert "NaN" not in svg.read_text("utf-8"), svg
     assert nu_errors(pages) == []
+
+
+def test_a_real_datahub_package_builds_with_its_plot_view(project):
+    """The vendored GDP package (tests/fixtures/datahub/SOURCE.md), as published, plus a
+    data-hub simple view over its 13,979 rows."""
+    source = Path(__file__).parents[1] / "fixtures" / "datahub" / "gdp"
+    descriptor = json.loads((source / "datapackage.json").read_text("utf-8"))
+    descriptor["views"].append(
+        {"name": "graph", "title": "GDP", "resources": ["gdp"], "specType": "simple",
+         "spec": {"type": "line", "group": "Year", "series": ["Value"]}}
+    )  # fmt: skip
+    files = {f"data/{p.name}": p.read_bytes() for p in (source / "data").glob("*.csv")}
+    project.dataset("gdp", descriptor, files)
+    outcome = project.build()
+    assert outcome.built
+    charts = outcome.output / "datasets" / "gdp" / "charts"
+    assert sorted(p.name for p in charts.glob("*.svg")) == ["graph.svg", "top-economies.svg"]
+    page = english_page(outcome.output, "gdp")
+    assert "Line chart from 2000 to 2022: United States rises from 10.3 to 25.7" in page
+    assert "Rows sharing one Year are drawn as their mean: 13,979 rows, 64 marks." in page
