@@ -647,7 +647,6 @@ def check_resource_files(
 METADATA_TYPES: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
     ("topic", str, "a text"),
     ("kind", str, "a text"),
-    ("views", list, "a list of objects"),
     ("publisher", (dict, str), "an object or a text"),
     ("contactPoint", dict, "an object"),
     ("temporal", dict, "an object"),
@@ -661,13 +660,6 @@ def metadata_type_problems(descriptor: dict[str, Any]):
         value = descriptor.get(key)
         if value is not None and not isinstance(value, expected):
             yield key, f'"{key}" must be {said}, not {json_type(value)}'
-    for key, items in (("views", dict),):
-        value = descriptor.get(key)
-        if isinstance(value, list):
-            for index, item in enumerate(value, start=1):
-                if not isinstance(item, items):
-                    wanted = "a text" if items is str else "an object"
-                    yield key, f'"{key}" item {index} must be {wanted}, not {json_type(item)}'
     i18n = descriptor.get("i18n")
     if isinstance(i18n, dict):
         for lang, block in i18n.items():

@@ -278,7 +278,7 @@ def test_a_descriptor_that_is_not_an_object(project):
 @pytest.mark.parametrize(
     "metadata, types",
     [
-        ({"views": "chart"}, ["descriptor-error"]),
+        ({"views": "chart"}, ["view-error"]),
         ({"topic": ["appeals"]}, ["descriptor-error"]),
         ({"i18n": {"kk": "Қазақша"}}, ["descriptor-error"]),
         ({"resources": "data.csv"}, ["metadata-required"]),

@@ -257,6 +257,23 @@ def provide_checks(_settings: Any) -> list:
     return [check_views]
 
 
+def check_view_descriptor(draft: Any) -> list:
+    """The view checks that need only the descriptor, for a dataset whose data or metadata
+    has errors: its view errors come in the same run (validation.run_checks)."""
+    from .spec import check_view_declarations
+
+    try:
+        text = draft.descriptor_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return check_view_declarations(
+        draft.slug, draft.descriptor, draft.shown_path, text, draft.folder
+    ).errors
+
+
+check_views.on_invalid = check_view_descriptor  # type: ignore[attr-defined]
+
+
 def add_charts(portal: Any) -> None:
     for published in cache.progress("charts", portal.datasets):
         # Rendering (vl-convert) is the costly part: cached per dataset during a build.
