@@ -137,7 +137,8 @@ def jinja_cache(store: cache.BuildCache | None, settings: dict[str, Any]) -> dic
         return {}
     from jinja2 import FileSystemBytecodeCache
 
-    options = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    # Autoescaping is always on (templating.install); it is part of the compiled code.
+    options = {**dict(settings.get("JINJA_ENVIRONMENT") or {}), "autoescape": True}
     folder = store.root / "jinja" / cache.digest(cache.code_fingerprint(), options)[:16]
     if not folder.is_dir():
         shutil.rmtree(folder.parent, ignore_errors=True)  # compiled by older code: unused

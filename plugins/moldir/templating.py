@@ -1,7 +1,10 @@
 """What every template can use: gettext, and filters that format numbers, sizes and dates
-for the language being built (Babel; see docs/i18n.md).
+for the language being built (Babel; see docs/i18n.md), and the filters that let input
+reach a page safely (docs/security.md).
 
-Installed on each Pelican generator's Jinja environment at ``generator_init``.
+Installed on each Pelican generator's Jinja environment at ``generator_init``, which also
+turns autoescaping on: every value a template prints is escaped unless it is ``Markup``
+(HTML made safe in Python: sanitised page content, chart SVG, JSON-LD).
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from typing import Any
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
+from markupsafe import Markup, escape
+
+from .safety import safe_url as checked_url
+from .sanitize import sanitize_html
 
 
 def format_number(value: Any, digits: int | None = None, locale: str = "en") -> str:
@@ -89,6 +96,31 @@ def format_date(value: Any, format: str = "long", locale: str = "en") -> str:
     return babel_format_date(value, format=format, locale=locale)
 
 
+def safe_url(value: Any) -> str | None:
+    """Filter: ``value`` if it may be a link from input (``https``, ``http``, ``mailto``),
+    else None, so that a template shows it as text:
+
+    ``{% set url = source.path|safe_url %}{% if url %}<a href="{{ url }}">…``
+    """
+    return checked_url(str(value)) if isinstance(value, str) else None
+
+
+def link_or_text(value: Any, text: Any = None) -> Markup:
+    """Filter: an ``<a>`` to ``value`` showing ``text`` (default the URL itself) when the URL
+    may be a link from input; otherwise ``text`` alone, escaped."""
+    label = value if text is None or text == "" else text
+    url = safe_url(value)
+    if url is None:
+        return Markup("{}").format(label if label is not None else "")
+    return Markup('<a href="{}">{}</a>').format(url, label)
+
+
+def html_escaped(value: Any) -> str:
+    """Filter: the HTML-escaped form of ``value`` as plain text, for HTML shown as text on
+    the page (an embed snippet): autoescaping then escapes it once more."""
+    return str(escape(value))
+
+
 FILTERS = {
     "number": format_number,
     "cell": format_cell,
@@ -124,8 +156,11 @@ def install(
 ) -> None:
     """Add Moldir's filters, gettext and language helpers to a Jinja environment for one
     language (idempotent): numbers, sizes and dates are formatted for ``locale``."""
-    from . import i18n
+    from . import csp, i18n
 
+    # Whatever JINJA_ENVIRONMENT a project sets: templates are compiled after this, so
+    # every one of them escapes what it prints.
+    env.autoescape = True
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     translations = translations or gettext.NullTranslations()
@@ -136,8 +171,14 @@ def install(
             "cell": lambda value, field: format_cell(value, field, locale),
             "filesize": lambda size: format_bytes(size, locale, translations.gettext),
             "date": lambda value, format="long": format_date(value, format, locale),
+            "safe_url": safe_url,
+            "link_or_text": link_or_text,
+            "sanitize": sanitize_html,
+            "html_escaped": html_escaped,
         }
     )
     env.globals["data_url"] = data_url
+    # The default of the setting (a project's pelicanconf value, in the context, wins).
+    env.globals[csp.SETTING] = csp.POLICY
     env.globals["MOLDIR_LOCALE"] = locale
     i18n.install(env, translations)

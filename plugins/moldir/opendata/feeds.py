@@ -9,6 +9,7 @@ they are made absolute with the same base as the catalogues.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,7 +94,8 @@ def atom_feed(
         feed.add_item(
             title=entry.title,
             link=entry.link,
-            description=entry.summary,
+            # Atom's summary is sent as type="html": the text is escaped to stay text.
+            description=html.escape(entry.summary, quote=False),
             unique_id=entry.unique_id,
             pubdate=entry.updated,
             updateddate=entry.updated,

@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..portal import PublishedDataset
+from ..safety import safe_url
 from .catalogue import (
     CatalogueInfo,
     authors,
@@ -30,7 +31,8 @@ from .catalogue import (
 
 def organization(name: str, url: str = "") -> dict[str, str]:
     node = {"@type": "Organization", "name": name}
-    if url:
+    # A search engine may show it as a link: only https, http or mailto (safety.safe_url).
+    if safe_url(url):
         node["url"] = url
     return node
 
@@ -75,7 +77,7 @@ def dataset_jsonld(
         "variableMeasured": variables(published),
     }
     licences = dataset_licences(info, published)
-    if licences:
+    if licences and safe_url(licences[0].uri):
         node["license"] = licences[0].uri
     if (name := translated(published, "title", "en")) and name != node["name"]:
         node["alternateName"] = name

@@ -271,12 +271,29 @@ class MoldirSearch {
     if (result.excerpt) {
       const excerpt = document.createElement("p");
       excerpt.className = "moldir-search-result__excerpt";
-      // Pagefind escapes the page text and adds only <mark> elements.
-      excerpt.innerHTML = result.excerpt;
+      excerpt.append(...excerptNodes(result.excerpt));
       item.append(excerpt);
     }
     return item;
   }
+}
+
+/* Pagefind's excerpt is page text with <mark> around the matches. It is parsed in an inert
+   document (nothing loads or runs there) and rebuilt from its text and <mark> elements
+   only, so no markup of a page can reach this one through the index. */
+function excerptNodes(html) {
+  const parsed = new DOMParser().parseFromString(String(html), "text/html");
+  const nodes = [];
+  for (const node of parsed.body.childNodes) {
+    if (node.nodeType === Node.ELEMENT_NODE && node.localName === "mark") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
 }
 
 for (const root of document.querySelectorAll('[data-module="moldir-search"]')) {
