@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
-from . import i18n, markdown_cache, reuse, templating
+from . import content, i18n, markdown_cache, reuse, templating
 from .portal import Portal, field_constraints, load_portal
 from .settings import MoldirSettings, project_root
 
@@ -146,3 +146,4 @@ def register() -> None:
     pelican_signals.readers_init.connect(markdown_cache.install)
     pelican_signals.generator_init.connect(install_template_helpers)
     i18n.connect()
+    content.connect()  # sanitised HTML, readable front matter, safe page addresses
