@@ -261,6 +261,13 @@ def serve(
         click.echo("Stopped.")
 
 
+APPEAL_MEASURES = ("appeals", "requests", "receptions", "citizens-received", "calls",
+                   "questions", "visits", "complaints", "dissatisfied-answers")  # fmt: skip
+APPEAL_CHANNELS = ("personal-reception", "public-reception", "blog", "question-answer-service",
+                   "call-centre", "contact-centre", "front-office", "written", "online-portal",
+                   "all-channels", "other")  # fmt: skip
+
+
 @main.command()
 @click.argument("slug")
 @click.option(
@@ -268,14 +275,41 @@ def serve(
     "csv_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="A CSV file you already have; its schema is inferred.",
+    help="A CSV file you already have (any encoding, ; or , …): what is guessed is printed.",
 )
 @click.option(
     "--kind",
     type=click.Choice(["appeals", "receptions", "budget", "generic"]),
     default="generic",
     show_default=True,
-    help="Start from one of the portal's published schemas.",
+    help="Start from one of the portal's published schemas; with --from, the file's columns "
+    "are checked against it at once.",
+)
+@click.option(
+    "--names",
+    default=None,
+    help="Field names for the columns, in order, separated by commas (default: the headers, "
+    "transliterated to Latin).",
+)
+@click.option(
+    "--reshape",
+    type=click.Choice(["wide"]),
+    default=None,
+    help="With --kind appeals: write a wide table (a column per month, year or measure) in "
+    "the kind's long form, beside the original. Without it, what it would do is printed.",
+)
+@click.option("--year", type=int, default=None, help="With --reshape: the year of the figures.")
+@click.option(
+    "--measure",
+    type=click.Choice(APPEAL_MEASURES),
+    default=None,
+    help="With --reshape: what the figures count (default: read from the headers or file name).",
+)
+@click.option(
+    "--channel",
+    type=click.Choice(APPEAL_CHANNELS),
+    default=None,
+    help="With --reshape: the channel of the figures (default: all-channels).",
 )
 @click.option(
     "--datasets",
@@ -284,15 +318,38 @@ def serve(
     default=Path("datasets"),
     show_default=True,
 )
-def new(slug: str, csv_path: Path | None, kind: str, datasets_root: Path) -> None:
-    """Create datasets/SLUG/ with a draft descriptor to complete (marked TODO:)."""
-    from .scaffold import ScaffoldError, new_dataset
+def new(
+    slug: str,
+    csv_path: Path | None,
+    kind: str,
+    names: str | None,
+    reshape: str | None,
+    year: int | None,
+    measure: str | None,
+    channel: str | None,
+    datasets_root: Path,
+) -> None:
+    """Create datasets/SLUG/ with a draft descriptor to complete (marked TODO:).
 
+    Every guess (encoding, delimiter, numbers, types, names, the kind's columns) is
+    printed with its evidence; nothing is written when the file cannot make the dataset.
+    """
+    from .scaffold import Options, ScaffoldError, new_dataset
+
+    options = Options(
+        names=[n.strip() for n in names.split(",")] if names is not None else None,
+        reshape=reshape,
+        year=year,
+        measure=measure,
+        channel=channel,
+    )
     try:
-        scaffold = new_dataset(datasets_root, slug, csv_path, kind)
+        scaffold = new_dataset(datasets_root, slug, csv_path, kind, options)
     except ScaffoldError as error:
+        if error.notes.lines:
+            click.echo(error.notes.text)
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created {scaffold.folder}/datapackage.json")
+    click.echo(scaffold.notes.text)
     if scaffold.todos:
         click.echo(f"Still to write ({len(scaffold.todos)} places marked TODO:):")
         for path in scaffold.todos:
