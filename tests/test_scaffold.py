@@ -530,3 +530,19 @@ def test_budget_columns_checked_at_once(tmp_path):
         "nothing was written: the budget kind needs level, currency, unit."
     )
     assert not (tmp_path / "datasets" / "budget").exists()
+
+
+def test_a_wide_table_by_measure_and_year(tmp_path):
+    source = tmp_path / "both.csv"
+    source.write_text(
+        "Орган;Обращения 2021;Обращения 2022;Жалобы 2021;Жалобы 2022\nАкимат;10;20;1;2\n"
+    )
+    scaffold = new_dataset(tmp_path / "d", "both", source, "appeals", Options(reshape="wide"))
+    assert '    "Жалобы 2022" → 2022-01-01 – 2022-12-31 (year), complaints' in scaffold.notes.lines
+    rows = (scaffold.folder / "both-long.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(",")[2:5] for row in rows] == [
+        ["appeals", "2021-01-01", "2021-12-31"],
+        ["appeals", "2022-01-01", "2022-12-31"],
+        ["complaints", "2021-01-01", "2021-12-31"],
+        ["complaints", "2022-01-01", "2022-12-31"],
+    ]

@@ -145,6 +145,21 @@ def parse_period(header: str) -> tuple[str, int, int | None] | None:
     return None
 
 
+def period_and_measure(header: str) -> tuple[tuple[str, int, int | None] | None, str | None]:
+    """The period and the measure a header names: "Январь" (a period), "Обращения" (a
+    measure), or both: "Обращения 2021", "Принято граждан I кв. 2022"."""
+    measure = measure_in(header)
+    period = parse_period(header)
+    if period is None and measure is not None:
+        words = header.split()
+        for count in (3, 2, 1):
+            if len(words) > count and measure_in(" ".join(words[:-count])) == measure:
+                period = parse_period(" ".join(words[-count:]))
+                if period is not None:
+                    break
+    return period, measure
+
+
 def period_of(granularity: str, number: int, year: int) -> Period:
     months = {"month": (number, number), "quarter": (3 * number - 2, 3 * number),
               "half-year": (6 * number - 5, 6 * number), "year": (1, 12)}[granularity]  # fmt: skip
@@ -177,12 +192,9 @@ class ReshapePlan:
     left_out: list[tuple[Column, str]] = field(default_factory=list)
     total_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, body)
     channel: str = "all-channels"
+    shape: str = "period"  # one column per "period" or per "measure"
     lines: list[str] = field(default_factory=list)  # the plan as printed
     problems: list[str] = field(default_factory=list)  # what stops the reshape
-
-    @property
-    def possible(self) -> bool:
-        return bool(self.wide) and not self.problems
 
 
 def plan_reshape(
@@ -216,10 +228,10 @@ def plan_reshape(
         if is_total(column.header):
             plan.totals.append(column)
             continue
-        found.append((column, parse_period(column.header), measure_in(column.header)))
+        found.append((column, *period_and_measure(column.header)))
     periodic = [(c, p, m) for c, p, m in found if p is not None]
     by_measure = [(c, p, m) for c, p, m in found if p is None and m is not None]
-    shape = "period" if len(periodic) >= len(by_measure) else "measure"
+    shape = plan.shape = "period" if len(periodic) >= len(by_measure) else "measure"
     chosen = periodic if shape == "period" else by_measure
     if not chosen:
         plan.problems.append(
@@ -246,9 +258,14 @@ def plan_reshape(
                 else ""
             )
         )
-    # The measure of figures in period columns: the option, the headers, the file name.
+    # The measure of figures in period columns: the option, the headers ("Обращения 2021",
+    # "Жалобы 2021": each column its own), the file name.
     measure_source = "--measure"
-    if shape == "period" and measure is None:
+    per_column = (
+        shape == "period" and measure is None and all(m for _, _, m in chosen)
+        and len({m for _, _, m in chosen}) > 1
+    )  # fmt: skip
+    if shape == "period" and measure is None and not per_column:
         header_measures = {m for _, _, m in chosen if m} | (
             {measure_in(plan.body.header)} - {None} if plan.body else set()
         )
@@ -283,13 +300,9 @@ def plan_reshape(
             period = period_of(granularity, number, stated or year)  # type: ignore[arg-type]
         elif year is not None:
             period = period_of("year", 1, year)
+        own = shape == "measure" or per_column
         plan.wide.append(
-            Wide(
-                column,
-                period,
-                column_measure if shape == "measure" else measure,
-                parsed is not None,
-            )
+            Wide(column, period, column_measure if own else measure, parsed is not None)
         )
     if shape == "period":
         kinds = sorted({w.period.granularity for w in plan.wide if w.period})
@@ -299,8 +312,11 @@ def plan_reshape(
             + (f"; the year {year} from {year_source}" if needs_year and year else "")
         )
         for wide in plan.wide:
-            say(f"  {quoted(wide.column.header)} → {wide.period.describe()}")  # type: ignore[union-attr]
-        if measure:
+            what = f", {wide.measure}" if per_column else ""
+            say(f"  {quoted(wide.column.header)} → {wide.period.describe()}{what}")  # type: ignore[union-attr]
+        if per_column:
+            say("measure: each column's own, from its header")
+        elif measure:
             change = "" if measure_source == "--measure" else "; give --measure to change it"
             say(f"measure: {measure} (from {measure_source}{change})")
     else:
@@ -378,13 +394,8 @@ def total_check(column: Column, plan: ReshapePlan) -> str:
                 f"; row {index + FIRST_ROW}: {quoted(column.values[index])} but the columns add up "
                 f"to {sum(known):,.0f}".replace(",", " ")
             )
-    wide = (
-        "period"
-        if any(w.period and w.measure == plan.wide[0].measure for w in plan.wide[1:])
-        else "measure"
-    )
     return (
-        f"the sum of the {wide} columns in {agree} of {rows} rows; the portal adds them up "
+        f"the sum of the {plan.shape} columns in {agree} of {rows} rows; the portal adds them up "
         f"itself{first_disagreement}"
     )
 

@@ -235,7 +235,10 @@ def detect_delimiter(text: str) -> DelimiterGuess:
             f"the data lines do not all have the same number of columns "
             f"({count_range(best.data)} with {delimiter_name(best.delimiter)})"
         )
-    tied = [s for s in splits[1:] if s.rank()[:2] == (True, True)]
+    # Two delimiters that split every line alike into as many columns: the choice is a
+    # coin toss, said as such. (With fewer columns, e.g. "," inside "42,7", the counts
+    # printed above are the reason.)
+    tied = [s for s in splits[1:] if s.rank()[:3] == best.rank()[:3]]
     if best.rank()[0] and tied:
         warnings.append(
             f"{delimiter_name(tied[0].delimiter)} also splits every line into "
