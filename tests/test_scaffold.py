@@ -546,3 +546,15 @@ def test_a_wide_table_by_measure_and_year(tmp_path):
         ["complaints", "2021-01-01", "2021-12-31"],
         ["complaints", "2022-01-01", "2022-12-31"],
     ]
+
+
+def test_cells_with_a_percent_sign(tmp_path):
+    source = tmp_path / "pct.csv"
+    source.write_bytes("Орган;Решено\nА;98,7%\nБ;100%\nВ;45,5%\n".encode("cp1251"))
+    scaffold = new_dataset(tmp_path / "datasets", "pct", source)
+    field = scaffold.descriptor["resources"][0]["schema"]["fields"][1]
+    assert field["bareNumber"] is False and field["decimalChar"] == ","
+    assert field["constraints"] == {"minimum": 0, "maximum": 100}
+    assert "Checked the table against the schema written: every cell fits." in scaffold.notes.lines
+    fill_folder(scaffold.folder)
+    assert check(tmp_path / "datasets") == []

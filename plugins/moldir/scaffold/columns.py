@@ -117,18 +117,25 @@ class Column:
     evidence: list[str] = field(default_factory=list)
     number: NumberFormat | None = None
     dashes: list[tuple[int, str]] = field(default_factory=list)  # (row, cell) of a number column
+    percent_sign: bool = False  # every cell ends in "%"
 
     @property
     def filled(self) -> list[str]:
         return [v for v in self.values if v.strip() and v.strip() not in DASHES]
 
     def example(self) -> str:
-        shaped = [v for v in self.filled if not self.number or NUMBER_SHAPE.match(v.strip())]
+        shaped = [
+            v
+            for v in self.filled
+            if not self.number or NUMBER_SHAPE.match(v.strip().removesuffix("%").rstrip())
+        ]
         return quoted(shaped[0]) if shaped else "no value"
 
 
-def is_percent(header: str, values: list[float]) -> str | None:
+def is_percent(header: str, values: list[float], signed: bool = False) -> str | None:
     """Why a column holds percentages (0–100), or None."""
+    if signed:
+        return 'every cell ends in "%"; "bareNumber": false reads "98,7%" as 98.7'
     lowered = header.lower()
     for word in PERCENT_WORDS:
         if word in lowered:
@@ -148,6 +155,10 @@ def type_column(column: Column, inferred: str, decimal_hint: str, first_row: int
     cells = [v.strip() for v in column.values]
     dashes = [(first_row + i, v) for i, v in enumerate(cells) if v in DASHES]
     values = [v for v in cells if v and v not in DASHES]
+    # Excel writes a cell formatted as a percentage with its sign: "98,7%".
+    signed = bool(values) and all(v.endswith("%") for v in values)
+    if signed:
+        values = [v.removesuffix("%").rstrip() for v in values]
     numeric = [v for v in values if NUMBER_SHAPE.match(v)]
     # A number column with a word or two in it ("около 800", "n/a"): the words are the
     # editor's to fix (the check of the written table prints each), the column stays a
@@ -158,6 +169,9 @@ def type_column(column: Column, inferred: str, decimal_hint: str, first_row: int
         if form is not None:
             column.number = form
             column.dashes = dashes
+            if signed:
+                column.entry["bareNumber"] = False
+                column.percent_sign = True
             type_number(column, form, [parse_number(v, form) for v in numeric])
             return
     if values and all(DAY_MONTH_YEAR.match(v) for v in values):
@@ -210,7 +224,7 @@ def type_number(column: Column, form: NumberFormat, numbers: list[float]) -> Non
 
 def constrain_numbers(column: Column, numbers: list[float], form: NumberFormat) -> None:
     """Percentages get 0 ≤ x ≤ 100, columns without a negative value minimum 0."""
-    percent = is_percent(column.header, numbers)
+    percent = is_percent(column.header, numbers, column.percent_sign)
     if percent:
         column.entry["constraints"] = {"minimum": 0, "maximum": 100}
         column.evidence.append(f"a percentage ({percent}): minimum 0, maximum 100")

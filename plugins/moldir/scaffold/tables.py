@@ -362,7 +362,7 @@ def renamed_table(
 
 def plain_field(entry: dict[str, Any]) -> dict[str, Any]:
     """A field as written by ``plain_cell``: no regional number or date format."""
-    for key in ("decimalChar", "groupChar", "format"):
+    for key in ("decimalChar", "groupChar", "bareNumber", "format"):
         entry.pop(key, None)
     return entry
 
@@ -374,7 +374,7 @@ def plain_cell(column: Column, index: int) -> str:
         return ""
     if column.number:
         try:
-            number = parse_number(value, column.number)
+            number = parse_number(value.removesuffix("%").rstrip(), column.number)
         except ValueError:
             return value
         return str(int(number)) if column.number.whole else repr(number)
