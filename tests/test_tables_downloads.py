@@ -1,71 +1,787 @@
-"""Unit tests of typed tables and downloads (inline data)."""
+"""Typed tables and downloads, value class by value class (inline data).
+
+Every case checks that its source is valid for Frictionless, then reads it with
+``portal.derive`` (tables.py and downloads.py) and asserts the exact CSV, JSON and XLSX
+cells, and that the published datapackage.json with its files passes ``frictionless
+validate`` (the round trip).
+"""
+
+from __future__ import annotations
 
 import datetime as dt
 import io
 import json
 import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
+import frictionless
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
 
-from moldir.datasets import Dataset, Field, Resource
-from moldir.downloads import csv_bytes, json_bytes, plan_downloads, xlsx_bytes
-from moldir.tables import convert_column, read_table
+from moldir import downloads as downloads_module
+from moldir.datasets import build_dataset
+from moldir.downloads import (
+    FORMULA_START,
+    FORMULA_START_RE2,
+    Download,
+    csv_bytes,
+    json_bytes,
+    neutralise,
+    plan_downloads,
+    xlsx_bytes,
+)
+from moldir.portal import derive
+from moldir.tables import DeriveError, Tables, read_table, read_typed
+from moldir.validation import declared_defaults
 
 
-def resource_for(tmp_path, text: str, schema: dict, **extra) -> Resource:
-    path = tmp_path / "data.csv"
-    path.write_bytes(text.encode(extra.pop("file_encoding", "utf-8")))
-    descriptor = {"name": "data", "path": "data.csv", "schema": schema, **extra}
-    return Resource(name="data", path=path, relpath="data.csv", descriptor=descriptor)
+@dataclass
+class Published:
+    """What ``derive`` made of a one-dataset folder, written out and validated."""
+
+    files: dict[str, Download]
+    tables: Tables
+    out: Path
+    report: Any
+
+    def csv(self, name: str = "d") -> str:
+        return self.files[f"{name}.csv"].content.decode("utf-8")
+
+    def lines(self, name: str = "d") -> list[str]:
+        return self.csv(name).split("\n")
+
+    def json(self, name: str = "d") -> list[dict]:
+        return json.loads(self.files[f"{name}.json"].content, parse_float=Decimal)
+
+    def xlsx(self, name: str = "d") -> list[list[tuple[Any, str]]]:
+        """Every row of the sheet as (value, openpyxl data type) pairs."""
+        book = openpyxl.load_workbook(io.BytesIO(self.files[f"{name}.xlsx"].content))
+        sheet = book.active
+        return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+
+    @property
+    def descriptor(self) -> dict:
+        return json.loads(self.files["datapackage.json"].content)
+
+    def schema(self, name: str = "d") -> dict:
+        return next(r for r in self.descriptor["resources"] if r["name"] == name)["schema"]
 
 
-def test_types_follow_the_schema_and_missing_stays_missing(tmp_path):
-    schema = {
-        "fields": [
-            {"name": "body", "type": "string"},
-            {"name": "year", "type": "year"},
-            {"name": "count", "type": "integer"},
-            {"name": "share", "type": "number"},
-            {"name": "day", "type": "date"},
-        ]
-    }
-    resource = resource_for(
-        tmp_path, "body,year,count,share,day\nA,2020,12,1.5,2020-01-31\nB,2021,,,\n", schema
+def publish(
+    tmp_path: Path,
+    files: dict[str, str | bytes],
+    resources: list[dict[str, Any]],
+    fast: bool | None = None,
+    monkeypatch: Any = None,
+) -> Published:
+    """Write a dataset folder, check Frictionless accepts it, derive and round-trip it."""
+    folder = tmp_path / "ds"
+    folder.mkdir(parents=True)
+    for name, content in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    descriptor = {"name": "ds", "title": "Test", "resources": resources}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    source = frictionless.Package(declared_defaults(descriptor), basepath=str(folder)).validate()
+    assert source.valid, source.flatten(["rowNumber", "fieldName", "type", "note"])
+    dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
+    if fast is False:
+        import moldir.tables as tables_module
+
+        monkeypatch.setattr(tables_module, "fast_cells", slow_only)
+    tables, planned = derive(dataset)
+    out = tmp_path / "out"
+    for download in planned:
+        target = out / download.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(download.content)
+    report = frictionless.Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    return Published({d.filename: d for d in planned}, tables, out, report)
+
+
+def slow_only(*_args: Any) -> None:
+    from moldir.tables import Unsupported
+
+    raise Unsupported("forced by the test")
+
+
+def one(tmp_path: Path, text: str | bytes, fields: list[dict], **extra: Any) -> Published:
+    """One resource ``d`` from ``d.csv``."""
+    resource = {"name": "d", "path": "d.csv", "schema": {"fields": fields}, **extra}
+    return publish(tmp_path, {"d.csv": text}, [resource])
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def test_integers_written_with_underscores_or_other_digits_are_published_plainly(tmp_path):
+    published = one(tmp_path, "n\n1_000\n١٢٣\n１２３\n-7\n", [{"name": "n", "type": "integer"}])
+    assert published.lines() == ["n", "1000", "123", "123", "-7", ""]
+    assert [row["n"] for row in published.json()] == [1000, 123, 123, -7]
+    assert published.xlsx()[1:] == [[(1000, "n")], [(123, "n")], [(123, "n")], [(-7, "n")]]
+    assert str(published.tables["d"]["n"].dtype) == "Int64"
+
+
+def test_integers_beyond_64_bits_stay_exact(tmp_path):
+    big = "123456789012345678901234567890"
+    published = one(
+        tmp_path, f"n\n{big}\n-{big}\n9223372036854775807\n", [{"name": "n", "type": "integer"}]
     )
-    frame = read_table(resource)
-    assert str(frame["count"].dtype) == "Int64"
-    assert frame["count"].isna().tolist() == [False, True]
-    assert frame["share"].tolist()[0] == 1.5
-    assert frame["day"].tolist()[0] == dt.date(2020, 1, 31)
+    assert published.lines() == ["n", big, f"-{big}", "9223372036854775807", ""]
+    # JSON numbers of any size (Python's json reads them back exactly).
+    assert [row["n"] for row in json.loads(published.files["d.json"].content)] == [
+        int(big),
+        -int(big),
+        2**63 - 1,
+    ]
+    # Excel keeps 15 digits: longer integers are text, never rounded, never prefixed.
+    assert published.xlsx()[1:] == [
+        [(big, "s")],
+        [(f"-{big}", "s")],
+        [("9223372036854775807", "s")],
+    ]
+    assert published.tables["d"]["n"].tolist()[0] == int(big)
 
 
-def test_windows_1251_semicolons_and_decimal_commas(tmp_path):
-    schema = {
-        "fields": [
-            {"name": "орган", "type": "string"},
-            {"name": "сумма", "type": "number", "decimalChar": ",", "groupChar": " "},
-        ]
-    }
-    resource = resource_for(
+def test_nan_and_infinities_are_numbers_in_csv_and_strings_in_json(tmp_path):
+    published = one(tmp_path, "x\nNaN\ninf\n-Infinity\n1.5\n", [{"name": "x", "type": "number"}])
+    assert published.lines() == ["x", "NaN", "Infinity", "-Infinity", "1.5", ""]
+    assert [row["x"] for row in published.json()] == [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        Decimal("1.5"),
+    ]
+    assert published.xlsx()[1:] == [
+        [("NaN", "s")],
+        [("Infinity", "s")],
+        [("-Infinity", "s")],
+        [(1.5, "n")],
+    ]
+    frame = published.tables["d"]["x"]
+    assert frame.isna().tolist() == [True, False, False, False]
+
+
+def test_decimals_a_float_would_round_are_published_exactly(tmp_path):
+    published = one(
         tmp_path,
-        "орган;сумма\nАкимат;1 234,5\n",
-        schema,
-        encoding="windows-1251",
-        dialect={"delimiter": ";"},
-        file_encoding="windows-1251",
+        "x\n0.1234567890123456789\n125967182.67999999\n0.30000000000000004\n2.50\n",
+        [{"name": "x", "type": "number"}],
     )
-    frame = read_table(resource)
-    assert frame["орган"].tolist() == ["Акимат"]
-    assert frame["сумма"].tolist() == [1234.5]
+    assert published.lines() == [
+        "x",
+        "0.1234567890123456789",
+        "125967182.67999999",
+        "0.30000000000000004",
+        "2.5",
+        "",
+    ]
+    assert [row["x"] for row in published.json()] == [
+        Decimal("0.1234567890123456789"),
+        Decimal("125967182.67999999"),
+        Decimal("0.30000000000000004"),
+        Decimal("2.5"),
+    ]
+    # More than 15 significant digits: text in the workbook (Excel would round them).
+    assert published.xlsx()[1:] == [
+        [("0.1234567890123456789", "s")],
+        [("125967182.67999999", "s")],
+        [("0.30000000000000004", "s")],
+        [(2.5, "n")],
+    ]
+    preview = published.tables.typed["d"].preview(5)
+    assert preview["x"].tolist()[0] == Decimal("0.1234567890123456789")
 
 
-def test_convert_column_integer():
-    series = convert_column(pd.Series(["1", None, "3"]), Field(name="n", type="integer"))
-    assert series.tolist()[0] == 1 and series.isna().sum() == 1
+def test_decimal_commas_and_group_separators_are_published_plainly(tmp_path):
+    fields = [
+        {
+            "name": "sum",
+            "type": "number",
+            "decimalChar": ",",
+            "groupChar": " ",
+            "constraints": {"minimum": "1 000,5", "enum": ["1 234,5", "2 000,25", "1 000,5"]},
+        },
+        {"name": "pct", "type": "number", "bareNumber": False},
+    ]
+    published = one(
+        tmp_path, 'sum;pct\n1 234,5;12%\n"2 000,25";€3.5\n', fields, dialect={"delimiter": ";"}
+    )
+    assert published.lines() == ["sum,pct", "1234.5,12.0", "2000.25,3.5", ""]
+    field = published.schema()["fields"][0]
+    assert field == {
+        "name": "sum",
+        "type": "number",
+        "constraints": {"minimum": "1000.5", "enum": ["1234.5", "2000.25", "1000.5"]},
+    }
+    assert published.schema()["fields"][1] == {"name": "pct", "type": "number"}
 
 
-def frame():
+# --- dates and times --------------------------------------------------------------------
+
+
+def test_dates_in_other_formats_are_published_as_iso_with_the_default_format(tmp_path):
+    fields = [
+        {"name": "month", "type": "date", "format": "%Y-%m"},
+        {
+            "name": "day",
+            "type": "date",
+            "format": "%d.%m.%Y",
+            "constraints": {"minimum": "01.01.1800"},
+        },
+        {"name": "loose", "type": "date"},
+    ]
+    published = one(tmp_path, "month,day,loose\n1850-01,31.12.2020,2020-1-5\n", fields)
+    assert published.lines() == ["month,day,loose", "1850-01-01,2020-12-31,2020-01-05", ""]
+    assert published.json() == [{"month": "1850-01-01", "day": "2020-12-31", "loose": "2020-01-05"}]
+    # Excel has no dates before 1900: such a date is its ISO text.
+    assert published.xlsx()[1] == [
+        ("1850-01-01", "s"),
+        (dt.datetime(2020, 12, 31), "d"),
+        (dt.datetime(2020, 1, 5), "d"),
+    ]
+    assert published.schema()["fields"] == [
+        {"name": "month", "type": "date"},
+        {"name": "day", "type": "date", "constraints": {"minimum": "1800-01-01"}},
+        {"name": "loose", "type": "date"},
+    ]
+
+
+def test_dates_with_format_any_fill_missing_parts_from_the_first_of_the_year(tmp_path):
+    published = one(
+        tmp_path,
+        "d\n1850-01\nMarch 5 2021\n2021-02\n",
+        [{"name": "d", "type": "date", "format": "any"}],
+    )
+    # Frictionless would fill "1850-01" with *today's* day; Moldir with the 1st, every day.
+    assert published.lines() == ["d", "1850-01-01", "2021-03-05", "2021-02-01", ""]
+
+
+def test_datetimes_keep_their_offset_and_times_their_seconds(tmp_path):
+    fields = [
+        {"name": "at", "type": "datetime"},
+        {"name": "local", "type": "datetime", "format": "%d/%m/%Y %H:%M"},
+        {"name": "t", "type": "time", "format": "%H:%M"},
+        {"name": "tz", "type": "time"},
+    ]
+    published = one(
+        tmp_path,
+        "at,local,t,tz\n2020-01-02T03:04:05+06:00,02/01/2020 03:04,9:30,10:00:00Z\n"
+        "1650-01-02T03:04:05.250000,31/12/1999 23:59,23:59,10:00:00\n",
+        fields,
+    )
+    assert published.lines() == [
+        "at,local,t,tz",
+        "2020-01-02T03:04:05+06:00,2020-01-02T03:04:00,09:30:00,10:00:00+00:00",
+        "1650-01-02T03:04:05.250000,1999-12-31T23:59:00,23:59:00,10:00:00",
+        "",
+    ]
+    assert published.json()[0] == {
+        "at": "2020-01-02T03:04:05+06:00",
+        "local": "2020-01-02T03:04:00",
+        "t": "09:30:00",
+        "tz": "10:00:00+00:00",
+    }
+    rows = published.xlsx()
+    # An offset, or a year before 1900, is text; the rest are Excel dates and times.
+    assert rows[1][0] == ("2020-01-02T03:04:05+06:00", "s")
+    assert rows[1][1] == (dt.datetime(2020, 1, 2, 3, 4), "d")
+    assert rows[1][2] == (dt.time(9, 30), "d")
+    assert rows[1][3] == ("10:00:00+00:00", "s")
+    assert rows[2][0] == ("1650-01-02T03:04:05.250000", "s")
+    assert [f.get("format") for f in published.schema()["fields"]] == [None] * 4
+
+
+def test_yearmonth_duration_geopoint_object_and_array(tmp_path):
+    fields = [
+        {"name": "ym", "type": "yearmonth"},
+        {"name": "du", "type": "duration"},
+        {"name": "g", "type": "geopoint"},
+        {"name": "ga", "type": "geopoint", "format": "array"},
+        {"name": "go", "type": "geopoint", "format": "object"},
+        {"name": "o", "type": "object"},
+        {"name": "ar", "type": "array"},
+    ]
+    text = (
+        "ym,du,g,ga,go,o,ar\n"
+        '2020-03,P1Y2M,"71.4, 51.1","[-0.5, 51.5]","{""lon"": 76.9, ""lat"": 43.2}",'
+        '"{""a"": [1, ""é""]}","[1, 2.5, null]"\n'
+    )
+    published = one(tmp_path, text, fields)
+    assert published.lines() == [
+        "ym,du,g,ga,go,o,ar",
+        '2020-03,P1Y2M,"71.4,51.1","-0.5,51.5","76.9,43.2","{""a"": [1, ""é""]}","[1, 2.5, null]"',
+        "",
+    ]
+    assert json.loads(published.files["d.json"].content) == [
+        {
+            "ym": "2020-03",
+            "du": "P1Y2M",
+            "g": [71.4, 51.1],
+            "ga": [-0.5, 51.5],
+            "go": [76.9, 43.2],
+            "o": {"a": [1, "é"]},
+            "ar": [1, 2.5, None],
+        }
+    ]
+    assert [cell for cell, _type in published.xlsx()[1]] == [
+        "2020-03",
+        "P1Y2M",
+        "71.4,51.1",
+        "-0.5,51.5",
+        "76.9,43.2",
+        '{"a": [1, "é"]}',
+        "[1, 2.5, null]",
+    ]
+
+
+def test_booleans_with_their_own_words_are_true_and_false(tmp_path):
+    fields = [
+        {"name": "id", "type": "integer"},
+        {
+            "name": "ok",
+            "type": "boolean",
+            "trueValues": ["иә", "ja"],
+            "falseValues": ["жоқ"],
+            "constraints": {"enum": ["иә", "жоқ"]},
+        },
+    ]
+    published = one(tmp_path, "id,ok\n1,иә\n2,жоқ\n3,\n4,ja\n", fields)
+    assert published.lines() == ["id,ok", "1,true", "2,false", "3,", "4,true", ""]
+    assert [row["ok"] for row in published.json()] == [True, False, None, True]
+    assert [row[1] for row in published.xlsx()[1:]] == [
+        (True, "b"),
+        (False, "b"),
+        (None, "n"),
+        (True, "b"),
+    ]
+    assert published.schema()["fields"][1] == {
+        "name": "ok",
+        "type": "boolean",
+        "constraints": {"enum": ["true", "false"]},
+    }
+
+
+# --- missing values ---------------------------------------------------------------------
+
+
+def test_missing_values_of_the_schema_and_of_a_field_are_empty_cells(tmp_path):
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "n", "type": "integer"},
+        {"name": "s", "type": "string", "missingValues": ["—"]},
+    ]
+    published = one(
+        tmp_path,
+        "id,n,s\n1,-,—\n2,NA,-\n3,3,x\n",
+        fields,
+        schema={"fields": fields, "missingValues": ["-", "NA"]},
+    )
+    # "-" is a missing value of the schema but not of the field "s" (its own: "—").
+    assert published.lines() == ["id,n,s", "1,,", "2,,'-", "3,3,x", ""]
+    assert [row["s"] for row in published.json()] == [None, "-", "x"]
+    assert [row["n"] for row in published.json()] == [None, None, 3]
+    assert published.schema()["missingValues"] == [""]
+    assert "missingValues" not in published.schema()["fields"][1]
+
+
+def test_an_empty_string_that_is_not_missing_keeps_another_marker(tmp_path):
+    fields = [
+        {"name": "n", "type": "integer"},
+        {"name": "s", "type": "string", "constraints": {"required": True}},
+    ]
+    published = one(
+        tmp_path,
+        'n,s\nNA,""\n2,x\n',
+        fields,
+        schema={"fields": fields, "missingValues": ["NA"]},
+    )
+    # "" is a value here (the source's missing value is "NA"): missing cells stay "NA".
+    assert published.lines() == ["n,s", "NA,", "2,x", ""]
+    assert published.schema()["missingValues"] == ["NA"]
+    assert published.json() == [{"n": None, "s": ""}, {"n": 2, "s": "x"}]
+
+
+# --- dialects and encodings -------------------------------------------------------------
+
+
+DIALECT_CASES = {
+    "escapeChar": (
+        'a,b\n"x \\"quoted\\"",1\nplain\\,comma,2\n',
+        {"escapeChar": "\\", "doubleQuote": False},
+        [['x "quoted"', 1], ["plain,comma", 2]],
+    ),
+    "commentChar": (
+        "a,b\n#note,9\nx,1\n# another\ny,2\n",
+        {"commentChar": "#"},
+        [["x", 1], ["y", 2]],
+    ),
+    "commentRows": ("a,b\nskip me,0\nx,1\n", {"commentRows": [2]}, [["x", 1]]),
+    "doubleQuote false": ('a,b\n"x""y",1\n', {"doubleQuote": False}, [['x"y', 1]]),
+    "skipInitialSpace": ("a, b\nx, 1\n y, 2\n", {"skipInitialSpace": True}, [["x", 1], ["y", 2]]),
+    "header false": ("x,1\ny,2\n", {"header": False}, [["x", 1], ["y", 2]]),
+    "headerRows": ("a,b\nA,B\nx,1\n", {"headerRows": [1, 2]}, [["x", 1]]),
+    "lineTerminator CRLF": (
+        "a,b\r\nx,1\r\ny,2\r\n",
+        {"lineTerminator": "\r\n"},
+        [["x", 1], ["y", 2]],
+    ),
+    "multi-line cells": (
+        'a,b\n"line 1\nline 2",1\n"x\r\ny",2\n',
+        {},
+        [["line 1\nline 2", 1], ["x\r\ny", 2]],
+    ),
+    "semicolons": ("a;b\nx;1\n", {"delimiter": ";"}, [["x", 1]]),
+    "tabs": ("a\tb\nx\t1\n", {"delimiter": "\t"}, [["x", 1]]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DIALECT_CASES))
+def test_dialects_are_read_as_frictionless_reads_them(tmp_path, case):
+    text, dialect, rows = DIALECT_CASES[case]
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}]
+    if dialect.get("headerRows"):
+        fields[0]["name"], fields[1]["name"] = "a A", "b B"
+    published = one(tmp_path, text, fields, dialect=dialect)
+    names = [f["name"] for f in fields]
+    assert [list(row.values()) for row in published.json()] == rows
+    expected = frictionless.Resource(
+        {"name": "x", "data": [names, *rows], "schema": {"fields": fields}}
+    )
+    with expected:
+        assert [row.to_list() for row in expected.row_stream] == rows
+    # The published CSV is plain: its dialect declared in full.
+    resource = published.descriptor["resources"][0]
+    assert resource["dialect"] == {
+        "delimiter": ",",
+        "lineTerminator": "\n",
+        "quoteChar": '"',
+        "doubleQuote": True,
+        "skipInitialSpace": False,
+        "header": True,
+    }
+    assert published.lines()[0] == ",".join(names)
+
+
+def test_windows_1251_with_semicolons_is_published_as_utf8(tmp_path):
+    fields = [
+        {"name": "орган", "type": "string"},
+        {"name": "сумма", "type": "number", "decimalChar": ",", "groupChar": " "},
+    ]
+    text = "орган;сумма\nАкимат;1 234,5\n".encode("windows-1251")
+    published = one(tmp_path, text, fields, encoding="windows-1251", dialect={"delimiter": ";"})
+    assert published.csv() == "орган,сумма\nАкимат,1234.5\n"
+    original = published.files["original/d.csv"]
+    assert original.content == text and original.original
+    assert original.note == 'windows-1251, ";", decimal comma'
+
+
+def test_a_byte_order_mark_is_read_and_the_original_keeps_it(tmp_path):
+    text = "\ufeffa,b\nx,1\n".encode()
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}]
+    published = one(tmp_path, text, fields)
+    assert published.csv() == "a,b\nx,1\n"
+    assert published.files["original/d.csv"].content == text
+    assert published.files["original/d.csv"].note == 'utf-8 with BOM, ","'
+
+
+# --- inline data and originals ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [["name", "n"], ["a", 1], ["b", None]],
+        [{"name": "a", "n": 1}, {"name": "b", "n": None}],
+    ],
+)
+def test_inline_data_gets_downloads_but_no_original(tmp_path, data):
+    fields = [{"name": "name", "type": "string"}, {"name": "n", "type": "integer"}]
+    resource = {"name": "d", "data": data, "schema": {"fields": fields}}
+    published = publish(tmp_path, {}, [resource])
+    assert published.csv() == "name,n\na,1\nb,\n"
+    assert sorted(published.files) == ["d.csv", "d.json", "d.xlsx", "datapackage.json", "ds.zip"]
+    (entry,) = published.descriptor["resources"]
+    assert "data" not in entry and entry["path"] == "d.csv"
+
+
+def test_originals_are_byte_identical_and_listed_in_the_published_package(tmp_path):
+    fields = [{"name": "a", "type": "string"}]
+    resources = [
+        {"name": "first", "path": "data/2023/first.csv", "schema": {"fields": fields}},
+        {"name": "second", "path": "data/Отчёт 2023.csv", "schema": {"fields": fields}},
+    ]
+    files = {"data/2023/first.csv": "a\r\nx\r\n", "data/Отчёт 2023.csv": "a\ny\n"}
+    published = publish(tmp_path, files, resources)
+    assert published.files["original/data/2023/first.csv"].content == b"a\r\nx\r\n"
+    # A part that is not a safe name: the original is published under the resource's name.
+    assert published.files["original/second.csv"].content == b"a\ny\n"
+    names = [(r["name"], r["path"]) for r in published.descriptor["resources"]]
+    assert names == [
+        ("first", "first.csv"),
+        ("second", "second.csv"),
+        ("first-original", "original/data/2023/first.csv"),
+        ("second-original", "original/second.csv"),
+    ]
+    original = published.descriptor["resources"][2]
+    assert original["encoding"] == "utf-8" and original["dialect"] == {"delimiter": ","}
+    assert original["moldir:originalOf"] == "first"
+    archive = zipfile.ZipFile(io.BytesIO(published.files["ds.zip"].content))
+    assert sorted(archive.namelist()) == [
+        "ds/datapackage.json",
+        "ds/first.csv",
+        "ds/original/data/2023/first.csv",
+        "ds/original/second.csv",
+        "ds/second.csv",
+    ]
+
+
+# --- formulas ---------------------------------------------------------------------------
+
+
+def test_formula_like_text_and_headers_get_a_leading_apostrophe_numbers_do_not(tmp_path):
+    fields = [
+        {
+            "name": "-note",
+            "type": "string",
+            "constraints": {
+                "maxLength": 6,
+                "pattern": "[-+ @a-z0-9°C=]*",
+                "enum": ["-5 °C", "+7 777", " @user", "=1", "plain"],
+            },
+        },
+        {"name": "n", "type": "number"},
+    ]
+    text = "-note,n\n-5 °C,-5\n+7 777,+3\n @user,-0.5\nplain,1\n"
+    published = one(tmp_path, text, fields, schema={"fields": fields, "primaryKey": ["-note"]})
+    assert published.lines() == [
+        "'-note,n",
+        "'-5 °C,-5.0",
+        "'+7 777,3.0",
+        "' @user,-0.5",
+        "plain,1.0",
+        "",
+    ]
+    assert published.xlsx() == [
+        [("'-note", "s"), ("n", "s")],
+        [("'-5 °C", "s"), (-5, "n")],
+        [("'+7 777", "s"), (3, "n")],
+        [("' @user", "s"), (-0.5, "n")],
+        [("plain", "s"), (1, "n")],
+    ]
+    # JSON is not a spreadsheet: exact.
+    assert published.json()[0] == {"-note": "-5 °C", "n": Decimal("-5.0")}
+    schema = published.schema()
+    assert schema["fields"][0] == {
+        "name": "'-note",
+        "type": "string",
+        "constraints": {
+            "maxLength": 7,
+            "pattern": "'?(?:[-+ @a-z0-9°C=]*)",
+            "enum": ["'-5 °C", "'+7 777", "' @user", "'=1", "plain"],
+        },
+    }
+    assert schema["primaryKey"] == ["'-note"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-1", "@a", "\t=1", "\r=1", "  =1", '"=1', "'=1", " \"' -x", "\u00a0=1"],
+)
+def test_every_trigger_is_neutralised(value):
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["a=1", "1-2", "", " ", "x@y", "'a", "\n"])
+def test_other_text_is_left_alone(value):
+    assert neutralise(value) == value
+
+
+def test_the_python_and_re2_formula_triggers_agree_on_every_character():
+    characters = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+    texts = [f"{c}=" for c in characters] + [f"{c}x" for c in characters]
+    python = [bool(FORMULA_START.match(text)) for text in texts]
+    re2 = pc.match_substring_regex(pa.array(texts), FORMULA_START_RE2).to_pylist()
+    differ = [texts[i] for i in range(len(texts)) if python[i] != re2[i]]
+    assert differ == []
+
+
+# --- fast path and Frictionless's parser agree -------------------------------------------
+
+
+PLAIN = (
+    "id,name,amount,day,year,ok,note\n"
+    "1,Астана,1.5,2020-01-31,2020,true,\n"
+    '2,"a, ""quoted"" b",0.30000000000000004,2021-1-5,2021,false,NA\n'
+    "3,=cmd|' /C calc'!A0,1e3,2020-02-29,0999,1,-\n"
+    "99999999999999999999,  spaced ,NaN,,,0,@x\n"
+    "007,x,-0.0,1999-12-31,1999,TRUE,+7 7172\n"
+)
+PLAIN_FIELDS = [
+    {"name": "id", "type": "integer"},
+    {"name": "name", "type": "string"},
+    {"name": "amount", "type": "number"},
+    {"name": "day", "type": "date"},
+    {"name": "year", "type": "year"},
+    {"name": "ok", "type": "boolean"},
+    {"name": "note", "type": "string"},
+]
+
+
+def test_the_fast_path_reads_exactly_what_frictionless_reads(tmp_path, monkeypatch):
+    schema = {"fields": PLAIN_FIELDS, "missingValues": ["", "NA"]}
+    fast = publish(
+        tmp_path / "fast", {"d.csv": PLAIN}, [{"name": "d", "path": "d.csv", "schema": schema}]
+    )
+    slow = publish(
+        tmp_path / "slow",
+        {"d.csv": PLAIN},
+        [{"name": "d", "path": "d.csv", "schema": schema}],
+        fast=False,
+        monkeypatch=monkeypatch,
+    )
+    assert fast.tables.typed["d"].reader == "pyarrow"
+    assert slow.tables.typed["d"].reader == "frictionless"
+    for name in ("d.csv", "d.json", "d.xlsx", "datapackage.json"):
+        assert fast.files[name].content == slow.files[name].content, name
+    assert fast.lines() == [
+        "id,name,amount,day,year,ok,note",
+        "1,Астана,1.5,2020-01-31,2020,true,",
+        '2,"a, ""quoted"" b",0.30000000000000004,2021-01-05,2021,false,',
+        "3,'=cmd|' /C calc'!A0,1000.0,2020-02-29,0999,true,'-",
+        "99999999999999999999,  spaced ,NaN,,,false,'@x",
+        "7,x,-0.0,1999-12-31,1999,true,'+7 7172",
+        "",
+    ]
+    # Frictionless's own values, row by row.
+    resource = frictionless.Resource(
+        declared_defaults({"resources": [{"name": "d", "path": "d.csv", "schema": schema}]})[
+            "resources"
+        ][0],
+        basepath=str(tmp_path / "fast" / "ds"),
+    )
+    with resource:
+        expected = [row.to_list() for row in resource.row_stream]
+    got = [[cell for cell in row.values()] for row in fast.json()]
+    assert len(got) == len(expected)
+    assert got[0][:3] == [1, "Астана", Decimal("1.5")]
+    assert expected[3][0] == 99999999999999999999 == got[3][0]
+
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("bom", "\ufeffa,b\nx,1\n"),
+        ("crlf", "a,b\r\nx,1\r\n"),
+        ("no final newline", "a,b\nx,1"),
+        ("quoted header", '"a","b"\n"x","1"\n'),
+        ("spaces", "a,b\n x ,1\n"),
+    ],
+)
+def test_plain_files_take_the_fast_path_with_the_same_result(tmp_path, monkeypatch, name, text):
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}]
+    resource = [{"name": "d", "path": "d.csv", "schema": {"fields": fields}}]
+    fast = publish(tmp_path / "f", {"d.csv": text}, resource)
+    slow = publish(tmp_path / "s", {"d.csv": text}, resource, fast=False, monkeypatch=monkeypatch)
+    assert fast.tables.typed["d"].reader == "pyarrow", name
+    assert fast.csv() == slow.csv()
+    assert fast.json() == slow.json()
+
+
+# --- limits and errors ------------------------------------------------------------------
+
+
+def test_text_longer_than_excel_allows_gives_no_xlsx(tmp_path):
+    long = "x" * 32_768
+    published = one(tmp_path, f"a\n{long}\n", [{"name": "a", "type": "string"}])
+    assert "d.xlsx" not in published.files
+    assert published.csv() == f"a\n{long}\n"
+
+
+def test_more_rows_than_excel_allows_gives_no_xlsx(tmp_path, monkeypatch):
+    monkeypatch.setattr(downloads_module, "XLSX_MAX_ROWS", 2)
+    published = one(tmp_path, "a\n1\n2\n3\n", [{"name": "a", "type": "integer"}])
+    assert "d.xlsx" not in published.files
+
+
+def test_xlsx_is_written_in_chunks_of_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(downloads_module, "XLSX_CHUNK_ROWS", 2)
+    published = one(
+        tmp_path,
+        "a,b\n1,NaN\n2,x\n3,0.1234567890123456789\n4,\n5,1\n",
+        [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}],
+    )
+    assert published.xlsx()[1:] == [
+        [(1, "n"), ("NaN", "s")],
+        [(2, "n"), ("x", "s")],
+        [(3, "n"), ("0.1234567890123456789", "s")],
+        [(4, "n"), (None, "n")],
+        [(5, "n"), ("1", "s")],
+    ]
+
+
+def test_a_value_frictionless_cannot_read_is_a_located_error_not_a_traceback(tmp_path):
+    # Never validated (the integer is not one): derive names the dataset, file, row, field.
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "d.csv").write_text("a,n\nx,1\ny,two\n")
+    descriptor = {
+        "name": "bad",
+        "resources": [
+            {
+                "name": "d",
+                "path": "d.csv",
+                "schema": {
+                    "fields": [{"name": "a", "type": "string"}, {"name": "n", "type": "integer"}]
+                },
+            }
+        ],
+    }
+    dataset = build_dataset(folder, folder / "datapackage.json", descriptor, "datasets/bad/x.json")
+    with pytest.raises(DeriveError) as caught:
+        derive(dataset)
+    error = caught.value
+    assert (error.dataset, error.resource, error.file, error.row, error.field) == (
+        "bad",
+        "d",
+        "datasets/bad/d.csv",
+        3,
+        "n",
+    )
+    assert "two" in error.message
+
+
+def test_read_table_returns_the_typed_frame(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "d.csv").write_text("body,count,share,day\nA,12,1.5,2020-01-31\nB,,,\n")
+    fields = [
+        {"name": "body", "type": "string"},
+        {"name": "count", "type": "integer"},
+        {"name": "share", "type": "number"},
+        {"name": "day", "type": "date"},
+    ]
+    descriptor = {"resources": [{"name": "d", "path": "d.csv", "schema": {"fields": fields}}]}
+    dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
+    frame = read_table(dataset.resources[0])
+    assert [str(t) for t in frame.dtypes] == ["string", "Int64", "Float64", "object"]
+    assert frame["count"].isna().tolist() == [False, True]
+    assert frame["day"].tolist() == [dt.date(2020, 1, 31), None]
+    assert read_typed(dataset.resources[0], fast=False).frame.equals(frame)
+
+
+# --- the writers on plain frames (older callers) -----------------------------------------
+
+
+def frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "body": pd.Series(['=HYPERLINK("x")', "Akimat"], dtype="string"),
@@ -75,65 +791,58 @@ def frame():
     )
 
 
-def test_csv_is_utf8_with_empty_missing_cells():
-    text = csv_bytes(frame()).decode("utf-8")
-    assert text.splitlines() == ["body,count,day", '"=HYPERLINK(""x"")",1,2022-03-01', "Akimat,,"]
-
-
-def test_json_records_keep_types_and_nulls():
-    rows = json.loads(json_bytes(frame()))
-    assert rows[0]["count"] == 1 and rows[1]["count"] is None and rows[0]["day"] == "2022-03-01"
-
-
-def test_xlsx_cells_are_typed_and_formulas_are_text():
+def test_writers_take_plain_frames():
+    assert csv_bytes(frame()).decode().split("\n") == [
+        "body,count,day",
+        '"\'=HYPERLINK(""x"")",1,2022-03-01',
+        "Akimat,,",
+        "",
+    ]
+    assert json.loads(json_bytes(frame())) == [
+        {"body": '=HYPERLINK("x")', "count": 1, "day": "2022-03-01"},
+        {"body": "Akimat", "count": None, "day": None},
+    ]
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame(), "data"))).active
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == '\'=HYPERLINK("x")'
     assert sheet["B2"].value == 1 and sheet["B2"].data_type == "n"
-    assert isinstance(sheet["C2"].value, dt.datetime)
+    assert sheet["C2"].value == dt.datetime(2022, 3, 1)
     assert sheet["B3"].value is None
 
 
-def test_published_descriptor_points_at_csv_with_bytes_and_hash(tmp_path):
-    resource = resource_for(
-        tmp_path,
-        "a;b\n1;2,5\n",
-        {
-            "fields": [
-                {"name": "a", "type": "integer"},
-                {"name": "b", "type": "number", "decimalChar": ","},
-            ]
-        },
-        dialect={"delimiter": ";"},
-    )
-    dataset = Dataset(
-        slug="demo",
-        folder=tmp_path,
-        descriptor_path=tmp_path / "datapackage.json",
-        descriptor={"name": "x", "resources": [resource.descriptor]},
-        resources=(resource,),
-    )
-    downloads = plan_downloads(dataset, {"data": read_table(resource)})
-    names = [d.filename for d in downloads]
-    assert names == ["data.csv", "data.json", "data.xlsx", "datapackage.json", "demo.zip"]
-    csv_file = downloads[0]
-    published = json.loads(downloads[3].content)
-    (entry,) = published["resources"]
-    assert entry["path"] == "data.csv" and "dialect" not in entry
-    assert entry["bytes"] == csv_file.bytes
-    assert entry["hash"] == f"sha256:{csv_file.sha256}"
-    assert "decimalChar" not in entry["schema"]["fields"][1]
-    archive = zipfile.ZipFile(io.BytesIO(downloads[4].content))
-    assert sorted(archive.namelist()) == ["demo/data.csv", "demo/datapackage.json"]
-
-
 def test_xlsx_carries_no_save_time_so_the_same_table_gives_the_same_bytes():
-    import io
-    import zipfile
-
-    from moldir.downloads import ZIP_DATE, xlsx_bytes
+    from moldir.downloads import ZIP_DATE
 
     content = xlsx_bytes(pd.DataFrame({"year": [2021, 2022], "body": ["A", "B"]}), "sheet")
+    assert content == xlsx_bytes(pd.DataFrame({"year": [2021, 2022], "body": ["A", "B"]}), "sheet")
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}
         core = archive.read("docProps/core.xml")
     assert b"dcterms:created" not in core and b"dcterms:modified" not in core
+
+
+def test_plan_downloads_takes_plain_frames_and_writes_a_valid_package(tmp_path):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "d.csv").write_text("a;b\n1;2,5\n")
+    fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "number", "decimalChar": ","}]
+    descriptor = {
+        "name": "x",
+        "resources": [
+            {
+                "name": "d",
+                "path": "d.csv",
+                "schema": {"fields": fields},
+                "dialect": {"delimiter": ";"},
+            }
+        ],
+    }
+    dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
+    planned = plan_downloads(dataset, {"d": read_table(dataset.resources[0])})
+    names = [d.filename for d in planned]
+    assert names == ["d.csv", "d.json", "d.xlsx", "original/d.csv", "datapackage.json", "demo.zip"]
+    published = json.loads(planned[4].content)
+    entry = published["resources"][0]
+    assert entry["path"] == "d.csv" and entry["bytes"] == planned[0].bytes
+    assert entry["hash"] == f"sha256:{planned[0].sha256}"
+    assert "decimalChar" not in entry["schema"]["fields"][1]
+    assert planned[0].content == b"a,b\n1,2.5\n"

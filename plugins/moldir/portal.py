@@ -46,12 +46,22 @@ class PublishedDataset:
         return f"datasets/{self.slug}/"
 
     def downloads_for(self, resource: Resource) -> list[Download]:
-        return [d for d in self.downloads if d.resource == resource.name]
+        """The normalised downloads of a resource (CSV, JSON, XLSX)."""
+        return [d for d in self.downloads if d.resource == resource.name and not d.original]
+
+    def original_for(self, resource: Resource) -> Download | None:
+        """The publisher's own file of a resource, byte-identical (None for inline data)."""
+        found = [d for d in self.downloads if d.resource == resource.name and d.original]
+        return found[0] if found else None
 
     def package_downloads(self) -> list[Download]:
         return [d for d in self.downloads if d.resource is None]
 
     def preview(self, resource: Resource, rows: int) -> pd.DataFrame:
+        """The first rows, with exact values where the typed column rounds them."""
+        typed = getattr(self.tables, "typed", {}).get(resource.name)
+        if typed is not None:
+            return typed.preview(rows)
         return self.tables[resource.name].head(rows)
 
     def row_count(self, resource: Resource) -> int:
@@ -233,11 +243,49 @@ def derive_error(dataset: Dataset, problem: Exception) -> ValidationError:
 
 
 def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
-    """A valid dataset's typed tables and planned downloads."""
-    from .tables import read_table
+    """A valid dataset's typed tables and planned downloads.
 
-    tables = {resource.name: read_table(resource) for resource in dataset.resources}
-    return tables, plan_downloads(dataset, tables)
+    Tables are read by the validator's rules (tables.py); anything that still fails is a
+    ``DeriveError`` naming the dataset, resource, file and, where known, row and field."""
+    from .tables import DeriveError, Tables, read_typed
+
+    typed = {}
+    for resource in dataset.resources:
+        file = resource_file(dataset, resource)
+        try:
+            typed[resource.name] = read_typed(resource)
+        except DeriveError as error:
+            error.dataset, error.resource, error.file = dataset.slug, resource.name, file
+            raise
+        except Exception as problem:
+            raise DeriveError(
+                f"the table could not be read: {type(problem).__name__}: {problem}",
+                dataset=dataset.slug,
+                resource=resource.name,
+                file=file,
+            ) from problem
+    tables = Tables(typed)
+    try:
+        downloads = plan_downloads(dataset, tables)
+    except DeriveError as error:
+        error.dataset = dataset.slug
+        if error.resource and error.file is None:
+            error.file = resource_file(dataset, dataset.resource(error.resource))
+        raise
+    except Exception as problem:
+        raise DeriveError(
+            f"the downloads could not be written: {type(problem).__name__}: {problem}",
+            dataset=dataset.slug,
+            file=dataset.shown_path,
+        ) from problem
+    return tables, downloads
+
+
+def resource_file(dataset: Dataset, resource: Resource) -> str:
+    """The resource's data file as the editor sees it (the descriptor for inline data)."""
+    if not resource.relpath:
+        return dataset.shown_path
+    return str(Path(dataset.shown_path).parent / resource.relpath)
 
 
 def field_constraints(field_: Field) -> list[str]:

@@ -35,9 +35,37 @@ from .datasets import (
 from .report import DatasetReport, Report, ValidationError
 from .safety import safe_name, url_scheme
 
-# A text cell that Excel or LibreOffice would run as a formula ("=HYPERLINK(…)",
-# "+cmd|…", "@SUM(…)"). Phone numbers such as "+7 7172 …" and dashes are not formulas.
-FORMULA_PATTERN = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*[(|!])")
+# Formula cells (docs/security.md, "Downloads and formulas"). A text cell or a field name
+# is *rejected* when a spreadsheet would run it: after leading whitespace (tab and carriage
+# return included) it starts with "=", or it starts with "+", "-" or "@" and holds an
+# executable part — a function call (a name directly followed by "(": "@SUM(A1)",
+# "-HYPERLINK("), a DDE link (a name, "|" and a quoted topic or a later "!":
+# "+1+cmd|' /C calc'!A0"), a cell reference ("!A0", "Sheet1!$B$2"), or "=" after the sign.
+# Ordinary text that merely starts with a sign ("+7 7172 …", "-5 °C", " - item", "--",
+# "@user") is accepted; the downloads still write it with a leading "'" (downloads.py).
+# FORMULA_PATTERN is the trigger (fastcheck's FORMULA_CANDIDATE_RE is a superset of it);
+# ``formula_cell`` decides. Every pattern is linear in the cell's length.
+FORMULA_PATTERN = re.compile(r"^\s*[=+\-@]")
+_FORMULA_CALL = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*+\(")
+_FORMULA_PIPE = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*+\s*+\|\s*+(')?")
+_FORMULA_REFERENCE = re.compile(r"!\$?[A-Za-z]{1,3}\$?[0-9]")
+
+
+def formula_cell(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula (the rule above)."""
+    match = FORMULA_PATTERN.match(text)
+    if match is None:
+        return False
+    if text[match.end() - 1] == "=":
+        return True
+    rest = text[match.end() :]
+    if rest.lstrip().startswith("="):
+        return True
+    if _FORMULA_CALL.search(rest) or _FORMULA_REFERENCE.search(rest):
+        return True
+    pipe = _FORMULA_PIPE.search(rest)
+    return pipe is not None and (pipe.group(1) is not None or "!" in rest[pipe.end() :])
+
 
 # Extra checks a dataset may run; each is a Frictionless Check, named by its type.
 DatasetCheck = Callable[[Dataset], Iterable[ValidationError]]
@@ -52,20 +80,59 @@ class FormulaCellError(errors.CellError):
     )
 
 
+class FormulaLabelError(errors.LabelError):
+    # The same code as a cell: a field name is the header cell of every download.
+    type = "formula-cell"
+    title = "Formula Label"
+    description = "A field name starts like a spreadsheet formula, which spreadsheets would run."
+    template = (
+        'Field name "{label}" in field {fieldNumber} starts like a spreadsheet formula: {note}'
+    )
+
+
+def formula_note(text: str) -> str:
+    shown = text.lstrip()[:40]
+    return f'"{shown}"; remove the leading "{shown[:1]}" or write the text differently'
+
+
 class FormulaCells(Check):
-    """Reject text cells that a spreadsheet would execute (CSV/formula injection)."""
+    """Reject text cells and field names that a spreadsheet would run (CSV injection)."""
 
     type = "formula-cells"
-    Errors: ClassVar = [FormulaCellError]
+    Errors: ClassVar = [FormulaCellError, FormulaLabelError]
+
+    def validate_start(self):
+        # Field names become the header of every CSV and XLSX download. In a file with a
+        # header, the error is located at the header row, in the field's column.
+        dialect = self.resource.dialect
+        rows = list(dialect.header_rows or []) if dialect.header else []
+        labels = list(self.resource.labels or [])
+        for number, field in enumerate(self.resource.schema.fields, start=1):
+            if not formula_cell(field.name):
+                continue
+            if rows:
+                yield FormulaCellError(
+                    note=formula_note(field.name),
+                    cells=[str(label) for label in labels],
+                    row_number=rows[-1],
+                    cell=field.name,
+                    field_name=field.name,
+                    field_number=number,
+                )
+            else:
+                yield FormulaLabelError(
+                    note=formula_note(field.name),
+                    labels=[item.name for item in self.resource.schema.fields],
+                    label=field.name,
+                    row_numbers=[],
+                    field_name=field.name,
+                    field_number=number,
+                )
 
     def validate_row(self, row):
         for field_name, cell in row.items():
-            if isinstance(cell, str) and FORMULA_PATTERN.match(cell):
-                yield FormulaCellError.from_row(
-                    row,
-                    note=f'"{cell[:40]}"; remove the leading "{cell.strip()[0]}"',
-                    field_name=field_name,
-                )
+            if isinstance(cell, str) and formula_cell(cell):
+                yield FormulaCellError.from_row(row, note=formula_note(cell), field_name=field_name)
 
 
 @dataclass(frozen=True)
