@@ -11,6 +11,12 @@ from moldir.validation import ValidationOptions, validate_dataset, validate_port
 OPTIONS = ValidationOptions(max_file_bytes=10_000_000)
 
 
+@pytest.fixture
+def corpus() -> Path:
+    """The vendored Frictionless fixtures (tests/fixtures/frictionless/), not ../shared."""
+    return Path(__file__).resolve().parent / "fixtures" / "frictionless"
+
+
 def make_dataset(root: Path, slug: str, csv: str, schema: dict | None = None, **extra) -> Path:
     folder = root / slug
     folder.mkdir(parents=True)
@@ -195,7 +201,8 @@ def test_undeclared_semicolons_are_errors_with_a_dialect_hint(tmp_path):
     assert dataset is None  # Frictionless alone would sniff ";" and pass it
     hints = [e.note for e in task.errors if "dialect" in e.note]
     assert hints == [
-        'the header is separated by ";": declare "dialect": {"delimiter": ";"} on resource "data"'
+        'the file looks ";"-separated (its header and next 1 line all have 2 columns split on '
+        '";"): declare "dialect": {"delimiter": ";"} on resource "data"'
     ]
     descriptor = json.loads((folder / "datapackage.json").read_text())
     descriptor["resources"][0]["dialect"] = {"delimiter": ";"}

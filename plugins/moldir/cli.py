@@ -16,8 +16,9 @@ import click
 
 from . import connect_features
 from .datasets import find_descriptor
-from .report import InvalidDatasets, Report, ValidationError
-from .settings import MoldirSettings
+from .limits import Limits
+from .report import NOT_LISTED, InvalidDatasets, Report, ValidationError
+from .settings import MoldirSettings, SettingsError
 
 DEV_SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
@@ -33,15 +34,139 @@ def settings_option(function):
     )(function)
 
 
-@click.group()
+class GuardedGroup(click.Group):
+    """The command group, with one guard for every command: an unexpected exception is a
+    short message naming the dataset or file being processed and exit code 2; the Python
+    traceback is shown only with ``--verbose``."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except SettingsError as problem:
+            raise click.ClickException(f"{DEV_SETTINGS}: {problem}") from problem
+        except Exception as problem:
+            report_crash(problem, verbose=bool((ctx.obj or {}).get("verbose")))
+            ctx.exit(CRASH_EXIT_CODE)
+
+
+# Exit codes: 0 valid/built, 1 errors in the data (or a usage problem), 2 a crash of Moldir.
+CRASH_EXIT_CODE = 2
+
+
+def set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """``--verbose``, before or after the command's name: Pelican's progress messages and,
+    on a crash, the traceback."""
+    if value:
+        ctx.ensure_object(dict)
+        ctx.find_root().ensure_object(dict)["verbose"] = True
+        logging.getLogger().setLevel(logging.INFO)
+    return value
+
+
+def verbose_option(function):
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=set_verbose,
+        help="Show progress messages, and the traceback if Moldir itself fails.",
+    )(function)
+
+
+@click.group(cls=GuardedGroup)
 @click.version_option(package_name="moldir")
-@click.option("-v", "--verbose", is_flag=True, help="Show Pelican's progress messages.")
-def main(verbose: bool) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show Pelican's progress messages, and the traceback if Moldir itself fails.",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """Moldir builds a transparency portal from datasets/ and content/."""
+    ctx.ensure_object(dict)["verbose"] = verbose
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+
+
+def report_crash(problem: BaseException, verbose: bool) -> None:
+    """The message for an unexpected exception: what failed, on which dataset or file."""
+    place = crash_place(problem)
+    where = f" while processing {place}" if place else ""
+    detail = str(problem).strip().splitlines()[0][:300] if str(problem).strip() else ""
+    click.echo(
+        f"Error: Moldir failed{where}: {type(problem).__name__}"
+        + (f": {detail}" if detail else ""),
+        err=True,
+    )
+    if verbose:
+        import traceback
+
+        click.echo("".join(traceback.format_exception(problem)).rstrip(), err=True)
+    else:
+        click.echo(
+            "This is a bug in Moldir, not in your data: please report it with the output "
+            "of the same command run with --verbose.",
+            err=True,
+        )
+
+
+# Local variables that name what a frame of the pipeline was working on, best first.
+_PLACE_NAMES = ("resource", "dataset", "path", "source_path", "filename", "folder", "slug")
+
+
+def traceback_frames(problem: BaseException) -> list:
+    frames = []
+    traceback_ = problem.__traceback__
+    while traceback_ is not None:
+        frames.append(traceback_.tb_frame)
+        traceback_ = traceback_.tb_next
+    return frames
+
+
+def crash_place(problem: BaseException) -> str | None:
+    """The innermost dataset, resource or file the failing code was processing, read from
+    the local variables of the traceback's frames (no stage has to report it)."""
+    for frame in reversed(traceback_frames(problem)):
+        for name in _PLACE_NAMES:
+            try:
+                place = describe_place(frame.f_locals.get(name))
+            except Exception:  # a half-built object: look further out
+                place = None
+            if place:
+                return place
+    return None
+
+
+def describe_place(value: object) -> str | None:
+    """A dataset slug, a resource's file or a path, shown relative to the project."""
+    if value is None or isinstance(value, bool | int | float):
+        return None
+    slug = getattr(value, "slug", None)
+    if isinstance(slug, str) and slug:
+        return f"dataset {slug}"
+    for attribute in ("normpath", "path", "source_path"):
+        inner = getattr(value, attribute, None)
+        if isinstance(inner, str | Path) and str(inner):
+            return shown_path(inner)
+    if isinstance(value, str | Path) and str(value) and not str(value).startswith("<"):
+        candidate = Path(value)
+        if candidate.exists():
+            return shown_path(candidate)
+    return None
+
+
+def shown_path(value: str | Path) -> str:
+    path = Path(value)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 @main.command()
@@ -61,6 +186,7 @@ def main(verbose: bool) -> None:
     default=None,
     help="Also write the JSON report to this file.",
 )
+@verbose_option
 def validate(path: Path, output_format: str, report_file: Path | None) -> None:
     """Validate datasets: PATH is the datasets folder or one dataset folder.
 
@@ -89,7 +215,7 @@ def validate_path(path: Path) -> Report:
     settings = project_settings()
     cwd = Path.cwd()
     if find_descriptor(path) is not None:
-        options = ValidationOptions(settings.max_file_bytes, cwd)
+        options = ValidationOptions(settings.max_file_bytes, cwd, Limits.from_settings(settings))
         task, dataset = validate_dataset(path, options)
         return Report(tasks=[run_checks(task, dataset, path, options, collect_checks(settings))])
     report, _ = validate(settings, path, cwd)
@@ -110,14 +236,24 @@ def project_settings() -> MoldirSettings:
 
 
 def format_error(error: ValidationError) -> str:
+    if error.type == NOT_LISTED:
+        return f"  {error.where()}: {error.message}"
     line = f"  {error.where()}: [{error.type}] {error.message}"
-    if error.note and error.type in HINTED_TYPES:
+    # Frictionless's messages repeat their note; Moldir's hints (delimiter, encoding, what
+    # to do) are said on a line of their own.
+    if error.note and (error.type in HINTED_TYPES or error.note not in error.message):
         line += f"\n    hint: {error.note}"
     return line
 
 
 # Error types whose note is advice for the editor rather than a repeat of the message.
 HINTED_TYPES = {"missing-label", "incorrect-label", "extra-label", "blank-label", "duplicate-label"}
+
+
+def count_errors(count: int, unlisted: int = 0) -> str:
+    """ "3 errors", or "5,000 errors (1,000 listed)" when the error limit cut the list."""
+    text = f"{count:,} error{'s' if count != 1 else ''}"
+    return f"{text} ({count - unlisted:,} listed)" if unlisted else text
 
 
 def format_text(report: Report) -> str:
@@ -129,14 +265,14 @@ def format_text(report: Report) -> str:
             counted = f" ({rows:,} row{'s' if rows != 1 else ''})" if rows else ""
             lines.append(f"✓ {task.dataset}{counted}")
         else:
-            count = len(task.errors)
-            lines.append(f"✗ {task.dataset}: {count} error{'s' if count != 1 else ''}")
+            lines.append(f"✗ {task.dataset}: {count_errors(task.error_count, task.unlisted)}")
             lines.extend(format_error(error) for error in task.errors)
     invalid = [task for task in report.tasks if not task.valid]
-    total = len(report.errors)
+    total = report.error_count
+    unlisted = sum(task.unlisted for task in report.tasks)
     if invalid:
         lines.append(
-            f"\n{total} error{'s' if total != 1 else ''} in {len(invalid)} of "
+            f"\n{count_errors(total, unlisted)} in {len(invalid)} of "
             f"{len(report.tasks)} datasets. Nothing will be published until they are fixed."
         )
     else:
@@ -196,6 +332,7 @@ def format_markdown(report: Report) -> str:
     help="Output folder (default: the settings' OUTPUT_PATH, output/).",
 )
 @settings_option
+@verbose_option
 def build(publish: bool, output: Path | None, settings_file: Path | None) -> None:
     """Validate every dataset and build the site; on any error output/ is left untouched."""
     run_build(publish, output, settings_file)

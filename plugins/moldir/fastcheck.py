@@ -49,6 +49,8 @@ from frictionless.formats.csv.parser import SAMPLE_SIZE
 from frictionless.settings import DEFAULT_LIMIT_ERRORS
 from frictionless.table.row import Row, create_cell_handlers
 
+from .limits import CellSize, Limits, check_resource, not_listed
+
 # ----------------------------------------------------------------------------- arrays
 # Arrays and scalars are made from buffers: pyarrow's pa.array() and pa.scalar() probe every
 # Python input for pandas objects, which imports pandas (~0.3 s of a validation run, more
@@ -125,7 +127,10 @@ BLOCK_BYTES = 16 * 1024 * 1024
 WORKERS = min(2, os.cpu_count() or 1)
 # Above this many rows needing Python, the fast path would not be fast: use Frictionless.
 MAX_FLAGGED_ROWS = 200_000
-SUPPORTED_CHECKS = {"baseline", "formula-cells"}
+SUPPORTED_CHECKS = {"baseline", "formula-cells", "cell-size"}
+# When the error limit cuts a report, the errors not listed are still counted (by type),
+# for at most this long per resource; past it the report says "at least".
+COUNT_SECONDS = float(os.environ.get("MOLDIR_COUNT_SECONDS", 3.0))
 INT_RE = r"^-?[0-9]{1,18}$"
 # Up to 15 significant digits: distinct decimals stay distinct as float64 (DBL_DIG).
 NUMBER_RE = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
@@ -150,12 +155,14 @@ class FieldPlan:
     unique: bool = False
     key_type: Any = None
     checks: list[str] = field(default_factory=list)
+    max_bytes: int | None = None  # the cell-size check's limit
 
 
 def validate_package(
     package: frictionless.Package,
     checklist: Checklist | None = None,
     limit_errors: int = DEFAULT_LIMIT_ERRORS,
+    limits: Limits | None = None,
 ) -> Report:
     """``package.validate(checklist)``, with each resource through ``validate_resource``."""
     timer = time.perf_counter()
@@ -167,15 +174,37 @@ def validate_package(
             time=time.perf_counter() - timer, errors=exception.to_errors()
         )
     reports = [
-        validate_resource(resource, checklist, limit_errors) for resource in package.resources
+        validate_resource(resource, checklist, limit_errors, limits)
+        for resource in package.resources
     ]
     return Report.from_validation_reports(time=time.perf_counter() - timer, reports=reports)
 
 
 def validate_resource(
-    resource: Any, checklist: Checklist, limit_errors: int = DEFAULT_LIMIT_ERRORS
+    resource: Any,
+    checklist: Checklist,
+    limit_errors: int = DEFAULT_LIMIT_ERRORS,
+    limits: Limits | None = None,
 ) -> Report:
-    """The fast path when it is certain to agree with Frictionless, else Frictionless."""
+    """The fast path when it is certain to agree with Frictionless, else Frictionless.
+
+    The file's bytes are checked first (limits.check_resource: not text, encoding, columns,
+    cells, rows): a file that fails there is never parsed, so a hostile file costs one
+    bounded pass. Cells over the size limit are also checked once parsed, and when the
+    error limit cuts the report, the errors not listed are counted (``not_listed``).
+    """
+    started = time.perf_counter()
+    limits = limits or Limits()
+    raw = check_resource(resource, limits)
+    if raw.fatal:
+        return Report.from_validation_task(
+            resource, time=time.perf_counter() - started, errors=raw.errors
+        )
+    checklist = Checklist(
+        checks=[*checklist.checks, CellSize(max_bytes=limits.max_cell_bytes)],
+        pick_errors=list(checklist.pick_errors),
+        skip_errors=list(checklist.skip_errors),
+    )
     try:
         report = fast_validate(resource, checklist, limit_errors)
     except Unsupported as reason:
@@ -183,8 +212,51 @@ def validate_resource(
         report = None
     if report is None:
         resource.close() if not resource.closed else None
-        return resource.validate(checklist=checklist, limit_errors=limit_errors)
+        report = resource.validate(checklist=checklist, limit_errors=limit_errors)
+        task = report.tasks[0] if report.tasks else None
+        if task is not None and any(w.startswith("reached error limit") for w in task.warnings):
+            task.errors.append(count_not_listed(resource, checklist, task.errors))
+    if raw.errors:
+        task = report.tasks[0]
+        task.errors[:0] = raw.errors
+        task.valid = report.valid = False
     return report
+
+
+def count_not_listed(resource: Any, checklist: Checklist, listed: list) -> Any:
+    """The ``errors-not-listed`` entry of a report Frictionless cut at the error limit:
+    the rows after the last listed error are read again and their errors counted by type
+    (for at most ``COUNT_SECONDS``), never kept."""
+    deadline = time.perf_counter() + COUNT_SECONDS
+    rows = [e.row_number for e in listed if getattr(e, "row_number", None) is not None]
+    last = max(rows) if rows else 0
+    # Errors of the last listed row may have been cut in the middle of the row.
+    left = {}
+    for error in listed:
+        if getattr(error, "row_number", None) == last:
+            left[error.type] = left.get(error.type, 0) + 1
+    counts: dict[str, int] = {}
+    complete = True
+    try:
+        checks = checklist.connect(resource)
+        with resource:
+            for row in resource.row_stream:
+                if row.row_number < last:
+                    continue
+                for check in checks:
+                    for error in check.validate_row(row):
+                        if not checklist.match(error):
+                            continue
+                        if row.row_number == last and left.get(error.type):
+                            left[error.type] -= 1
+                            continue
+                        counts[error.type] = counts.get(error.type, 0) + 1
+                if time.perf_counter() > deadline:
+                    complete = False
+                    break
+    except (frictionless.FrictionlessException, UnicodeError, csv.Error, ValueError):
+        complete = False
+    return not_listed(last or 1, counts, complete)
 
 
 # ----------------------------------------------------------------------------- preconditions
@@ -257,6 +329,8 @@ def check_dialect(resource: Any, python_dialect: Any) -> None:
 def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
     schema = resource.schema
     plans = []
+    sizes = [check.max_bytes for check in checks if check.type == "cell-size"]
+    max_bytes = min(sizes) if sizes else None
     unique_names = {f.name for f in schema.fields if f.constraints.get("unique")}
     for index, fld in enumerate(schema.fields):
         missing = fld.missing_values if fld.has_defined("missing_values") else None
@@ -280,7 +354,7 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
                 raise Unsupported("string constraint on another type")
             if name == "enum" and fld.type not in ("string", "integer", "year"):
                 raise Unsupported("enum on this type")
-        plan = FieldPlan(index=index, field=fld, missing=missing)
+        plan = FieldPlan(index=index, field=fld, missing=missing, max_bytes=max_bytes)
         plan.checks = list(constraints)
         if fld.name in unique_names or fld.name in schema.primary_key:
             if fld.type not in ("string", "integer"):
@@ -370,6 +444,8 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
         flags = pc.or_(flags, pc.and_(pc.and_(present, ok), violation))
     if formula and fld.type == "string":
         flags = pc.or_(flags, pc.match_substring_regex(column, FORMULA_CANDIDATE_RE))
+    if plan.max_bytes is not None:
+        flags = pc.or_(flags, pc.greater(pc.binary_length(column), plan.max_bytes))
     key = None
     if plan.key_type is not None:
         key = column if fld.type == "string" else value
@@ -528,8 +604,13 @@ def fast_validate(resource: Any, checklist: Checklist, limit_errors: int) -> Rep
     resource.stats.bytes = os.path.getsize(path)
     resource.stats.fields = len(labels)
     resource.stats.rows = rows
+    cut = bool(found) and found[-1].type == "errors-not-listed"
     return Report.from_validation_task(
-        resource, time=time.perf_counter() - started, labels=labels, errors=found
+        resource,
+        time=time.perf_counter() - started,
+        labels=labels,
+        errors=found,
+        warnings=[f"reached error limit: {limit_errors}"] if cut else [],
     )
 
 
@@ -669,7 +750,15 @@ class FastRun:
             cells[number] = self.parse_line(raw)
         found: list[Any] = []
         processed = self.lines
+        # Past the error limit, errors are only counted by type (for COUNT_SECONDS).
+        counts: dict[str, int] = {}
+        cut_at = None
+        deadline = None
+        complete = True
         for number in sorted(cells):
+            if cut_at is not None and time.perf_counter() > deadline:
+                complete = False
+                break
             row = Row(cells[number], handlers=handlers, row_number=number)
             notes = duplicates.get(number, {})
             # As in Frictionless's row stream: each unique field's cell is read (``row[name]``
@@ -687,12 +776,22 @@ class FastRun:
                 row[name]
             for note in notes.get("primary", []):
                 row.errors.append(errors.PrimaryKeyError.from_row(row, note=note))
-            for check in checks:
-                found.extend(check.validate_row(row))
+            row_errors = [error for check in checks for error in check.validate_row(row)]
+            if cut_at is not None:
+                for error in row_errors:
+                    counts[error.type] = counts.get(error.type, 0) + 1
+                continue
+            found.extend(row_errors)
             if limit and len(found) >= limit:
+                for error in found[limit:]:
+                    counts[error.type] = counts.get(error.type, 0) + 1
                 found = found[:limit]
                 processed = number - 1
-                break
+                cut_at = number
+                deadline = time.perf_counter() + COUNT_SECONDS
+        if cut_at is not None:
+            # Frictionless stops at the limit: so does the listing, with a count of the rest.
+            found.append(not_listed(cut_at, counts, complete))
         return found, processed
 
     def key_value(self, cells: list[str], handler: Any) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import cache, signals
 from .datasets import Dataset, Field, Resource
 from .downloads import Download, plan_downloads
+from .limits import Limits
 from .report import DatasetReport, InvalidDatasets, Report, ValidationError
 from .settings import MoldirSettings
 from .validation import ValidationOptions, descriptor_only, validate_portal
@@ -132,7 +133,11 @@ def collect_checks(settings: MoldirSettings) -> list:
 
 def validate(settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None):
     """Validate every dataset with every registered check: (Report, valid Datasets)."""
-    options = ValidationOptions(max_file_bytes=settings.max_file_bytes, display_root=display_root)
+    options = ValidationOptions(
+        max_file_bytes=settings.max_file_bytes,
+        display_root=display_root,
+        limits=Limits.from_settings(settings),
+    )
     return validate_portal(datasets_root, options, collect_checks(settings))
 
 

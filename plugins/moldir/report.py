@@ -8,6 +8,7 @@ Moldir's own checks add codes of the same form (listed in ``MOLDIR_ERROR_TYPES``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -33,8 +34,26 @@ MOLDIR_ERROR_TYPES: dict[str, str] = {
     "view-error": "A chart declaration (views) is not valid.",
     "kind-error": "The dataset does not follow the schema of its declared kind.",
     "consistency-error": "Figures that must agree with each other do not.",
-    "schedule-error": "A reception schedule row has a bad rule, time zone or times.",
+    "schedule-error": "A reception schedule row has a bad rule, time zone, times or link.",
+    "too-many-columns": "A line of a data file has more cells than MOLDIR['max_columns'].",
+    "cell-too-large": "A cell is larger than MOLDIR['max_cell_bytes'].",
+    "too-many-rows": "A data file has more rows than MOLDIR['max_rows'].",
+    "errors-not-listed": "The error limit cut the list: this entry counts, by type, the "
+    "errors found after it and not listed.",
 }
+
+# The entry that ends a list cut by the error limit (limits.not_listed): not an error of its
+# own, but how many errors were found and not listed.
+NOT_LISTED = "errors-not-listed"
+_NOT_LISTED_COUNT = re.compile(r"and (?:at least )?([0-9][0-9,]*) more error")
+
+
+def unlisted_count(error: ValidationError) -> int:
+    """How many errors an ``errors-not-listed`` entry stands for (0 for other errors)."""
+    if error.type != NOT_LISTED:
+        return 0
+    match = _NOT_LISTED_COUNT.search(error.message)
+    return int(match.group(1).replace(",", "")) if match else 0
 
 
 @dataclass(frozen=True)
@@ -84,15 +103,33 @@ class DatasetReport:
     def valid(self) -> bool:
         return not self.errors
 
+    @property
+    def listed(self) -> list[ValidationError]:
+        """The errors, without the entries that count errors not listed."""
+        return [error for error in self.errors if error.type != NOT_LISTED]
+
+    @property
+    def unlisted(self) -> int:
+        """Errors found but not listed, because the error limit cut the list."""
+        return sum(unlisted_count(error) for error in self.errors)
+
+    @property
+    def error_count(self) -> int:
+        """Every error found: those listed and those counted but not listed."""
+        return len(self.listed) + self.unlisted
+
     def to_descriptor(self, timings: bool = True) -> dict[str, Any]:
         """The task as JSON; ``timings=False`` leaves out the validation time, which
         differs on every run (the published report must not change when the data does not)."""
         stats = {k: v for k, v in self.stats.items() if timings or k != "seconds"}
+        counts = {"errors": self.error_count, "warnings": len(self.warnings)}
+        if self.unlisted:
+            counts["unlisted"] = self.unlisted
         return {
             "name": self.dataset,
             "place": self.place,
             "valid": self.valid,
-            "stats": {**stats, "errors": len(self.errors), "warnings": len(self.warnings)},
+            "stats": {**stats, **counts},
             "warnings": list(self.warnings),
             "errors": [error.to_descriptor() for error in self.errors],
         }
@@ -112,6 +149,11 @@ class Report:
     def errors(self) -> list[ValidationError]:
         return [error for task in self.tasks for error in task.errors]
 
+    @property
+    def error_count(self) -> int:
+        """Every error found, listed or not (see ``DatasetReport.unlisted``)."""
+        return sum(task.error_count for task in self.tasks)
+
     def task(self, dataset: str) -> DatasetReport:
         for task in self.tasks:
             if task.dataset == dataset:
@@ -127,7 +169,7 @@ class Report:
             "valid": self.valid,
             "stats": {
                 "datasets": len(self.tasks),
-                "errors": len(self.errors),
+                "errors": self.error_count,
                 "rows": sum(task.stats.get("rows", 0) for task in self.tasks),
             },
             "tasks": [task.to_descriptor(timings) for task in self.tasks],
@@ -139,7 +181,7 @@ class InvalidDatasets(Exception):
 
     def __init__(self, report: Report):
         self.report = report
-        count = len(report.errors)
+        count = report.error_count
         super().__init__(f"{count} validation error{'s' if count != 1 else ''}; nothing was built")
 
 

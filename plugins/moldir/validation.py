@@ -10,14 +10,14 @@ import copy
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import frictionless
 from frictionless import Check, Checklist, errors
 
-from . import cache, fastcheck
+from . import cache, fastcheck, hints
 from .datasets import (
     OFFICIAL_PROFILE_URL,
     Dataset,
@@ -32,6 +32,7 @@ from .datasets import (
     read_descriptor,
     with_fallbacks,
 )
+from .limits import Limits
 from .report import DatasetReport, Report, ValidationError
 from .safety import safe_name, url_scheme
 
@@ -141,6 +142,8 @@ class ValidationOptions:
 
     max_file_bytes: int = 200 * 1024 * 1024
     display_root: Path | None = None
+    # Columns, cell size and rows of a data file (limits.py, MOLDIR settings).
+    limits: Limits = Limits()  # noqa: RUF009 - frozen, so one shared default is safe
 
 
 # Errors after which a resource's file must not be opened (it is unsafe, remote, missing or
@@ -186,7 +189,9 @@ def validate_dataset(
     readable = readable_package(filled, unreadable)
     if readable["resources"]:
         task.errors.extend(
-            frictionless_errors(slug, folder, readable, text, shown, task, options.display_root)
+            frictionless_errors(
+                slug, folder, readable, text, shown, task, options.display_root, options.limits
+            )
         )
     dataset = None
     if not task.errors:
@@ -233,6 +238,7 @@ def frictionless_errors(
     shown: str,
     task: DatasetReport,
     display_root: Path | None,
+    limits: Limits | None = None,
 ) -> list[ValidationError]:
     """Run Frictionless on the package; translate its errors to Moldir's located errors."""
     found: list[ValidationError] = []
@@ -250,7 +256,7 @@ def frictionless_errors(
         except frictionless.FrictionlessException:
             return found
     # Same report as package.validate; large plain CSVs take the vectorised path (fastcheck).
-    report = fastcheck.validate_package(package, Checklist(checks=[FormulaCells()]))
+    report = fastcheck.validate_package(package, Checklist(checks=[FormulaCells()]), limits=limits)
     # Resources checked under a stand-in name (readable_package) report under their own.
     original_names = {
         resource["name"]: resource["x-moldir-name"]
@@ -290,46 +296,7 @@ def frictionless_errors(
                 )
             )
     task.stats["rows"] = rows
-    return add_dialect_hints(found, folder, descriptor)
-
-
-def add_dialect_hints(
-    found: list[ValidationError], folder: Path, descriptor: dict[str, Any]
-) -> list[ValidationError]:
-    """Header errors on a file whose header is split by another separator get a hint saying
-    which ``dialect`` to declare (spreadsheets here often export semicolons)."""
-    hinted: set[str] = set()
-    result = []
-    for error in found:
-        if error.type in LABEL_ERRORS and error.resource and error.resource not in hinted:
-            resource = next(
-                (r for r in descriptor.get("resources", []) if r.get("name") == error.resource),
-                {},
-            )
-            delimiter = (resource.get("dialect") or {}).get("delimiter", ",")
-            separator = likely_separator(folder / str(resource.get("path", "")), delimiter)
-            if separator:
-                hinted.add(error.resource)
-                shown = "\\t" if separator == "\t" else separator
-                error = replace(
-                    error,
-                    note=f'the header is separated by "{shown}": declare '
-                    f'"dialect": {{"delimiter": "{shown}"}} on resource "{error.resource}"',
-                )
-        result.append(error)
-    return result
-
-
-def likely_separator(path: Path, declared: str) -> str | None:
-    """A separator other than the declared one that splits the header into more columns."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.readline().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    counts = {sep: header.count(sep) for sep in (";", "\t", "|", ",") if sep != declared}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > header.count(declared) else None
+    return hints.add_dialect_hints(found, folder, descriptor, slug, display_root)
 
 
 def declared_defaults(descriptor: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,9 @@ Plain functions do the work and a thin Pelican generator writes the results:
   its RRULE (never expanded copies), DTSTART with TZID and a VTIMEZONE, all-day events with a
   note where the source publishes no time;
 - :func:`check_schedules` is the validation check (``schedule-error``): bad RRULEs, unknown
-  time zones, end before start, rows with neither a rule nor a date.
+  time zones, end before start, rows with neither a rule nor a date, booking links that
+  are not https, http or mailto — every row's problems in one run, beside Frictionless's
+  type errors.
 
 The topic page ``/receptions/`` lists the receptions of the next weeks, computed at build
 time from :func:`build_date` (``MOLDIR_TODAY`` in the environment or Pelican's settings,
@@ -19,13 +21,14 @@ else today in the portal's time zone), so the site is rebuilt daily to stay curr
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gettext
 import hashlib
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,7 +38,9 @@ from dateutil.rrule import rrule, rrulestr
 
 from .. import signals
 from ..datasets import Dataset, Resource
+from ..limits import Limits
 from ..report import ValidationError
+from ..safety import safe_url
 from . import kind_resources, row_errors
 
 # icalendar, pandas and Pelican (slugs, the page generator) are imported where a schedule
@@ -281,25 +286,33 @@ def sessions_from_table(frame: pd.DataFrame, dataset: str, resource: str) -> lis
 # --- validation ------------------------------------------------------------------------
 
 
-def schedule_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
+def schedule_problems(row: dict[str, Any], invalid: Iterable[str] = ()) -> list[tuple[str, str]]:
     """What is wrong with one row of a schedule: (field, message) pairs; [] when fine.
 
     ``row`` maps field names to cell text (or typed values); empty cells may be missing.
+    ``invalid`` names the cells Frictionless already reports (a type or constraint error):
+    the checks that read them are skipped, so that each problem is reported once, and the
+    row's other problems are still found in the same run.
     """
+    invalid = set(invalid)
     problems: list[tuple[str, str]] = []
     rule = _text(row, "rrule").removeprefix("RRULE:")
     has_date = _text(row, "date") != ""
-    if not rule and not has_date:
-        problems.append(
-            ("rrule", "the row has neither a recurrence rule (rrule) nor a date; give one of them")
-        )
-    if rule and has_date:
-        problems.append(("date", "give either a recurrence rule or a date, not both"))
-    if rule:
+    if not invalid & {"rrule", "date"}:
+        if not rule and not has_date:
+            problems.append(
+                (
+                    "rrule",
+                    "the row has neither a recurrence rule (rrule) nor a date; give one of them",
+                )
+            )
+        if rule and has_date:
+            problems.append(("date", "give either a recurrence rule or a date, not both"))
+    if rule and "rrule" not in invalid:
         message = rrule_problem(rule)
         if message:
             problems.append(("rrule", message))
-        elif not _text(row, "valid_from"):
+        elif not _text(row, "valid_from") and "valid_from" not in invalid:
             parts = rule_parts(rule)
             if "COUNT" in parts:
                 problems.append(
@@ -310,32 +323,54 @@ def schedule_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
                     ("valid_from", "a rule with INTERVAL needs valid_from: intervals count from it")
                 )
     zone = _text(row, "timezone")
-    if zone and not is_time_zone(zone):
+    if zone and "timezone" not in invalid and not is_time_zone(zone):
         problems.append(
             ("timezone", f'unknown time zone "{zone}"; use an IANA name such as Asia/Almaty')
         )
+    if not invalid & {"start_time", "end_time"}:
+        problems.extend(time_problems(row))
+    if not invalid & {"valid_from", "valid_until"}:
+        try:
+            valid_from, valid_until = _date(row, "valid_from"), _date(row, "valid_until")
+        except ValueError:
+            valid_from = valid_until = None  # Frictionless reports malformed dates itself
+        if valid_from and valid_until and valid_until < valid_from:
+            problems.append(("valid_until", "valid_until is before valid_from"))
+    for name in URL_FIELDS:
+        link = _text(row, name)
+        if link and name not in invalid and safe_url(link) is None:
+            shown = link if len(link) <= 60 else link[:57] + "…"
+            problems.append(
+                (
+                    name,
+                    f'"{shown}" is not a link the portal publishes: give an absolute https, '
+                    "http or mailto address",
+                )
+            )
+    return problems
+
+
+# Cells that become links on the portal's pages and in the calendars (safety.safe_url).
+URL_FIELDS = ("booking_url", "contact_url", "url")
+
+
+def time_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """A start and end time that cannot be read, or do not make a reception."""
     try:
         start = parse_time(row.get("start_time"))
         end = parse_time(row.get("end_time"))
     except ValueError as error:
-        problems.append(("start_time", str(error)))
-    else:
-        if end is not None and start is None:
-            problems.append(("start_time", "an end time is given without a start time"))
-        elif start is not None and end is not None and end <= start:
-            problems.append(
-                (
-                    "end_time",
-                    f"the end time {end:%H:%M} is not after the start time {start:%H:%M}",
-                )
+        return [("start_time", str(error))]
+    if end is not None and start is None:
+        return [("start_time", "an end time is given without a start time")]
+    if start is not None and end is not None and end <= start:
+        return [
+            (
+                "end_time",
+                f"the end time {end:%H:%M} is not after the start time {start:%H:%M}",
             )
-    try:
-        valid_from, valid_until = _date(row, "valid_from"), _date(row, "valid_until")
-    except ValueError:
-        valid_from = valid_until = None  # Frictionless reports malformed dates itself
-    if valid_from and valid_until and valid_until < valid_from:
-        problems.append(("valid_until", "valid_until is before valid_from"))
-    return problems
+        ]
+    return []
 
 
 def rrule_problem(rule: str) -> str | None:
@@ -372,26 +407,78 @@ def is_time_zone(name: str) -> bool:
     return True
 
 
-def check_schedules(dataset: Dataset) -> Iterable[ValidationError]:
-    """Every row of every reception-schedule resource: rules, zones, times (schedule-error)."""
+def check_schedules(
+    dataset: Dataset, limits: Limits | None = None, max_file_bytes: int | None = None
+) -> Iterable[ValidationError]:
+    """Every row of every reception-schedule resource: rules, zones, times and links
+    (schedule-error).
+
+    The rows are read as Frictionless reads them, not from the typed table, so that the
+    check also runs on a dataset whose data has type errors (``descriptor_only``: it is
+    run on the draft of an invalid dataset too): a schedule with five bad rows gets its
+    five errors in one run, whatever their kinds.
+    """
     if dataset.kind != KIND:
         return
     for resource in kind_resources(dataset):
-        yield from check_resource(dataset, resource)
+        yield from check_resource(dataset, resource, limits or Limits(), max_file_bytes)
 
 
-def check_resource(dataset: Dataset, resource: Resource) -> Iterable[ValidationError]:
-    from ..tables import read_table
-
-    frame = read_table(resource)
+def check_resource(
+    dataset: Dataset, resource: Resource, limits: Limits, max_file_bytes: int | None = None
+) -> Iterable[ValidationError]:
     error = row_errors(dataset, resource, "schedule-error")
-    for index, row in enumerate(frame.to_dict(orient="records")):
-        for field_name, message in schedule_problems(row):
-            yield error(index, field_name, message)
+    for number, row, invalid in schedule_rows(dataset, resource, limits, max_file_bytes):
+        for field_name, message in schedule_problems(row, invalid):
+            yield error(number - 2, field_name, message)
+
+
+def schedule_rows(
+    dataset: Dataset, resource: Resource, limits: Limits, max_file_bytes: int | None = None
+) -> Iterator[tuple[int, dict[str, Any], set[str]]]:
+    """(row number, typed cells, names of the cells with errors) of each row, read by
+    Frictionless with the descriptor's declared encoding and dialect.
+
+    A file that is missing, over the size limits or not readable text yields nothing: the
+    validation reports it, and a check must not read it (bounded work).
+    """
+    import frictionless
+
+    from ..hints import declared_dialect
+    from ..limits import scan_file
+    from ..validation import declared_defaults
+
+    descriptor = declared_defaults({"resources": [dict(resource.descriptor)]})["resources"][0]
+    if resource.path is not None:
+        path = resource.path
+        if not path.is_file() or (max_file_bytes and path.stat().st_size > max_file_bytes):
+            return
+        delimiter, quote, _comment = declared_dialect(descriptor)
+        raw = scan_file(str(path), limits, descriptor.get("encoding"), delimiter, quote)
+        if raw.fatal:
+            return
+    try:
+        with frictionless.Resource(descriptor, basepath=str(dataset.folder)) as table:
+            for row in table.row_stream:
+                invalid = {
+                    error.field_name for error in row.errors if getattr(error, "field_name", None)
+                }
+                yield row.row_number, row.to_dict(), invalid
+    except (frictionless.FrictionlessException, UnicodeError, csv.Error, ValueError, OSError):
+        return  # the validation reports why the rows cannot be read
 
 
 def validation_checks(sender: Any) -> list[Callable[[Dataset], Iterable[ValidationError]]]:
-    return [check_schedules]
+    """The schedule check with the portal's limits (``sender`` is the MOLDIR settings)."""
+    from ..validation import descriptor_only
+
+    limits = Limits.from_settings(sender) if hasattr(sender, "max_rows") else Limits()
+    max_file_bytes = getattr(sender, "max_file_bytes", None)
+
+    def check(dataset: Dataset) -> Iterable[ValidationError]:
+        return check_schedules(dataset, limits, max_file_bytes)
+
+    return [descriptor_only(check)]
 
 
 # --- dates -----------------------------------------------------------------------------
