@@ -45,7 +45,7 @@ def blocks(request, monkeypatch):
 def test_limits_come_from_the_settings():
     assert Limits.from_settings(MoldirSettings()) == Limits()
     assert Limits.from_settings(MoldirSettings(max_columns=3)).max_columns == 3
-    assert Limits() == Limits(max_columns=1_000, max_cell_bytes=1024 * 1024, max_rows=1_048_575)
+    assert Limits() == Limits(max_columns=1_000, max_cell_bytes=1024 * 1024, max_rows=5_000_000)
 
 
 def test_a_valid_file_has_no_problem(tmp_path, blocks):

@@ -50,12 +50,13 @@ class Limits:
     """How much one data file may hold (``MOLDIR`` settings, docs/settings.md).
 
     ``max_rows`` counts lines after the header, so a cell that spans lines counts each
-    of its lines; the default is what one XLSX sheet holds beside its header row.
+    of its lines. With ``max_file_bytes`` (200 MiB), it bounds the work of a file of tiny
+    rows (200 MiB of "1\n" would be 100 million rows).
     """
 
     max_columns: int = 1_000
     max_cell_bytes: int = MIB
-    max_rows: int = 1_048_575
+    max_rows: int = 5_000_000
 
     @classmethod
     def from_settings(cls, settings: Any) -> Limits:

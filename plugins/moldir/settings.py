@@ -22,11 +22,10 @@ class MoldirSettings:
     # Data files larger than this are rejected with a clear error.
     max_file_bytes: int = 200 * 1024 * 1024
     # Limits of one data file, checked on its bytes before it is parsed (limits.py): cells
-    # (columns) on a line, bytes in a cell, and rows (lines after the header; the default
-    # is what one XLSX sheet holds beside its header row).
+    # (columns) on a line, bytes in a cell, and rows (lines after the header).
     max_columns: int = 1_000
     max_cell_bytes: int = 1024 * 1024
-    max_rows: int = 1_048_575
+    max_rows: int = 5_000_000
     # Rows shown in the preview table of a dataset page (all rows are in the downloads).
     preview_rows: int = 25
     # Name of the body that runs the portal, shown in the footer and catalogue metadata.
