@@ -84,6 +84,11 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # What an address (``url``, ``save_as``) may not hold: whitespace and control characters,
 # quotes, angle brackets, backslashes and a scheme or drive (``javascript:``, ``C:``).
 _UNSAFE_ADDRESS = re.compile(r"[\x00-\x20\x7f\"'<>\\`:]")
+# A static file's name may hold spaces ("Photo 1.jpg"), but nothing that would end the
+# quoted attribute Pelican writes its address into.
+_UNSAFE_FILE_NAME = re.compile(r"[\x00-\x1f\x7f\"'<>\\`]")
+# Longer names fail to be written on common file systems (255 bytes), with a traceback.
+MAX_NAME_BYTES = 200
 
 # Pelican's lists of content, by generator attribute, that it writes (the *_translations
 # have an address only in single-language builds).
@@ -193,7 +198,9 @@ class ContentProblems:
     def addresses(self, generators: list[Any], settings: dict[str, Any]) -> None:
         output = Path(settings["OUTPUT_PATH"])
         reserved = {**reserved_files(settings), **dataset_pages(generators[0].context, settings)}
+        reserved = {name.lower(): what for name, what in reserved.items()}
         folders = {**MOLDIR_FOLDERS, **language_folders(settings)}
+        folders = {name.lower(): what for name, what in folders.items()}
         taken: dict[str, str] = {}
         for generator, item in _written_content(generators):
             source = str(getattr(item, "source_path", "") or "")
@@ -204,6 +211,8 @@ class ContentProblems:
                 continue
             key = posixpath.normpath(save_as)
             shown = "/" + key.removesuffix("index.html")
+            # Compared without case: on macOS, Windows and some hosts Datasets/ is datasets/.
+            key = key.lower()
             first = key.split("/", 1)[0]
             if key in reserved:
                 self.add(
@@ -253,13 +262,13 @@ class ContentProblems:
                     continue
                 inside = resolved.relative_to(content).as_posix()
                 save_as = _address(item, "save_as")
+                if inside in configured:
+                    continue  # placed by the administrator (EXTRA_PATH_METADATA)
                 if save_as:
                     problem = address_problem(save_as, "save_as", output, html_only=False)
                     if problem is not None:
                         self.add(str(source), "content-error", problem)
                         continue
-                if inside in configured:
-                    continue  # placed by the administrator (EXTRA_PATH_METADATA)
                 extension = source.suffix.lower().lstrip(".")
                 if extension not in STATIC_EXTENSIONS:
                     self.add(
@@ -375,6 +384,8 @@ def item_problems(generator: Any, item: Any, output: Path) -> list[str]:
             generator.get_template(template)
         except Exception:  # Pelican's own TemplateNotFound, or Jinja's for a bad name
             problems.append(f'its "Template:" {template!r} is not a template of the theme.')
+    if not str(getattr(item, "title", "") or "").strip():
+        problems.append('its "Title:" is empty.')
     lang = getattr(item, "lang", None)
     if lang is not None and not LANGUAGE_CODE.match(str(lang)):
         problems.append(f'its "Lang:" {str(lang)!r} is not a language code such as en or kk.')
@@ -382,11 +393,12 @@ def item_problems(generator: Any, item: Any, output: Path) -> list[str]:
 
 
 def address_problem(value: str, name: str, output: Path, html_only: bool = True) -> str | None:
-    """Why ``value`` (a ``save_as`` or ``url`` made from the front matter) cannot be an
-    address of the site, or None."""
+    """Why ``value`` (a ``save_as`` or ``url`` made from the front matter, or a static
+    file's ``save_as`` when not ``html_only``) cannot be an address of the site, or None."""
     label = "its address" if name == "url" else "the file it would be written to"
     parts = unquote(value).replace("\\", "/").split("/")
-    if _UNSAFE_ADDRESS.search(value):
+    unsafe = _UNSAFE_ADDRESS if html_only else _UNSAFE_FILE_NAME
+    if unsafe.search(value):
         return (
             f"{label}, {value!r}, holds spaces, quotes, brackets, backslashes or a colon: "
             "set a Slug of letters, digits and dashes."
@@ -396,6 +408,10 @@ def address_problem(value: str, name: str, output: Path, html_only: bool = True)
             f"{label}, {value!r}, leads outside the site: a Slug may not hold '..' or "
             "start with '/'."
         )
+    if any(part.startswith(".") for part in parts):
+        return f"{label}, {value!r}, names a hidden file or folder (starting with '.')."
+    if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts):
+        return f"{label}, {value[:60]!r}…, has a name longer than {MAX_NAME_BYTES} bytes."
     if name == "save_as":
         try:
             output_path(output, value)

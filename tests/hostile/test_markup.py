@@ -403,6 +403,7 @@ def content_errors(outcome) -> list[tuple[str, str]]:
         ("no-title.md", "Date: 2026-01-01\n\nx\n", 'has no "Title:"'),
         ("no-date.md", "Title: T\n\nx\n", 'has no "Date:"'),
         ("bad-status.md", "Title: T\nDate: 2026-01-01\nStatus: live\n\nx\n", "'live'"),
+        ("empty-title.md", "Title:  \nDate: 2026-01-01\n\nx\n", '"Title:" is empty'),
         ("bad-lang.md", 'Title: T\nDate: 2026-01-01\nLang: "><b>\n\nx\n', '"Lang:"'),
         (
             "bad-template.md",
@@ -437,6 +438,8 @@ def test_a_page_that_is_not_utf8_is_an_error_naming_it(project):
         "Url: javascript:alert(1)",
         'Slug: x" onmouseover="alert(1)',
         "Save_as: page.js",
+        "Slug: .well-known/acme-challenge",
+        "Slug: " + "a" * 250,
     ],
 )
 def test_a_page_address_leaving_the_site_is_an_error_and_nothing_is_written(project, front_matter):
@@ -460,6 +463,14 @@ def test_two_pages_with_one_slug_are_an_error_naming_both(project):
     assert "content/pages/first.md" in errors[0].message and "/same/" in errors[0].message
 
 
+def test_addresses_differing_only_in_case_are_one_address(project):
+    project.page("lower.md", "Title: Lower\nSlug: about\n\nx\n")
+    project.page("upper.md", "Title: Upper\nSlug: About\n\nx\n")
+    outcome = project.build()
+    assert content_errors(outcome) == [("content/pages/upper.md", "page-collision")]
+    assert "content/pages/lower.md" in outcome.report.errors[0].message
+
+
 def test_a_page_and_an_article_at_one_address_are_an_error(project):
     project.page("page.md", "Title: P\nSave_as: news/story/index.html\n\nx\n")
     project.page("story.md", "Title: A\nDate: 2026-01-01\nSlug: story\n\nx\n", folder="articles")
@@ -480,6 +491,7 @@ def test_a_page_and_an_article_at_one_address_are_an_error(project):
         ("appeals", "appeal statistics"),
         ("en", "site in en"),
         ("theme/css", "theme"),
+        ("Datasets", "catalogue"),
     ],
 )
 def test_a_page_at_an_address_of_moldir_is_an_error(project, slug, owner):
@@ -550,11 +562,11 @@ def test_a_plain_svg_image_and_a_png_are_published(project):
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">'
         '<rect width="9" height="9"/></svg>'
     )
-    (images / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (images / "my photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     outcome = project.build()
     assert outcome.built
     assert (outcome.output / "images" / "logo.svg").is_file()
-    assert (outcome.output / "images" / "photo.png").is_file()
+    assert (outcome.output / "images" / "my photo.png").is_file()
 
 
 def test_a_link_to_a_file_outside_content_is_an_error_naming_the_page(project):
