@@ -718,15 +718,15 @@ def as_table(table: Table | pd.DataFrame, resource: Resource | None = None) -> T
 
     if isinstance(table, Table):
         return table
-    import frictionless
-
     frame = table
     if resource is not None and resource.fields:
         descriptors = list(resource.schema.get("fields", []))
     else:
         descriptors = [{"name": str(name), "type": dtype_type(frame[name])} for name in frame]
-    fields = [frictionless.Field.from_descriptor(d) for d in descriptors]
-    return Table(str(resource.name if resource else "data"), fields, frame)
+    schema = {"fields": descriptors}
+    if resource is not None and "missingValues" in resource.schema:
+        schema["missingValues"] = resource.schema["missingValues"]
+    return Table(str(resource.name if resource else "data"), schema, frame)
 
 
 def dtype_type(series: pd.Series) -> str:

@@ -28,6 +28,7 @@ a :class:`DeriveError` naming the dataset, resource, file, row and field — nev
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -101,15 +102,26 @@ class Table:
     ``frame``: one typed column per schema field (what pages, charts and kinds use).
     ``exact``: per field, the values the frame column does not hold exactly, as an object
     Series on the frame's index (for numbers only the rows that need it).
-    ``fields``: the Frictionless fields (inferred when the resource has no schema).
+    ``schema``: the Table Schema read (inferred when the resource declares none); ``fields``
+    are its Frictionless fields (made again after unpickling: the build cache keeps tables).
     """
 
     name: str
-    fields: list[Any]
+    schema: dict[str, Any]
     frame: pd.DataFrame
     exact: dict[str, pd.Series] = field(default_factory=dict)
-    schema: dict[str, Any] = field(default_factory=dict)
     reader: str = "frictionless"  # or "pyarrow" (the fast path), for tests and timings
+
+    @functools.cached_property
+    def fields(self) -> list[Any]:
+        import frictionless
+
+        return list(frictionless.Schema.from_descriptor(self.schema).fields)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("fields", None)  # Frictionless fields lose their schema when pickled
+        return state
 
     def value(self, name: str, index: Any) -> Any:
         """The exact value of one cell."""
@@ -120,15 +132,27 @@ class Table:
         return None if value is pd.NA or value is pd.NaT else value
 
     def preview(self, rows: int) -> pd.DataFrame:
-        """The first rows, with the exact values where the frame rounds them."""
+        """The first rows, with the exact values where the frame rounds a number: a Decimal
+        (formatted like any number) or, for NaN, infinities and extreme exponents, its text."""
+        from .downloads import number_text
+
         head = self.frame.head(rows)
+        for name in head.columns:
+            # Integers beyond 64 bits: Babel formats at most 28 digits, so longer ones are text.
+            if head[name].dtype == object and self.field_type(name) in ("integer", "year"):
+                column = head[name].map(lambda v: str(v) if isinstance(v, int) else v)
+                head = head.assign(**{name: column})
         for name, overlay in self.exact.items():
-            if self.field_type(name) in ("number",):
-                found = overlay[overlay.index.isin(head.index)]
-                if len(found):
-                    column = head[name].astype(object)
-                    column.loc[found.index] = found
-                    head = head.assign(**{name: column})
+            if self.field_type(name) != "number":
+                continue
+            found = overlay[overlay.index.isin(head.index)]
+            if len(found):
+                column = head[name].astype(object)
+                for index, value in found.items():
+                    shown = isinstance(value, Decimal) and value.is_finite()
+                    shown = shown and abs(value.adjusted()) <= 30
+                    column.loc[index] = value if shown else number_text(value)
+                head = head.assign(**{name: column})
         return head
 
     def field_type(self, name: str) -> str:
@@ -209,7 +233,9 @@ def read_typed(resource: Resource, fast: bool = True) -> Table:
     frame = pd.DataFrame(frame_columns, index=pd.RangeIndex(count))
     if not fields:
         frame = pd.DataFrame(index=pd.RangeIndex(count))
-    return Table(resource.name, fields, frame, exact, schema, reader)
+    table = Table(resource.name, schema, frame, exact, reader)
+    table.fields = fields  # the very fields read with (cached_property's slot)
+    return table
 
 
 def dataset_folder(resource: Resource) -> Path:
