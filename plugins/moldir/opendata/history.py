@@ -223,7 +223,7 @@ def file_history(dataset: Dataset) -> History:
     mtimes = [
         dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
         for path in paths
-        if path.exists()
+        if path is not None and path.exists()
     ]
     created = parse_date(dataset.get("created"))
     modified = parse_date(dataset.get("modified")) or (max(mtimes) if mtimes else None)
