@@ -371,9 +371,9 @@ def validate_portal(
     """Validate every dataset under ``datasets_root``; return the report and valid datasets.
 
     ``extra_checks`` are run on each dataset that passed Frictionless (charts, kinds, ...);
-    those marked ``descriptor_only`` (they read the descriptor, not the data) run on every
-    dataset whose descriptor could be read, so their errors come in the same run as the
-    data's. Their errors are added to that dataset's task.
+    on an invalid dataset, their descriptor part (``on_invalid``, see ``descriptor_only``)
+    runs on its draft, so that those errors come in the same run as the data's. Their
+    errors are added to that dataset's task.
     """
     report = Report()
     datasets: list[Dataset] = []
@@ -409,11 +409,11 @@ def run_checks(
         for check in checks:
             task.errors.extend(check(dataset))
         return task
-    descriptor_checks = [check for check in checks if getattr(check, "descriptor_only", False)]
-    if descriptor_checks:
+    on_invalid = [check.on_invalid for check in checks if hasattr(check, "on_invalid")]
+    if on_invalid:
         draft = draft_dataset(folder, options)
         if draft is not None:
-            for check in descriptor_checks:
+            for check in on_invalid:
                 task.errors.extend(check(draft))
     return task
 
@@ -444,6 +444,9 @@ def draft_dataset(folder: Path, options: ValidationOptions) -> Dataset | None:
 
 
 def descriptor_only(check: DatasetCheck) -> DatasetCheck:
-    """Mark a check that reads only the descriptor, so it runs on invalid datasets too."""
-    check.descriptor_only = True  # type: ignore[attr-defined]
+    """Mark a check that reads only the descriptor, so it runs on invalid datasets too.
+
+    A check may instead set ``check.on_invalid`` to another check: the part of it that
+    needs no valid data, run on the draft of an invalid dataset (charts do this)."""
+    check.on_invalid = check  # type: ignore[attr-defined]
     return check
