@@ -98,6 +98,8 @@ def report_crash(problem: BaseException, verbose: bool) -> None:
     """The message for an unexpected exception: what failed, on which dataset or file."""
     place = crash_place(problem)
     where = f" while processing {place}" if place else ""
+    code = crash_code(problem)
+    where += f" (in {code})" if code else ""
     detail = str(problem).strip().splitlines()[0][:300] if str(problem).strip() else ""
     click.echo(
         f"Error: Moldir failed{where}: {type(problem).__name__}"
@@ -120,19 +122,28 @@ def report_crash(problem: BaseException, verbose: bool) -> None:
 _PLACE_NAMES = ("resource", "dataset", "path", "source_path", "filename", "folder", "slug")
 
 
-def traceback_frames(problem: BaseException) -> list:
-    frames = []
+def crash_code(problem: BaseException) -> str | None:
+    """Where in Moldir's own code the exception was raised ("search.py, line 574"), for
+    the bug report."""
+    package = Path(__file__).resolve().parent
+    for frame, line in reversed(list(traceback_lines(problem))):
+        path = Path(frame.f_code.co_filename)
+        if path.is_relative_to(package):
+            return f"{path.relative_to(package).as_posix()}, line {line}"
+    return None
+
+
+def traceback_lines(problem: BaseException):
     traceback_ = problem.__traceback__
     while traceback_ is not None:
-        frames.append(traceback_.tb_frame)
+        yield traceback_.tb_frame, traceback_.tb_lineno
         traceback_ = traceback_.tb_next
-    return frames
 
 
 def crash_place(problem: BaseException) -> str | None:
     """The innermost dataset, resource or file the failing code was processing, read from
     the local variables of the traceback's frames (no stage has to report it)."""
-    for frame in reversed(traceback_frames(problem)):
+    for frame, _line in reversed(list(traceback_lines(problem))):
         for name in _PLACE_NAMES:
             try:
                 place = describe_place(frame.f_locals.get(name))
@@ -310,7 +321,7 @@ def format_markdown(report: Report) -> str:
     for task in report.tasks:
         mark = "valid" if task.valid else "**invalid**"
         rows = task.stats.get("rows", "")
-        lines.append(f"| {task.dataset} | {mark} | {rows} | {len(task.errors)} |")
+        lines.append(f"| {task.dataset} | {mark} | {rows} | {task.error_count} |")
     if report.errors:
         lines += [
             "",

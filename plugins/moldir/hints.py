@@ -12,12 +12,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .datasets import display_path
+from .datasets import display_path, find_descriptor, line_of
 from .report import ValidationError
 
 SAMPLE_BYTES = 64 * 1024
@@ -211,7 +212,7 @@ def add_dialect_hints(
     ``dialect-error`` of its own, on the data file as the report shows it (relative to
     ``display_root``).
     """
-    result = list(found)
+    result = locate_dialect_errors(list(found), folder, descriptor)
     hinted: set[str] = set()
     evidence_of: dict[str, DelimiterEvidence | None] = {}
 
@@ -273,6 +274,50 @@ def add_dialect_hints(
                 note=found_evidence.hint(name),
             )
         )
+    return result
+
+
+# Python's csv module refuses a dialect with these words; the descriptor names them so.
+_CSV_OPTIONS = {
+    "delimiter": "delimiter",
+    "quotechar": "quoteChar",
+    "escapechar": "escapeChar",
+    "lineterminator": "lineTerminator",
+}
+_CSV_OPTION_PROBLEM = re.compile(r'"?(delimiter|quotechar|escapechar|lineterminator)"? must be')
+
+
+def locate_dialect_errors(
+    found: list[ValidationError], folder: Path, descriptor: dict[str, Any]
+) -> list[ValidationError]:
+    """Frictionless reports a dialect the CSV reader refuses (a two-character delimiter, an
+    empty quote character) as a ``source-error`` of the data source, without a place: it
+    becomes a ``dialect-error`` on the line of the descriptor that declares the option."""
+    result = []
+    text = None
+    for error in found:
+        match = _CSV_OPTION_PROBLEM.search(error.message)
+        if error.type in ("source-error", "dialect-error") and error.resource and match:
+            option = _CSV_OPTIONS[match.group(1)]
+            resource = resource_of(descriptor, error.resource)
+            dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+            value = dialect.get(option, (dialect.get("csv") or {}).get(option))
+            if text is None:
+                path = find_descriptor(folder)
+                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
+            line = line_of(text, f'"{option}"') or line_of(text, f"{option}:")
+            shown = json.dumps(value, ensure_ascii=False) if value is not None else "nothing"
+            error = replace(
+                error,
+                type="dialect-error",
+                message=(
+                    f'resource "{error.resource}": the dialect\'s "{option}" must be one '
+                    f"character ({shown} is given)"
+                ),
+                line=line or error.line,
+                note='e.g. "dialect": {"delimiter": ";", "quoteChar": "\\""}',
+            )
+        result.append(error)
     return result
 
 

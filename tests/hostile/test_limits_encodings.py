@@ -334,6 +334,27 @@ def test_a_comma_file_declared_semicolon_gets_a_comma_hint(project):
     assert '"dialect": {"delimiter": ","}' in errors[0].note
 
 
+@pytest.mark.parametrize(
+    ("dialect", "option", "given"),
+    [
+        ({"delimiter": ";;"}, "delimiter", '";;"'),
+        ({"quoteChar": ""}, "quoteChar", '""'),
+    ],
+)
+def test_a_dialect_the_csv_reader_refuses_is_located_in_the_descriptor(
+    project, dialect, option, given
+):
+    folder = project.dataset(
+        "case", package([table(fields=TWO, dialect=dialect)]), {"data.csv": "id,text\n1,a\n"}
+    )
+    report = project.validate()
+    assert only(report) == ["dialect-error", "datasets/case/datapackage.json", None, None]
+    error = report.errors[0]
+    text = (folder / "datapackage.json").read_text().splitlines()
+    assert f'"{option}"' in text[error.line - 1]
+    assert f'the dialect\'s "{option}" must be one character ({given} is given)' in error.message
+
+
 # --- reception schedules -----------------------------------------------------------------
 
 RECEPTION_FIELDS = kind_schema("reception-schedule")["fields"]
