@@ -9,8 +9,10 @@ validate`` (the round trip).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
+import pickle
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +39,7 @@ from moldir.downloads import (
     xlsx_bytes,
 )
 from moldir.portal import derive
-from moldir.tables import DeriveError, Tables, read_table, read_typed
+from moldir.tables import DeriveError, Tables, missing_values, read_table, read_typed
 from moldir.validation import declared_defaults
 
 
@@ -846,3 +848,92 @@ def test_plan_downloads_takes_plain_frames_and_writes_a_valid_package(tmp_path):
     assert entry["hash"] == f"sha256:{planned[0].sha256}"
     assert "decimalChar" not in entry["schema"]["fields"][1]
     assert planned[0].content == b"a,b\n1,2.5\n"
+
+
+# --- other formats, files that are not tables, the build cache -----------------------------
+
+
+def test_a_spreadsheet_resource_is_read_by_frictionless_and_published_as_csv(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "n", "x", "day", "when"])
+    sheet.append(["-a", 1, 1.5, dt.datetime(2020, 1, 2), dt.datetime(2020, 1, 2, 3, 4)])
+    sheet.append(["b", 2, 0.1, dt.datetime(1899, 1, 2), None])
+    content = io.BytesIO()
+    book.save(content)
+    fields = [
+        {"name": "name", "type": "string"},
+        {"name": "n", "type": "integer"},
+        {"name": "x", "type": "number"},
+        {"name": "day", "type": "date"},
+        {"name": "when", "type": "datetime"},
+    ]
+    resource = {"name": "d", "path": "d.xlsx", "schema": {"fields": fields}}
+    published = publish(tmp_path, {"d.xlsx": content.getvalue()}, [resource])
+    assert published.lines() == [
+        "name,n,x,day,when",
+        "'-a,1,1.5,2020-01-02,2020-01-02T03:04:00",
+        "b,2,0.1,1899-01-02,",
+        "",
+    ]
+    original = published.files["original/d.xlsx"]
+    assert original.content == content.getvalue() and original.note == "XLSX"
+
+
+def test_files_that_are_not_tables_are_published_as_they_are(tmp_path):
+    files = {
+        "notes.json": '{"about": "not a table"}',
+        "method.pdf": b"%PDF-1.4 a document",
+        "d.csv.gz": gzip.compress(b"a,b\n1,x\n", mtime=0),
+    }
+    resources = [
+        {"name": "notes", "path": "notes.json", "format": "json"},
+        {"name": "method", "path": "method.pdf"},
+        {
+            "name": "d",
+            "path": "d.csv.gz",
+            "compression": "gz",
+            "schema": {
+                "fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
+            },
+        },
+    ]
+    published = publish(tmp_path, files, resources)
+    assert sorted(published.files) == [
+        "d.csv",
+        "d.json",
+        "d.xlsx",
+        "datapackage.json",
+        "ds.zip",
+        "original/d.csv.gz",
+        "original/method.pdf",
+        "original/notes.json",
+    ]
+    assert published.csv() == "a,b\n1,x\n"
+    compressed = published.files["original/d.csv.gz"]
+    assert (compressed.media_type, compressed.note) == (
+        "application/gzip",
+        'utf-8, ",", gz-compressed',
+    )
+    entries = [(r["name"], r["path"]) for r in published.descriptor["resources"]]
+    assert entries == [
+        ("notes", "original/notes.json"),
+        ("method", "original/method.pdf"),
+        ("d", "d.csv"),
+        ("d-original", "original/d.csv.gz"),
+    ]
+    assert published.tables.typed["notes"].tabular is False
+
+
+def test_tables_kept_by_the_build_cache_give_the_same_downloads(tmp_path):
+    fields = [{"name": "x", "type": "number"}, {"name": "s", "type": "string"}]
+    resource = {"name": "d", "path": "d.csv", "schema": {"fields": fields, "missingValues": ["NA"]}}
+    published = publish(tmp_path, {"d.csv": 'x,s\nNA,""\n0.1234567890123456789,-x\n'}, [resource])
+    folder = tmp_path / "ds"
+    dataset = build_dataset(
+        folder, folder / "datapackage.json", json.loads((folder / "datapackage.json").read_text())
+    )
+    again = pickle.loads(pickle.dumps(published.tables))
+    assert [missing_values(f) for f in again.typed["d"].fields] == [["NA"], ["NA"]]
+    replanned = {d.filename: d.content for d in plan_downloads(dataset, again)}
+    assert replanned == {name: d.content for name, d in published.files.items()}

@@ -67,6 +67,12 @@ MEDIA_TYPES = {
     "zip": "application/zip",
     "datapackage": "application/json",
 }
+COMPRESSED_TYPES = {
+    "gz": "application/gzip",
+    "zip": "application/zip",
+    "bz2": "application/x-bzip2",
+    "xz": "application/x-xz",
+}
 # Fixed timestamp inside zip entries so the same data always gives the same archive.
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 # Download names that other files of a dataset's folder already use (the published
@@ -786,8 +792,11 @@ def original_name(resource: Resource, taken: set[str]) -> str:
 
 def original_note(descriptor: dict[str, Any], content: bytes) -> str:
     """How the publisher's file is written, for the dataset page: encoding, separator."""
-    fmt = str(descriptor.get("format") or PurePosixPath(str(descriptor.get("path"))).suffix)
-    fmt = fmt.lstrip(".").lower()
+    path = PurePosixPath(str(descriptor.get("path")))
+    compression = descriptor.get("compression")
+    if isinstance(compression, str) and path.suffix.lower() == f".{compression.lower()}":
+        path = path.with_suffix("")  # "data.csv.gz" is a compressed CSV
+    fmt = str(descriptor.get("format") or path.suffix).lstrip(".").lower()
     words = []
     if fmt in ("csv", "tsv", "txt", ""):
         encoding = str(descriptor.get("encoding") or "utf-8")
@@ -797,10 +806,12 @@ def original_note(descriptor: dict[str, Any], content: bytes) -> str:
         dialect = descriptor.get("dialect") if isinstance(descriptor.get("dialect"), dict) else {}
         delimiter = dialect.get("delimiter", "\t" if fmt == "tsv" else ",")
         words.append('"\\t"' if delimiter == "\t" else f'"{delimiter}"')
-        if any(f.get("decimalChar") not in (None, ".") for f in schema_fields(descriptor)):
-            words.append("decimal comma")
+        marks = {f.get("decimalChar") for f in schema_fields(descriptor)} - {None, "."}
+        words += ["decimal comma" if mark == "," else f'decimal "{mark}"' for mark in sorted(marks)]
     else:
-        words.append(fmt.upper())
+        words.append(fmt.upper() or "file")
+    if isinstance(descriptor.get("compression"), str) and descriptor["compression"]:
+        words.append(f"{descriptor['compression']}-compressed")
     return ", ".join(words)
 
 
@@ -932,7 +943,11 @@ def published_descriptor(
     resources = []
     for resource in descriptor["resources"]:
         name = resource["name"]
-        download = csv_files[name]
+        download = csv_files.get(name)
+        if download is None:
+            # Not a table: the resource is the publisher's file (or its inline data) itself.
+            resources.append(published_file(resource, originals.get(name)))
+            continue
         published = {
             k: v
             for k, v in resource.items()
@@ -984,7 +999,7 @@ def published_descriptor(
     names = {r["name"] for r in resources}
     original_names: dict[str, str] = {}
     for source in dataset.resources:
-        if source.name in originals:
+        if source.name in originals and source.name in csv_files:
             candidate, number = f"{source.name}-original", 2
             while candidate in names:
                 candidate = f"{source.name}-original-{number}"
@@ -994,7 +1009,7 @@ def published_descriptor(
     for source in declared_defaults(dataset.descriptor)["resources"]:
         name = source.get("name")
         download = originals.get(name)
-        if download is None:
+        if download is None or name not in csv_files:
             continue
         original = copy.deepcopy(source)
         original["name"] = original_names[name]
@@ -1024,6 +1039,23 @@ def published_descriptor(
     return descriptor
 
 
+def published_file(resource: dict[str, Any], original: Download | None) -> dict[str, Any]:
+    """A resource that is not a table, as published: the publisher's file at its
+    ``original/`` path (or its inline data as it was)."""
+    from .validation import declared_defaults
+
+    published = declared_defaults({"resources": [copy.deepcopy(resource)]})["resources"][0]
+    if original is not None:
+        published.update(
+            {
+                "path": original.filename,
+                "bytes": original.bytes,
+                "hash": f"sha256:{original.sha256}",
+            }
+        )
+    return published
+
+
 def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
     """Every download of a dataset: per resource CSV, JSON, XLSX (unless Excel's limits
     would cut it) and the publisher's original file; datapackage.json; zip."""
@@ -1051,8 +1083,9 @@ def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
                 resource=resource.name,
             ) from problem
         shape, files, original = planned
-        shapes[resource.name] = shape
-        csv_files[resource.name] = files[0]
+        if shape is not None:
+            shapes[resource.name] = shape
+            csv_files[resource.name] = files[0]
         downloads += files
         if original is not None:
             originals[resource.name] = original
@@ -1075,6 +1108,8 @@ def plan_resource(
 ) -> tuple[Written, list[Download], Download | None]:
     """One resource's written shape, its CSV, JSON and XLSX, and its original file."""
     slug, stem = dataset.slug, stems[resource.name]
+    if not table.tabular:
+        return None, [], original_download(dataset, resource, taken)
     shape = written(table)
     files = [
         Download(slug, f"{stem}.csv", "csv", csv_bytes(table, shape), resource.name),
@@ -1098,6 +1133,11 @@ def original_download(dataset: Dataset, resource: Resource, taken: set[str]) -> 
     filename = original_name(resource, taken)
     fmt = str(descriptor.get("format") or PurePosixPath(filename).suffix.lstrip(".")).lower()
     mediatype = descriptor.get("mediatype") or MEDIA_TYPES.get(fmt)
+    compression = descriptor.get("compression")
+    if isinstance(compression, str) and compression:
+        # The file as published is the archive: its type is the compression's.
+        fmt = compression.lower()
+        mediatype = COMPRESSED_TYPES.get(fmt, "application/octet-stream")
     return Download(
         dataset.slug,
         filename,

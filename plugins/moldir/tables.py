@@ -111,6 +111,9 @@ class Table:
     frame: pd.DataFrame
     exact: dict[str, pd.Series] = field(default_factory=dict)
     reader: str = "frictionless"  # or "pyarrow" (the fast path), for tests and timings
+    # False for a resource Frictionless does not read as a table (a PDF, a JSON document):
+    # it has no rows, and is published as the publisher's file only.
+    tabular: bool = True
 
     @functools.cached_property
     def fields(self) -> list[Any]:
@@ -191,6 +194,8 @@ def read_typed(resource: Resource, fast: bool = True) -> Table:
     import frictionless
 
     source = frictionless_resource(resource)
+    if not isinstance(source, frictionless.resources.TableResource):
+        return Table(resource.name, {}, pd.DataFrame(), reader="none", tabular=False)
     try:
         source.open()
     except frictionless.FrictionlessException as exception:
