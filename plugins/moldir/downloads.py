@@ -43,11 +43,11 @@ import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .datasets import Dataset, Resource
-from .safety import safe_name
+from .safety import output_path, safe_name
 
 # pandas, pyarrow, XlsxWriter and .tables are imported where files are written, so that
 # ``moldir validate`` (which imports ``Download`` through the portal) does not load them.
@@ -1059,6 +1059,8 @@ def published_file(resource: dict[str, Any], original: Download | None) -> dict[
 def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
     """Every download of a dataset: per resource CSV, JSON, XLSX (unless Excel's limits
     would cut it) and the publisher's original file; datapackage.json; zip."""
+    from .tables import DeriveError
+
     typed = getattr(tables, "typed", None) or {
         resource.name: as_table(tables[resource.name], resource) for resource in dataset.resources
     }
@@ -1073,8 +1075,6 @@ def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
         try:
             planned = plan_resource(dataset, resource, typed[resource.name], stems, taken)
         except Exception as problem:
-            from .tables import DeriveError
-
             if isinstance(problem, DeriveError):
                 problem.resource = problem.resource or resource.name
                 raise
@@ -1100,7 +1100,17 @@ def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
             **{f"{slug}/{d.filename}": d.content for d in originals.values()},
         }
     )
-    return [*downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]
+    planned = [*downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]
+    for download in planned:
+        # Every part of every download's path: a safe name, inside the dataset's folder
+        # (the writer checks the resolved path again, safety.checked_output).
+        parts = download.filename.split("/")
+        if not all(safe_name(part) for part in parts):
+            raise DeriveError(
+                f'unsafe download name "{download.filename}"', resource=download.resource
+            )
+        output_path(Path("/site"), "datasets", slug, *parts)
+    return planned
 
 
 def plan_resource(
