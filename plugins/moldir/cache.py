@@ -158,7 +158,17 @@ def code_fingerprint() -> str:
         # cost a no-change rebuild most of its time.
         versions = [
             metadata.version(name)
-            for name in ("frictionless", "pandas", "pelican", "pyarrow", "babel", "altair")
+            for name in (
+                "frictionless",
+                "pandas",
+                "pelican",
+                "pyarrow",
+                "babel",
+                "altair",
+                "vl-convert-python",
+                "nh3",  # the sanitiser shapes every page
+                "xlsxwriter",
+            )
         ]
         _CODE = digest(FORMAT, code.hexdigest(), versions, sys.version_info[:2])
     return _CODE

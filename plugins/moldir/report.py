@@ -28,6 +28,12 @@ MOLDIR_ERROR_TYPES: dict[str, str] = {
     "unsafe-url": "A link in the metadata has a scheme other than https, http or mailto.",
     "build-error": "A dataset passed validation but its tables, downloads or pages could not "
     "be made; please report it as a bug in Moldir.",
+    "content-error": "A page or article cannot be used: its front matter or text cannot be "
+    "read, or its address, template or language is not valid (content.py).",
+    "page-collision": "A page or article would be published at an address another file, or "
+    "Moldir itself, already publishes.",
+    "static-file-type": "A file under content/ is of a type a browser would run (HTML, script, "
+    "an SVG with script): it is not published.",
     "unknown-topic": "The dataset's topic is not one of the portal's topics (MOLDIR['topics']).",
     "file-too-large": "A data file is larger than the configured limit.",
     "formula-cell": "A text cell starts like a spreadsheet formula.",
