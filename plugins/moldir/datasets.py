@@ -728,7 +728,9 @@ def metadata_texts(descriptor: dict[str, Any]):
             yield where, value
         elif isinstance(value, dict):
             for key, item in value.items():
-                if key in NOT_PROSE:
+                # "data" is a resource's inline rows (a list); elsewhere (a translation of a
+                # resource named "data") it is prose like the rest.
+                if key in NOT_PROSE and (key != "data" or isinstance(item, list)):
                     continue
                 yield from walk(item, f"{where}.{key}" if where else str(key))
         elif isinstance(value, list):

@@ -400,3 +400,18 @@ def test_writers_refuse_paths_outside_the_build(tmp_path):
     finally:
         set_output_root(None)
     assert checked_output(Path(os.devnull)) == Path(os.devnull).resolve()
+
+
+@pytest.mark.parametrize(
+    "i18n",
+    [
+        {"kk": {"title": "<script>alert(1)</script>"}},
+        {"ru": {"resources": {"data": {"title": "<img src=x onerror=alert(1)>"}}}},
+        {"en": {"views": [{"name": "v", "title": "<b>x</b>"}]}},
+    ],
+)
+def test_markup_in_translations_is_an_error(project, i18n):
+    project.dataset("case", package([table()], i18n=i18n), {"data.csv": CSV})
+    errors = project.validate().task("case").errors
+    assert [e.type for e in errors] == ["metadata-markup"]
+    assert errors[0].message.startswith('"i18n.')
