@@ -58,6 +58,14 @@ def test_columns_are_counted_per_line_outside_quotes(tmp_path, blocks):
     assert scan(tmp_path, b"a,b,c,d,e,f\n") == [("too-many-columns", 1, None)]
 
 
+def test_a_line_inside_a_quoted_cell_is_not_a_record(tmp_path, blocks):
+    # Line 3 has 7 commas, all inside the cell that line 2 opened: 2 columns, as csv reads.
+    assert scan(tmp_path, b'a,b\n1,"first\n1,2,3,4,5,6,7,8"\n2,x\n') == []
+    assert scan(tmp_path, b'a,b\n1,"first""\n1,2,3,4,5,6,7,8"\n') == []
+    # Closed on its line: the next line is a record of its own, counted.
+    assert scan(tmp_path, b'a,b\n1,"x"\n1,2,3,4,5,"6"\n') == [("too-many-columns", 3, None)]
+
+
 def test_the_header_without_a_line_break_is_counted(tmp_path, blocks):
     (error,) = limits.scan_file(str(write(tmp_path, b"x," * 40)), SMALL).errors
     assert error.type == "too-many-columns"
@@ -79,7 +87,9 @@ def test_a_cell_over_the_limit_is_located_by_line_and_field(tmp_path, blocks):
 
 def test_a_quoted_cell_is_measured_without_its_quotes(tmp_path, blocks):
     assert scan(tmp_path, b'a\n"' + b"y" * 20 + b'"\n') == []
-    assert scan(tmp_path, b'a\n"' + b"y" * 23 + b'"\n')[0][0] == "cell-too-large"
+    assert scan(tmp_path, b'a\n"' + b"y" * 21 + b'"\n')[0][0] == "cell-too-large"
+    # 10 quotes in the text, doubled: 20 bytes of text written in 32.
+    assert scan(tmp_path, b'a\n"' + b'y""' * 10 + b'"\n') == []
 
 
 def test_rows_are_lines_after_the_header(tmp_path, blocks):
@@ -162,6 +172,26 @@ def test_the_scan_agrees_with_a_csv_reader_on_random_files(tmp_path, monkeypatch
     # cell over the limit that holds delimiters is left to the parsed-cell check.
     assert found - {"cell-too-large"} == expected - {"cell-too-large"}
     assert found & {"cell-too-large"} <= expected
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_columns_agree_with_a_csv_reader_when_cells_span_lines(tmp_path, monkeypatch, seed):
+    rng = random.Random(1000 + seed)
+    monkeypatch.setattr(limits, "BLOCK_BYTES", rng.choice([1, 5, 64, 4096]))
+    records = []
+    for _ in range(rng.randint(1, 10)):
+        cells = []
+        for _ in range(rng.randint(1, 7)):
+            text = "".join(rng.choice("ab,\n") for _ in range(rng.randint(0, 20)))
+            cells.append(
+                f'"{text}"' if rng.random() < 0.5 else text.replace(",", "").replace("\n", "")
+            )
+        records.append(",".join(cells))
+    data = ("\n".join(records) + "\n").encode()
+    path = write(tmp_path, data)
+    found = {e.type for e in scan_file(str(path), Limits(max_columns=5), encoding="utf-8").errors}
+    wide = any(len(row) > 5 for row in csv.reader(io.StringIO(data.decode(), newline="")))
+    assert ("too-many-columns" in found) == wide
 
 
 # --- the error limit ---------------------------------------------------------------------

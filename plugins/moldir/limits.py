@@ -195,13 +195,29 @@ def field_pattern(delimiter: bytes, quote: bytes) -> re.Pattern[bytes]:
     return re.compile(rb"(?:" + quoted + rest + rb"|" + rest + rb")")
 
 
+def continued_field_pattern(delimiter: bytes, quote: bytes) -> re.Pattern[bytes]:
+    """The rest of a quoted field begun on an earlier line: up to its closing quote."""
+    d, q = re.escape(delimiter), re.escape(quote)
+    return re.compile(
+        rb"[^" + q + rb"]*(?:" + q + q + rb"[^" + q + rb"]*)*" + q + rb"?[^" + d + rb"\r\n]*"
+    )
+
+
 def record_fields(
-    path: str, start: int, delimiter: bytes, quote: bytes, stop: int, cell_limit: int
+    path: str,
+    start: int,
+    delimiter: bytes,
+    quote: bytes,
+    stop: int,
+    cell_limit: int,
+    inside_quotes: bool = False,
 ) -> int:
     """How many fields the CSV record starting at byte ``start`` has, counting at most to
     ``stop``; quotes are respected and memory stays bounded (a field longer than
-    ``cell_limit`` ends the count: it is reported as a cell too large)."""
-    pattern = field_pattern(delimiter, quote)
+    ``cell_limit`` ends the count: it is reported as a cell too large).
+    ``inside_quotes``: the line begins inside a quoted cell of an earlier line."""
+    fields = field_pattern(delimiter, quote)
+    pattern = continued_field_pattern(delimiter, quote) if inside_quotes else fields
     count = 0
     with open(path, "rb") as stream:
         stream.seek(start)
@@ -223,6 +239,7 @@ def record_fields(
             if count >= stop or end >= len(buffer) or buffer[end : end + 1] != delimiter:
                 return count
             position = end + 1
+            pattern = fields
 
 
 def header_names(path: str, delimiter: str, quote: str, encoding: str | None) -> list[str]:
@@ -285,7 +302,17 @@ class RawScan:
         self.open_delimiters = 0  # delimiters seen on it so far
         self.open_quotes = False  # whether it has a quote so far
         self.open_bytes = 0  # its length so far
+        self.open_parity = 0  # 1 when it begins inside a quoted cell
+        # The record (a line, or lines joined by quoted line breaks) open at the block's start.
+        self.record_start = 0
+        self.record_line = 1
+        self.record_delimiters = 0
+        self.record_spans = False
+        self.delimiters = np.zeros(0, dtype=np.int64)
+        self.quotes_before = 0  # quote characters before the current block
+        self.quotes = np.zeros(0, dtype=np.int64)  # their offsets in the current block
         self.run_start = 0  # offset of the current run of bytes without a separator
+        self.run_quotes = 0  # quote characters in it so far
         self.columns_error: errors.RowError | None = None
         self.columns_over = 0
         self.confirmations = 0
@@ -381,6 +408,7 @@ class RawScan:
                 self.nul_line = self.line_at(base + data.index(b"\x00"), base, ends)
         counts, quoted = self.line_counts(array, ends)
         self.check_columns(counts, quoted, ends, base)
+        self.check_records(ends, base)
         self.check_cells(array, newline, cr, ends, base, counts, quoted)
         # The line left open at the end of the block.
         if len(ends):
@@ -390,27 +418,43 @@ class RawScan:
             self.open_bytes += len(data)
         self.open_delimiters = int(counts[-1])
         self.open_quotes = bool(quoted[-1])
+        if len(ends):
+            self.open_parity = int(self.starts_quoted(len(ends), ends))
+        self.quotes_before += len(self.quotes)
         self.line += len(ends)
 
     def line_counts(self, array: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Delimiters on each line of the block (the open one last), and which have quotes."""
+        """Delimiters on each line of the block (the open one last), and which have quotes
+        (their offsets in the block are kept in ``self.quotes``)."""
         lines = len(ends) + 1
         if self.delimiter_byte is None:
             counts = np.zeros(lines, dtype=np.int64)
+            self.delimiters = np.zeros(0, dtype=np.int64)
         else:
             where = np.flatnonzero(array == self.delimiter_byte)
             counts = np.bincount(np.searchsorted(ends, where), minlength=lines)
+            self.delimiters = where
         counts[0] += self.open_delimiters
         if self.quote_byte is None:
             quoted = np.ones(lines, dtype=bool)
+            self.quotes = np.zeros(0, dtype=np.int64)
         else:
             where = np.flatnonzero(array == self.quote_byte)
             quoted = np.bincount(np.searchsorted(ends, where), minlength=lines) > 0
+            self.quotes = where
         quoted[0] |= self.open_quotes
         return counts, quoted
 
     def line_start(self, index: int, ends: np.ndarray, base: int) -> int:
         return self.open_start if index == 0 else base + int(ends[index - 1]) + 1
+
+    def starts_quoted(self, index: int, ends: np.ndarray) -> bool:
+        """Whether line ``index`` of the block begins inside a quoted cell: an odd number
+        of quote characters before it in the file (regular quoting doubles quotes inside)."""
+        if index == 0:
+            return self.open_parity == 1
+        before = int(np.searchsorted(self.quotes, int(ends[index - 1]) + 1))
+        return (self.quotes_before + before) % 2 == 1
 
     def check_columns(
         self,
@@ -426,12 +470,16 @@ class RawScan:
         over = np.flatnonzero(complete + 1 > limit)
         if not len(over):
             return
+        inside = np.array([self.starts_quoted(index, ends) for index in over.tolist()], dtype=bool)
+        plain = ~quoted[over] & ~inside  # no quote on it and not inside a quoted cell: exact
         if self.columns_error is not None:
-            self.columns_over += int(np.count_nonzero(~quoted[over]))
+            self.columns_over += int(np.count_nonzero(plain))
             return
         for position, index in enumerate(over.tolist()):
             cells = int(complete[index]) + 1
-            exact = not quoted[index]
+            exact = bool(plain[position])
+            if not exact and not quoted[index]:
+                continue  # the whole line lies inside a cell opened on an earlier line
             if not exact:
                 if self.confirmations >= MAX_CONFIRMATIONS:
                     return
@@ -444,23 +492,96 @@ class RawScan:
                     self.quote.encode(),
                     limit + 1,
                     self.limits.max_cell_bytes,
+                    inside_quotes=bool(inside[position]),
                 )
                 if cells <= limit:
                     continue
-            line = self.line + index
-            what = "the header" if line == 1 and self.header else f"line {line:,}"
-            count = f"{cells:,}" if exact else f"more than {limit:,}"
-            self.columns_error = located(
-                TooManyColumnsError,
-                line,
-                f"{what} has {count} columns; the limit is {limit:,} (MOLDIR['max_columns'])",
-                "check the delimiter, or split the table into files of fewer columns",
-            )
-            self.result.errors.append(self.columns_error)
-            self.result.fatal = True
-            rest = over[position + 1 :]
-            self.columns_over += int(np.count_nonzero(~quoted[rest]))
+            self.report_columns(self.line + index, cells if exact else None)
+            self.columns_over += int(np.count_nonzero(plain[position + 1 :]))
             return
+
+    def report_columns(self, line: int, cells: int | None) -> None:
+        """The ``too-many-columns`` error (``cells`` None: more than the limit, counted no
+        further)."""
+        limit = self.limits.max_columns
+        what = "the header" if line == 1 and self.header else f"line {line:,}"
+        count = f"{cells:,}" if cells is not None else f"more than {limit:,}"
+        self.columns_error = located(
+            TooManyColumnsError,
+            line,
+            f"{what} has {count} columns; the limit is {limit:,} (MOLDIR['max_columns'])",
+            "check the delimiter, or split the table into files of fewer columns",
+        )
+        self.result.errors.append(self.columns_error)
+        self.result.fatal = True
+
+    def check_records(self, ends: np.ndarray, base: int, last: bool = False) -> None:
+        """Records that span lines (a quoted cell with line breaks) with more cells than
+        ``max_columns`` in all: a line ends a record when the quotes before it are even.
+        Lines are checked one by one in ``check_columns``; this finds the cells of one
+        record spread over many lines."""
+        if (
+            not last
+            and not len(self.quotes)
+            and not self.quotes_before % 2
+            and not self.record_spans
+        ):
+            # No quote anywhere in the block, none open: every line is a record of its own.
+            if len(ends):
+                self.record_start = base + int(ends[-1]) + 1
+                self.record_line = self.line + len(ends)
+                self.record_delimiters = int(np.count_nonzero(self.delimiters > ends[-1]))
+                self.record_spans = False
+            else:
+                self.record_delimiters += len(self.delimiters)
+            return
+        before_ends = (self.quotes_before + np.searchsorted(self.quotes, ends)) % 2
+        record_ends = ends[before_ends == 0]
+        odd_ends = ends[before_ends == 1]  # line breaks inside quoted cells
+        counts = np.bincount(
+            np.searchsorted(record_ends, self.delimiters), minlength=len(record_ends) + 1
+        )
+        counts[0] += self.record_delimiters
+        inner = np.searchsorted(odd_ends, record_ends)  # inner breaks before each record end
+        spans = np.diff(np.concatenate(([0], inner))) > 0
+        if len(spans):
+            spans[0] |= self.record_spans
+        limit = self.limits.max_columns
+        complete = len(record_ends) + (1 if last else 0)
+        if self.columns_error is None:
+            for index in range(complete):
+                multi = spans[index] if index < len(spans) else self.record_spans
+                if counts[index] + 1 <= limit or not multi:
+                    continue
+                if self.confirmations >= MAX_CONFIRMATIONS:
+                    break
+                self.confirmations += 1
+                start = self.record_start if index == 0 else base + int(record_ends[index - 1]) + 1
+                cells = record_fields(
+                    self.path,
+                    start,
+                    self.delimiter.encode(),
+                    self.quote.encode(),
+                    limit + 1,
+                    self.limits.max_cell_bytes,
+                )
+                if cells > limit:
+                    line = self.record_line
+                    if index:
+                        line = self.line + int(np.searchsorted(ends, record_ends[index - 1])) + 1
+                    self.report_columns(line, None)
+                    break
+        if last:
+            return
+        # The record left open at the end of the block.
+        if len(record_ends):
+            self.record_start = base + int(record_ends[-1]) + 1
+            self.record_line = self.line + int(np.searchsorted(ends, record_ends[-1])) + 1
+            self.record_delimiters = int(counts[-1])
+            self.record_spans = len(odd_ends) > int(inner[-1])
+        else:
+            self.record_delimiters = int(counts[-1])
+            self.record_spans = self.record_spans or len(odd_ends) > 0
 
     def check_cells(
         self,
@@ -485,13 +606,21 @@ class RawScan:
             if len(where):
                 self.close_cell(base + int(where[0]))
             return
-        threshold = self.limits.max_cell_bytes + 2  # the quotes around a cell
+        # A run's quote characters are not all text (the quotes around a cell, a doubled
+        # quote inside it): they are not counted, so a cell is never called too large
+        # because of its quoting. Quotes without a separator in between are in this run.
+        limit = self.limits.max_cell_bytes
+        quotes = self.quotes
         if len(where):
             starts = np.empty(len(where), dtype=np.int64)
             starts[0] = self.run_start
             starts[1:] = base + where[:-1] + 1
             lengths = base + where - starts
-            big = np.flatnonzero(lengths > threshold)
+            inside = np.searchsorted(quotes, where) - np.searchsorted(
+                quotes, np.maximum(starts - base, 0)
+            )
+            inside[0] += self.run_quotes
+            big = np.flatnonzero(lengths - inside > limit)
             if len(big):
                 self.report_cell(
                     array, int(starts[big[0]]), int(lengths[big[0]]), base, ends, quoted
@@ -499,8 +628,11 @@ class RawScan:
                 self.close_cell_now()
                 return
             self.run_start = base + int(where[-1]) + 1
+            self.run_quotes = len(quotes) - int(np.searchsorted(quotes, int(where[-1])))
+        else:
+            self.run_quotes += len(quotes)
         tail = base + len(array) - self.run_start
-        if tail > threshold:
+        if tail - self.run_quotes > limit:
             self.report_cell(array, self.run_start, tail, base, ends, quoted)
             self.open_cell = self.run_start  # its length is known when it ends
 
@@ -589,6 +721,10 @@ class RawScan:
         if self.open_bytes and self.columns_error is None:
             counts = np.array([self.open_delimiters])
             self.check_columns(counts, np.array([self.open_quotes]), np.array([]), size, True)
+        if self.columns_error is None and (self.open_bytes or self.record_spans):
+            self.delimiters = np.zeros(0, dtype=np.int64)
+            self.quotes = np.zeros(0, dtype=np.int64)
+            self.check_records(np.zeros(0, dtype=np.int64), size, last=True)
         if self.columns_error is not None and self.columns_over:
             plural = "s" if self.columns_over > 1 else ""
             self.columns_error.message += f"; {self.columns_over:,} more line{plural} too"
