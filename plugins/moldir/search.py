@@ -20,6 +20,7 @@ docs/search.md.
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import gzip
 import hashlib
@@ -36,7 +37,7 @@ from typing import Any
 
 from . import cache, signals
 from .portal import Portal, PublishedDataset
-from .safety import output_path
+from .safety import output_path, safe_name
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 BUNDLE_DIR = "pagefind"
 # Key of the search feature's results in ``PublishedDataset.extras``.
 SEARCH_EXTRAS = "search"
+# Pages sent to Pagefind ahead of its answers (see write_index).
+PAGES_IN_FLIGHT = 32
 # A coverage longer than this lists its first years only (one filter value per year).
 MAX_YEARS = 50
 # Text columns with more distinct values than this hold free text or identifiers, not
@@ -181,23 +184,37 @@ def pagefind_binary() -> Path:
 def html_pages(site: Path, bundle_dir: str = BUNDLE_DIR) -> list[str]:
     """Every ``.html`` file of ``site`` outside the bundle folder, as relative POSIX paths
     in code-point order (the order Pagefind numbers them in)."""
+    root = str(site)
     pages: list[str] = []
-    for folder, subfolders, files in os.walk(site):
-        relative = Path(folder).relative_to(site)
-        if relative == Path("."):
+    for folder, subfolders, files in os.walk(root):
+        if folder == root:
             subfolders[:] = [name for name in subfolders if name != bundle_dir]
-        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
+            prefix = ""
+        else:
+            prefix = folder[len(root) + 1 :].replace(os.sep, "/") + "/"
+        pages += [prefix + name for name in files if name.endswith(".html")]
     return sorted(pages)
 
 
+_BODY_MARK = re.compile(rb"data-pagefind-body", re.IGNORECASE)
+
+
+def pages_to_index(site: Path, pages: list[str]) -> list[str]:
+    """The pages Pagefind would index: once one page has ``data-pagefind-body``, pages
+    without it are skipped, so they are not even sent (on the example portal two pages in
+    three are chart embeds, listings and other pages without it)."""
+    marked = [page for page in pages if _BODY_MARK.search((site / page).read_bytes())]
+    return marked or pages
+
+
 class PagefindService:
-    """The Pagefind binary in ``--service`` mode, driven one request at a time.
+    """The Pagefind binary in ``--service`` mode.
 
     The protocol of Pagefind's own Python and Node wrappers: each message is JSON in base64
     followed by a comma, answered in order. Not the ``pagefind`` package's client: it polls
     for answers every 0.1 s (minutes for a large portal's pages) and kills the process as
     soon as ``WriteFiles`` is answered, which once left ``pagefind-entry.json`` incomplete.
-    The bundle is asked for with ``GetFiles`` and written by Moldir instead.
+    Here the files are asked for instead (:func:`index_files`).
     """
 
     def __init__(self, binary: Path, cwd: Path):
@@ -218,9 +235,11 @@ class PagefindService:
         self._last_id = 0
         self._buffer = bytearray()
 
-    def request(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and return the payload of its answer; an ``Error`` answer or
-        the end of the process raises :class:`SearchIndexError`."""
+    def send(self, payload: dict[str, Any]) -> int:
+        """Send one request without waiting for its answer; returns its message id.
+
+        Pagefind reads its input in a thread of its own, into a queue, so a write never
+        waits for it to answer; see :meth:`answer`."""
         self._last_id += 1
         message = json.dumps({"message_id": self._last_id, "payload": payload})
         try:
@@ -228,14 +247,24 @@ class PagefindService:
             self._process.stdin.flush()
         except OSError as error:  # the process has ended
             raise SearchIndexError(self._failure()) from error
+        return self._last_id
+
+    def answer(self, message_id: int) -> dict[str, Any]:
+        """The payload of the answer to ``message_id`` (answers come in the order the
+        requests were sent); an ``Error`` answer or the end of the process raises
+        :class:`SearchIndexError`."""
         while True:
-            answer = self._read_message()
-            if answer.get("message_id") == self._last_id:
+            message = self._read_message()
+            if message.get("message_id") == message_id:
                 break
-        result = answer.get("payload") or {}
+        result = message.get("payload") or {}
         if result.get("type") == "Error":
             raise SearchIndexError(f"Pagefind: {result.get('message')}")
         return result
+
+    def request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and wait for its answer."""
+        return self.answer(self.send(payload))
 
     def _read_message(self) -> dict[str, Any]:
         searched = 0
@@ -272,25 +301,35 @@ class PagefindService:
 
 
 def index_files(site: Path, pages: list[str]) -> dict[str, bytes]:
-    """Pagefind's bundle for ``pages`` of ``site``: file paths (relative to the bundle
-    folder) and contents, pages added in the order given."""
+    """Pagefind's bundle for ``pages`` of ``site`` (added in the order given): file paths
+    relative to the bundle folder → contents.
+
+    The files are asked for with ``GetFiles`` and written by Moldir: Pagefind's
+    ``WriteFiles`` answers before its writes are on disk (it leaves them to background
+    threads without waiting), and the process exits as soon as its input ends, so a file
+    such as ``pagefind-entry.json`` could be found empty."""
     service = PagefindService(pagefind_binary(), site)
     try:
         index_id = service.request({"type": "NewIndex", "config": None})["index_id"]
-        for page in pages:
-            try:
-                content = (site / page).read_text(encoding="utf-8", errors="replace")
-                service.request(
-                    {
-                        "type": "AddFile",
-                        "index_id": index_id,
-                        "file_path": page,
-                        "url": None,
-                        "file_contents": content,
-                    }
-                )
-            except SearchIndexError as error:
-                raise SearchIndexError(f"{site / page}: {error}") from error
+        # Requests go ahead of the answers (a few dozen at most, to bound what waits in
+        # Pagefind's queue), so that Pagefind never waits for this process between pages.
+        waiting: collections.deque[tuple[int, str]] = collections.deque()
+        for number, page in enumerate(pages, start=1):
+            content = (site / page).read_text(encoding="utf-8", errors="replace")
+            request = {
+                "type": "AddFile",
+                "index_id": index_id,
+                "file_path": page,
+                "url": None,
+                "file_contents": content,
+            }
+            waiting.append((service.send(request), page))
+            while waiting and (len(waiting) >= PAGES_IN_FLIGHT or number == len(pages)):
+                message_id, added = waiting.popleft()
+                try:
+                    service.answer(message_id)
+                except SearchIndexError as error:
+                    raise SearchIndexError(f"{site / added}: {error}") from error
         try:
             answer = service.request({"type": "GetFiles", "index_id": index_id})
         except SearchIndexError as error:
@@ -301,33 +340,40 @@ def index_files(site: Path, pages: list[str]) -> dict[str, bytes]:
             ) from error
     finally:
         service.close()
-    return {item["path"]: base64.b64decode(item["content"]) for item in answer["files"]}
+    try:
+        return {item["path"]: base64.b64decode(item["content"]) for item in answer["files"]}
+    except (KeyError, TypeError, ValueError) as error:
+        raise SearchIndexError(f"Pagefind answered GetFiles with {error!r}") from error
 
 
 def build_index(site: Path, bundle_dir: str = BUNDLE_DIR) -> IndexSummary:
     """Index every HTML page of ``site`` with Pagefind into ``site/<bundle_dir>/``.
 
-    Runs the Pagefind binary of the ``pagefind[bin]`` package (nothing is downloaded), adds
-    the pages in path order, makes the bundle's file names and bytes independent of the run
-    (:func:`reproducible_bundle`) and writes it, replacing an older bundle. Raises
-    :class:`SearchIndexError` when Pagefind fails or finds no page.
+    Runs the Pagefind binary of the ``pagefind[bin]`` package (nothing is downloaded),
+    adds the pages in path order, checks that every file the bundle refers to is there,
+    makes its file names and bytes independent of the run (:func:`reproducible_bundle`)
+    and only then replaces an older bundle. Raises :class:`SearchIndexError` when
+    Pagefind fails, leaves the bundle incomplete or finds no page.
     """
     site = Path(site).resolve()
     pages = html_pages(site, bundle_dir)
     if not pages:
         raise SearchIndexError(f"Pagefind indexed no page of {site}: it has no HTML page")
-    files = index_files(site, pages)
+    files = index_files(site, pages_to_index(site, pages))
     try:
         files = reproducible_bundle(files)
     except BundleFormatError as error:
         # The search still works; only the file names change from build to build.
-        logger.warning("Moldir search: the index is written as Pagefind made it: %s", error)
+        logger.warning("Moldir search: the index is kept as Pagefind made it: %s", error)
     bundle = output_path(site, bundle_dir)
-    shutil.rmtree(bundle, ignore_errors=True)
-    for name in sorted(files):
-        target = output_path(bundle, *name.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[name])
+    written = output_path(site, f".{bundle_dir}.building-{os.getpid()}")
+    shutil.rmtree(written, ignore_errors=True)
+    try:
+        write_files(written, files)
+        shutil.rmtree(bundle, ignore_errors=True)
+        written.rename(bundle)
+    finally:
+        shutil.rmtree(written, ignore_errors=True)
     summary = read_summary(bundle)
     if summary.total_pages == 0:
         raise SearchIndexError(
@@ -335,6 +381,22 @@ def build_index(site: Path, bundle_dir: str = BUNDLE_DIR) -> IndexSummary:
             "data-pagefind-body"
         )
     return summary
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative POSIX paths → contents) into ``folder``. Each folder is
+    checked with ``output_path`` once and each name to be a plain file name, rather than
+    resolving 9,000 paths one by one."""
+    checked: dict[tuple[str, ...], Path] = {}
+    for name in sorted(files):
+        *parents, base = parts = name.split("/")
+        if not all(safe_name(part) for part in parts):
+            raise SearchIndexError(f"Pagefind named a file {name!r}")
+        key = tuple(parents)
+        if key not in checked:
+            checked[key] = output_path(folder, *parents)
+            checked[key].mkdir(parents=True, exist_ok=True)
+        (checked[key] / base).write_bytes(files[name])
 
 
 def read_summary(bundle: Path) -> IndexSummary:
@@ -493,8 +555,24 @@ def _pairs(value: Any, second: type, what: str) -> list[list[Any]]:
     return value
 
 
+def referenced(files: dict[str, bytes], name: str, whole: bool = True) -> bytes:
+    """A file the bundle refers to, checked to be there (and to decompress)."""
+    data = files.get(name)
+    if data is None:
+        raise SearchIndexError(f"Pagefind's bundle is incomplete: there is no {name}")
+    if whole:
+        try:
+            gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise SearchIndexError(
+                f"Pagefind's bundle is incomplete: {name} is cut short"
+            ) from error
+    return data
+
+
 def reproducible_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's bundle with what its hash maps left in random order put in order.
+    """Pagefind's bundle (file paths → contents), checked to be complete, with what its
+    hash maps left in random order put in order.
 
     Pagefind writes each filter's values, the list of filters and of sort keys in its
     per-language ``pagefind.<hash>.pf_meta``, and the languages of
@@ -503,29 +581,36 @@ def reproducible_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     names changed on every run. Here filter values are sorted by value, filters and sort
     keys by name, languages by code, and the rewritten files renamed by Pagefind's own
     hash. Words, fragments and page numbers are already stable (pages are added in path
-    order). Raises :class:`BundleFormatError` if a file is not in the form this expects.
+    order). Raises :class:`SearchIndexError` if a file the bundle refers to (meta, page
+    fragment, word index chunk, filter) is missing or cut short, and
+    :class:`BundleFormatError` if a file is not in the form this expects.
     """
     files = dict(files)
     try:
-        entry = json.loads(files["pagefind-entry.json"])
-        languages = entry["languages"]
-        items = sorted(languages.items())
+        entry = json.loads(referenced(files, "pagefind-entry.json", whole=False))
+        items = sorted(entry["languages"].items())
+        meta_names = [f"pagefind.{info['hash']}.pf_meta" for _, info in items]
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise BundleFormatError(f"pagefind-entry.json: {error!r}") from error
-    for lang, info in items:
-        meta_name = f"pagefind.{info.get('hash')}.pf_meta"
-        if meta_name not in files:
-            raise BundleFormatError(f"no {meta_name}")
-        meta = unpack(files.pop(meta_name))
+    for (lang, info), meta_name in zip(items, meta_names, strict=True):
+        meta = unpack(referenced(files, meta_name))
+        del files[meta_name]
         if not isinstance(meta, list) or len(meta) < 5:
             raise BundleFormatError(f"{meta_name}: unexpected structure")
+        for page, _ in _pairs(meta[1], int, f"{meta_name} pages"):
+            referenced(files, f"fragment/{page}.pf_fragment", whole=False)
+        if not isinstance(meta[2], list) or not all(
+            isinstance(chunk, list) and len(chunk) == 3 for chunk in meta[2]
+        ):
+            raise BundleFormatError(f"{meta_name}: unexpected index chunks")
+        for chunk in meta[2]:
+            referenced(files, f"index/{chunk[2]}.pf_index", whole=False)
         filters = []
         used: set[str] = set()
         for name, old_hash in sorted(_pairs(meta[3], str, f"{meta_name} filters")):
             old_name = f"filter/{old_hash}.pf_filter"
-            if old_name not in files:
-                raise BundleFormatError(f"no {old_name}")
-            content = unpack(files.pop(old_name))
+            content = unpack(referenced(files, old_name))
+            del files[old_name]
             if not (isinstance(content, list) and len(content) == 2):
                 raise BundleFormatError(f"{old_name}: unexpected structure")
             content[1] = sorted(_pairs(content[1], list, f"{old_name} values"), key=lambda v: v[0])
