@@ -351,6 +351,7 @@ def build(publish: bool, output: Path | None, settings_file: Path | None) -> Non
 
 def run_build(publish: bool, output: Path | None, settings_file: Path | None) -> Path:
     from .build import build_site
+    from .search import SearchIndexError
 
     settings_file = settings_file or Path(PUBLISH_SETTINGS if publish else DEV_SETTINGS)
     if not settings_file.is_file():
@@ -362,6 +363,10 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
         raise click.ClickException(
             f"{invalid}; the previous output was left untouched"
         ) from invalid
+    except SearchIndexError as error:  # Pagefind failed: its message, not a traceback
+        raise click.ClickException(
+            f"the search index could not be built: {error}; the previous output was left untouched"
+        ) from error
     if result.unchanged:
         click.echo(f"Nothing changed since the last build; {result.output} kept as it is")
         return result.output
