@@ -27,8 +27,11 @@ a :class:`DeriveError` naming the dataset, resource, file, row and field — nev
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
+import io
+import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -286,13 +289,15 @@ def frictionless_cells(source: Any, expected: list[Any]) -> tuple[list[Sequence]
 
 
 def fast_cells(source: Any, expected: list[Any]) -> tuple[list[Sequence], np.ndarray]:
-    """Raw cells of a plain UTF-8 CSV split by pyarrow, or Unsupported.
+    """Raw cells of a plain CSV split by pyarrow, or Unsupported.
 
     Only where fastcheck proves pyarrow and Python's csv (Frictionless's parser) agree:
-    Frictionless's effective dialect is plain (quote ``"``, doubled quotes, no escape
-    character, no initial-space skipping, one header row, no comments), every quoted cell is
-    on one line, no NUL byte, no lone carriage return, no empty line, and the header is
-    exactly the schema's field names."""
+    Frictionless's effective dialect (declared, else sniffed from the same sample as its
+    parser) is plain — quote ``"``, doubled quotes, no escape character, no initial-space
+    skipping, one header row, no comments — every quoted cell is on one line, no NUL byte, no
+    lone carriage return, no empty line, and the header is exactly the schema's field names.
+    A file in another encoding is decoded with Python's codec, as Frictionless's text stream
+    does, and given to pyarrow as UTF-8."""
     import pyarrow.csv as pacsv
 
     from . import fastcheck
@@ -304,20 +309,26 @@ def fast_cells(source: Any, expected: list[Any]) -> tuple[list[Sequence], np.nda
     path = source.normpath
     if not path or not os.path.isfile(path) or getattr(source, "remote", False):
         raise Unsupported("not a local file")
-    if source.encoding not in ("utf-8", "utf-8-sig"):
-        raise Unsupported("encoding")
     names = [item.name for item in expected]
     if list(source.labels or []) != names or names != source.schema.field_names:
         raise Unsupported("header")
+    with open(path, "rb") as stream:
+        data = stream.read()
+    encoding = codecs.lookup(source.encoding or "utf-8").name
+    if encoding == "utf-8-sig":
+        data = data.removeprefix(codecs.BOM_UTF8)
+    elif encoding != "utf-8":
+        try:
+            data = data.decode(encoding).encode("utf-8")
+        except (UnicodeError, LookupError) as error:
+            raise Unsupported(f"encoding: {error}") from error
     try:
-        dialect = fastcheck.effective_control(source, path)
+        dialect = sniffed_dialect(source, data)
         fastcheck.check_dialect(source, dialect)
     except fastcheck.Unsupported as reason:
         raise Unsupported(str(reason)) from reason
-    with open(path, "rb") as stream:
-        data = stream.read()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    except UnicodeDecodeError as error:
+        raise Unsupported(f"encoding: {error}") from error
     if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         raise Unsupported("NUL or lone carriage return")
     if data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data:
@@ -366,6 +377,33 @@ def fast_cells(source: Any, expected: list[Any]) -> tuple[list[Sequence], np.nda
     columns = [table.column(name).combine_chunks() for name in column_names]
     # No skipped or multi-line rows: row n of the table is line n + 2 (the header is row 1).
     return columns, np.arange(2, table.num_rows + 2, dtype=np.int64)
+
+
+def sniffed_dialect(source: Any, data: bytes) -> Any:
+    """The Python csv dialect Frictionless's CsvParser reads ``data`` (UTF-8) with: the
+    declared properties, the others sniffed from the same sample (its first 100 lines, as
+    its text stream splits them)."""
+    import csv
+
+    from frictionless.formats.csv.control import CsvControl
+    from frictionless.formats.csv.parser import SAMPLE_SIZE
+
+    control = CsvControl.from_dialect(source.dialect)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    sample = list(itertools.islice(stream, SAMPLE_SIZE))
+    delimiter = control.get_defined("delimiter", default=",\t;|")
+    try:
+        config = csv.Sniffer().sniff("".join(sample), delimiter)
+    except csv.Error:
+        config = csv.excel()
+    if config.quotechar == "'":
+        config.quotechar = '"'
+    control.set_not_defined("delimiter", config.delimiter, distinct=True)
+    control.set_not_defined("line_terminator", config.lineterminator, distinct=True)
+    control.set_not_defined("escape_char", config.escapechar, distinct=True)
+    control.set_not_defined("quote_char", config.quotechar, distinct=True)
+    control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
+    return control.to_python()
 
 
 # ----------------------------------------------------------------------------- cells
@@ -463,12 +501,24 @@ def convert_text(
     if kind == "string" and item.format in ("default", None):
         return string_series(pc.if_else(present, raw, pa.scalar(None, pa.string()))), None
     strict: pa.Array | None = None
+    numeric = raw
     if kind in ("integer", "year") and getattr(item, "bare_number", True):
         strict = pc.match_substring_regex(raw, INT_RE if kind == "integer" else YEAR_RE)
-    elif kind == "number" and plain_number(item):
+    elif kind == "number" and number_separators(item) is not None:
+        decimal, group = number_separators(item)
+        pattern, numeric = NUMBER_RE, raw
+        if (decimal, group) != (".", ""):
+            # "1 234,5" with groupChar " " and decimalChar ",": Frictionless removes every
+            # group character and reads the decimal one as ".", and so does this.
+            digits = "[0-9]+"
+            grouped = f"(?:{re2_char(group)}{digits})*" if group else ""
+            pattern = f"^-?{digits}{grouped}(?:{re2_char(decimal)}{digits})?$"
+            if group:
+                numeric = pc.replace_substring(numeric, group, "")
+            numeric = pc.replace_substring(numeric, decimal, ".")
         strict = pc.and_(
-            pc.match_substring_regex(raw, NUMBER_RE),
-            pc.less_equal(pc.utf8_length(raw), NUMBER_MAX_CHARS),
+            pc.match_substring_regex(raw, pattern),
+            pc.less_equal(pc.utf8_length(numeric), NUMBER_MAX_CHARS),
         )
     elif kind == "boolean":
         known = [*item.true_values, *item.false_values]
@@ -486,21 +536,31 @@ def convert_text(
     other = np.flatnonzero(present_np & ~strict_np)
     other_values = read_distinct(raw, other, item, rows)
     if kind in ("integer", "year", "number", "boolean", "date") and strict is not None:
-        return strict_column(raw, item, strict_np, present_np, other, other_values)
+        source = numeric if kind == "number" else raw
+        return strict_column(source, item, strict_np, present_np, other, other_values)
     values: list[Any] = [None] * count
     for index, value in zip(other.tolist(), other_values, strict=True):
         values[index] = value
     return build_column(values, item)
 
 
-def plain_number(item: Any) -> bool:
-    """A number field without separators, currency or float reading options."""
-    return not (
-        item.has_defined("group_char")
-        or item.has_defined("decimal_char")
-        or not item.bare_number
-        or getattr(item, "float_number", False)
-    )
+def re2_char(character: str) -> str:
+    """One character as an RE2 escape (any character, no metacharacter surprises)."""
+    return f"\\x{{{ord(character):x}}}"
+
+
+def number_separators(item: Any) -> tuple[str, str] | None:
+    """(decimal, group) characters of a number field whose plain cells the vectorised path
+    reads as Frictionless does, or None (currency stripping, float reading, odd separators)."""
+    if not item.bare_number or getattr(item, "float_number", False):
+        return None
+    decimal = item.decimal_char if item.has_defined("decimal_char") else "."
+    group = item.group_char if item.has_defined("group_char") else ""
+    if len(decimal) != 1 or len(group) > 1 or decimal == group:
+        return None
+    if any(character in "0123456789+-eE" for character in decimal + group):
+        return None  # a digit or a sign as a separator: leave it to Frictionless
+    return decimal, group
 
 
 def read_distinct(raw: pa.Array, indices: np.ndarray, item: Any, rows: Sequence[int]) -> list:
