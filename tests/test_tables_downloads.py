@@ -997,3 +997,21 @@ def test_every_cell_reads_to_frictionless_value(descriptor):
             assert not isinstance(read, float) or Decimal(repr(read)) == value, (cell, value)
         else:
             assert read == value, (cell, value, read)
+
+
+def test_the_preview_shows_values_as_published(tmp_path):
+    fields = [
+        {"name": "at", "type": "datetime"},
+        {"name": "x", "type": "number"},
+        {"name": "n", "type": "integer"},
+    ]
+    text = (
+        "at,x,n\n2020-01-02T03:04:05+06:00,NaN,123456789012345678901234567890\n"
+        ",0.30000000000000004,1\n"
+    )
+    published = one(tmp_path, text, fields)
+    preview = published.tables.typed["d"].preview(5)
+    assert preview["at"].tolist()[0] == dt.datetime.fromisoformat("2020-01-02T03:04:05+06:00")
+    assert preview["at"].tolist()[1] is None
+    assert preview["x"].tolist() == ["NaN", 0.30000000000000004]
+    assert preview["n"].tolist() == ["123456789012345678901234567890", 1]

@@ -146,9 +146,16 @@ class Table:
         for name in head.columns:
             # Integers beyond 64 bits: Babel formats at most 28 digits, so longer ones are text.
             if head[name].dtype == object and self.field_type(name) in ("integer", "year"):
-                column = head[name].map(lambda v: str(v) if isinstance(v, int) else v)
+                column = head[name].map(
+                    lambda v: str(v) if isinstance(v, int) and abs(v) >= 10**27 else v
+                )
                 head = head.assign(**{name: column})
         for name, overlay in self.exact.items():
+            if self.field_type(name) == "datetime":
+                # As published (with its own UTC offset), not converted to UTC.
+                column = overlay.reindex(head.index).astype(object)
+                head = head.assign(**{name: column.where(column.notna(), None)})
+                continue
             if self.field_type(name) != "number":
                 continue
             found = overlay[overlay.index.isin(head.index)]
