@@ -9,12 +9,14 @@ no value can pass validation and then be read differently or crash (docs/open-da
   ``commentRows``, ``doubleQuote``, ``skipInitialSpace``, ``header``/``headerRows``, a byte
   order mark), missing values (of the schema, or of a field) and formats are Frictionless's;
 * the cells come from Frictionless's own parser (its cell stream, the rows its row stream
-  would read) — except for a plain UTF-8 CSV whose dialect and quoting ``fastcheck`` proves
-  identical to Python's ``csv``, which pyarrow splits (1,000,000 rows in about a second);
+  would read) — except for a plain CSV whose dialect and quoting ``fastcheck`` proves
+  identical to Python's ``csv``, which pyarrow splits (1,000,000 rows in about a second;
+  another encoding is decoded first, as Frictionless's text stream does);
 * every cell is read by its field's Frictionless value reader, once per distinct text —
   except cells that a strict pattern proves to read to a known value (at most 18 ASCII digits
-  for an integer, a plain decimal of at most 15 digits, an ISO date, a listed boolean), which
-  are converted vectorised to the same value.
+  for an integer, a decimal of at most 15 digits with the field's decimal and group
+  characters, an ISO date, a listed boolean), which are converted vectorised to the same
+  value.
 
 The result is a :class:`Table`: ``frame`` holds the typed columns that pages, charts and
 kinds compute with (``Int64``, ``Float64``, ``boolean``, dates, ``string``), and ``exact``
