@@ -1015,3 +1015,9 @@ def test_the_preview_shows_values_as_published(tmp_path):
     assert preview["at"].tolist()[1] is None
     assert preview["x"].tolist() == ["NaN", 0.30000000000000004]
     assert preview["n"].tolist() == ["123456789012345678901234567890", 1]
+
+
+def test_dates_with_format_any_take_a_missing_year_from_the_build_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOLDIR_TODAY", "2031-07-15")
+    published = one(tmp_path, "d\nMarch 5\n", [{"name": "d", "type": "date", "format": "any"}])
+    assert published.lines() == ["d", "2031-03-05", ""]

@@ -431,12 +431,13 @@ def value_reader(item: Any) -> Callable[[Any], Any]:
 
     With ``format: "any"``, Frictionless fills the parts a date or datetime lacks from
     *today* ("1850-01" is read as the 1850-01-<today's day>, and fails validation on the
-    30th of a month); Moldir fills them from the first day of the current year, so the
-    same data gives the same downloads every day. Every other reader is Frictionless's."""
+    30th of a month); Moldir fills them from the first day of the build's year
+    (``MOLDIR_TODAY`` when set), so the same data gives the same downloads every day. Every
+    other reader is Frictionless's."""
     if item.type in ("date", "datetime") and item.format == "any":
         from dateutil import parser
 
-        default = dt.datetime(dt.date.today().year, 1, 1)
+        default = dt.datetime(build_year(), 1, 1)
         frictionless_reader = item.create_value_reader()
 
         def reader(cell: Any) -> Any:
@@ -450,6 +451,15 @@ def value_reader(item: Any) -> Callable[[Any], Any]:
 
         return reader
     return item.create_value_reader()
+
+
+def build_year() -> int:
+    """The year the site is built "as of" (``MOLDIR_TODAY``, as the reception pages use)."""
+    fixed = os.environ.get("MOLDIR_TODAY", "")
+    try:
+        return dt.date.fromisoformat(fixed).year if fixed else dt.date.today().year
+    except ValueError:
+        return dt.date.today().year
 
 
 def convert_column(
