@@ -200,6 +200,25 @@ def test_a_crash_is_a_short_message_naming_the_file_and_exit_code_2(project, mon
     assert "Traceback (most recent call last)" in output
 
 
+def test_a_failing_theme_template_is_named_with_its_line(project, monkeypatch):
+    project.dataset("case", {**PORTAL_METADATA, "resources": [{"name": "d", "path": "d.csv"}]})
+    (project.root / "datasets" / "case" / "d.csv").write_text("a\n1\n")
+    project.page("about.md", "Title: About\n\nHello.\n")
+    template = project.root / "theme" / "templates" / "page.html"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if "{% block content %}" in line)
+    template.write_text(
+        "\n".join(lines).replace("{% block content %}", "{% block content %}{{ NOPE.x() }}", 1)
+    )
+    monkeypatch.chdir(project.root)
+    code, output = run(["build"])
+    assert code == CRASH_EXIT_CODE
+    assert "Traceback" not in output
+    assert f"while processing theme/templates/page.html, line {number}" in output
+    assert "UndefinedError: 'NOPE' is undefined" in output
+    assert "A template of the theme failed" in output
+
+
 def test_unknown_settings_are_a_message_not_a_traceback(project, monkeypatch):
     conf = project.root / "pelicanconf.py"
     conf.write_text(conf.read_text() + "\nMOLDIR = {**MOLDIR, 'max_colums': 3}\n")

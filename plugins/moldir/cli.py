@@ -96,7 +96,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 def report_crash(problem: BaseException, verbose: bool) -> None:
     """The message for an unexpected exception: what failed, on which dataset or file."""
-    place = crash_place(problem)
+    template = crash_template(problem)
+    place = template or crash_place(problem)
     where = f" while processing {place}" if place else ""
     code = crash_code(problem)
     where += f" (in {code})" if code else ""
@@ -110,12 +111,28 @@ def report_crash(problem: BaseException, verbose: bool) -> None:
         import traceback
 
         click.echo("".join(traceback.format_exception(problem)).rstrip(), err=True)
+    elif template:
+        click.echo(
+            "A template of the theme failed: check it at that line (run the same command "
+            "with --verbose for the traceback).",
+            err=True,
+        )
     else:
         click.echo(
             "This is a bug in Moldir, not in your data: please report it with the output "
             "of the same command run with --verbose.",
             err=True,
         )
+
+
+def crash_template(problem: BaseException) -> str | None:
+    """The theme template (and line) an exception was raised in: Jinja gives the frames
+    of a template's code the template's file name."""
+    for frame, line in reversed(list(traceback_lines(problem))):
+        name = frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".jinja", ".j2")) and Path(name).is_file():
+            return f"{shown_path(name)}, line {frame.f_lineno or line}"
+    return None
 
 
 # Local variables that name what a frame of the pipeline was working on, best first.
