@@ -273,7 +273,9 @@ def offline_build(base: Path) -> Build:
         shutil.copytree(source, project)
         offline = isolation(base, "offline")
         check_isolation(offline)
-        env = build_environment(seed=2, zone="Asia/Almaty", locale="C")
+        # Seeds 1 and 6 iterate a set of the example's time-zone names in opposite
+        # orders (receptions/all.ics once followed it); most seed pairs would not.
+        env = build_environment(seed=6, zone="Asia/Almaty", locale="C")
         _BUILDS["offline"] = _build(project, base / "offline" / "site", env, offline)
     return _BUILDS["offline"]
 

@@ -604,6 +604,11 @@ def build_calendar(
     calendar.add_missing_timezones(
         first_date=dt.date(first_day.year, 1, 1), last_date=dt.date(today.year + 10, 1, 1)
     )
+    # icalendar adds them in the order of a set of names, new in every process
+    # (PYTHONHASHSEED): put in name order, so that two builds give the same feed.
+    zones = [part for part in calendar.subcomponents if part.name == "VTIMEZONE"]
+    others = [part for part in calendar.subcomponents if part.name != "VTIMEZONE"]
+    calendar.subcomponents[:] = sorted(zones, key=lambda zone: str(zone.get("TZID"))) + others
     return calendar
 
 
