@@ -422,7 +422,7 @@ def test_unknown_resource_and_duplicate_names_are_view_errors(tmp_path):
     messages = [e.message for e in check_views(dataset)]
     assert len(messages) == 2
     assert "unknown resource 'nope'" in messages[0]
-    assert 'view "a": \'name\': another view has the same name' in messages[1]
+    assert "view \"a\": 'name': another view has the same name" in messages[1]
 
 
 def test_moldir_validate_reports_a_bad_view(project_copy):

@@ -445,7 +445,8 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
     if formula and fld.type == "string":
         flags = pc.or_(flags, pc.match_substring_regex(column, FORMULA_CANDIDATE_RE))
     if plan.max_bytes is not None:
-        flags = pc.or_(flags, pc.greater(pc.binary_length(column), plan.max_bytes))
+        limit = scalar_of(int(plan.max_bytes), pa.int64())  # pa.scalar would import pandas
+        flags = pc.or_(flags, pc.greater(pc.binary_length(column), limit))
     key = None
     if plan.key_type is not None:
         key = column if fld.type == "string" else value

@@ -431,13 +431,20 @@ def draft_dataset(folder: Path, options: ValidationOptions) -> Dataset | None:
         unusable = {error.resource for error in problems if error.resource}
         if any(error.type == "descriptor-error" and not error.resource for error in problems):
             return None
-        resources = [
-            resource
-            for resource in descriptor.get("resources") or []
-            if isinstance(resource, dict)
-            and safe_name(resource.get("name"))
-            and resource.get("name") not in unusable
-        ]
+        resources = []
+        for resource in descriptor.get("resources") or []:
+            if not isinstance(resource, dict) or not safe_name(resource.get("name")):
+                continue
+            if resource.get("name") in unusable:
+                # Kept without what cannot be read (its file, a remote or unsafe schema or
+                # dialect), so that a view naming it is not reported as naming nothing.
+                resource = {
+                    key: value
+                    for key, value in resource.items()
+                    if key != "path"
+                    and not (key in ("schema", "dialect") and isinstance(value, str))
+                }
+            resources.append(resource)
         return build_dataset(folder, descriptor_path, {**descriptor, "resources": resources}, shown)
     except Exception:  # a draft is best effort; the real errors are reported already
         return None

@@ -1284,8 +1284,6 @@ def dataset_view_checks(
     dataset: Dataset, tables: dict[str, pd.DataFrame] | None = None
 ) -> ViewChecks:
     """Declarations and data of every view of a valid dataset (``tables`` read if absent)."""
-    from ..tables import read_table
-
     text = _descriptor_text(dataset)
     shown = getattr(dataset, "shown_path", None) or str(dataset.descriptor_path)
     views, problems, warnings = read_views(resources_of_dataset(dataset), dataset.get("views"))
@@ -1295,6 +1293,9 @@ def dataset_view_checks(
     for view in views:
         try:
             if view.static_rows is None and view.resource not in tables:
+                # Imported here: pandas is loaded only for a dataset that has views.
+                from ..tables import read_table
+
                 tables[view.resource] = read_table(dataset.resource(view.resource))
             check_data(view, tables.get(view.resource))
         except ViewProblem as problem:
