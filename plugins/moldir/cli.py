@@ -295,6 +295,8 @@ def format_text(report: Report) -> str:
         else:
             lines.append(f"✗ {task.dataset}: {count_errors(task.error_count, task.unlisted)}")
             lines.extend(format_error(error) for error in task.errors)
+        # What the portal filled in or left out; warnings never stop a build.
+        lines.extend(f"  warning: {warning}" for warning in task.warnings)
     invalid = [task for task in report.tasks if not task.valid]
     total = report.error_count
     unlisted = sum(task.unlisted for task in report.tasks)

@@ -37,6 +37,8 @@ def format_number(value: Any, digits: int | None = None, locale: str = "en") -> 
         pass
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, int) and abs(value) >= 10**27:
+        return str(value)  # beyond Babel's decimal precision: shown exactly, unseparated
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and digits == 0):
         return format_decimal(int(value), locale=locale)
     if isinstance(value, float):

@@ -268,7 +268,10 @@ def frictionless_errors(
     rows = 0
     for report_task in report.tasks:
         resource_name = original_names.get(report_task.name, report_task.name)
-        data_file = display_path(folder / report_task.place, display_root)
+        # Inline rows ("data") have no file: their errors point at the descriptor.
+        place = str(report_task.place or "")
+        inline = not place or place.startswith("<")
+        data_file = shown if inline else display_path(folder / place, display_root)
         rows += report_task.stats.get("rows") or 0
         task.stats.setdefault("resources", {})[resource_name] = {
             "rows": report_task.stats.get("rows"),
