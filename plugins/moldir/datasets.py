@@ -537,29 +537,24 @@ def check_resource_files(
         )
     elif path is not None and not isinstance(path, str):
         error("descriptor-error", f'resource "{name}": "path" must be a text', resource=name)
-    for key in ("profile", "$schema"):
-        value = resource.get(key)
-        if isinstance(value, str) and url_scheme(value) and not is_official_profile(value):
-            error(
-                "remote-reference",
-                f'resource "{name}": "{key}" is the URL "{value[:80]}"; Moldir never fetches '
-                "anything",
-                needle=value[:40],
-                resource=name,
-            )
+
+    def remote_profiles(container: dict[str, Any], where: str) -> None:
+        for inner in ("profile", "$schema"):
+            ref = container.get(inner)
+            if isinstance(ref, str) and url_scheme(ref) and not is_official_profile(ref):
+                error(
+                    "remote-reference",
+                    f'resource "{name}": {where}{inner} is the URL "{ref[:80]}"; Moldir never '
+                    "fetches anything",
+                    needle=ref[:40],
+                    resource=name,
+                )
+
+    remote_profiles(resource, "")
     for key in ("path", "schema", "dialect"):
         value = resource.get(key)
         if isinstance(value, dict) and key != "path":
-            for inner in ("profile", "$schema"):
-                ref = value.get(inner)
-                if isinstance(ref, str) and url_scheme(ref) and not is_official_profile(ref):
-                    error(
-                        "remote-reference",
-                        f'resource "{name}": {key}.{inner} is the URL "{ref[:80]}"; Moldir '
-                        "never fetches anything",
-                        needle=ref[:40],
-                        resource=name,
-                    )
+            remote_profiles(value, f"{key}.")
             continue
         if not isinstance(value, str):
             continue

@@ -25,16 +25,17 @@ SAMPLE_BYTES = 64 * 1024
 SAMPLE_LINES = 20
 CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
 # Errors whose cause may be a file split on the wrong delimiter: the hint goes on the first.
-STRUCTURE_ERRORS = {
-    "blank-label",
-    "duplicate-label",
-    "missing-label",
-    "extra-label",
-    "incorrect-label",
-    "blank-header",
-    "extra-cell",
-    "missing-cell",
-}
+LABEL_ERRORS = frozenset(
+    {
+        "blank-label",
+        "duplicate-label",
+        "missing-label",
+        "extra-label",
+        "incorrect-label",
+        "blank-header",
+    }
+)
+STRUCTURE_ERRORS = LABEL_ERRORS | {"extra-cell", "missing-cell"}
 # Bytes that KZ-1048 reads as Kazakh letters (Қ қ Һ һ Ә ә Ң ң) and Windows-1251 as letters
 # of other languages (Ќ ќ Ћ ћ Ј ј Ѕ ѕ) that Kazakh and Russian text never has.
 KAZAKH_BYTES = frozenset({0x8D, 0x8E, 0x9D, 0x9E, 0xA3, 0xBC, 0xBD, 0xBE})

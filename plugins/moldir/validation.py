@@ -341,14 +341,8 @@ def official_profile(descriptor: dict[str, Any]) -> None:
         del descriptor["$schema"]
 
 
-LABEL_ERRORS = {
-    "blank-label",
-    "duplicate-label",
-    "missing-label",
-    "extra-label",
-    "incorrect-label",
-    "blank-header",
-}
+# Errors of the header row (hints.py also reads them to suggest a dialect).
+LABEL_ERRORS = hints.LABEL_ERRORS
 
 
 def descriptor_level_error(slug: str, shown: str, text: str, error: Any) -> ValidationError:
