@@ -282,13 +282,16 @@ def plain_csv_file(resource: Any) -> str:
 
 def effective_control(resource: Any, path: str) -> Any:
     """The csv dialect Frictionless's CsvParser would use (same sniffing, same sample)."""
-    control = CsvControl.from_dialect(resource.dialect)
     with open(path, encoding="utf-8", newline="") as stream:
-        sample = []
-        for line in stream:
-            sample.append(line)
-            if len(sample) >= SAMPLE_SIZE:
-                break
+        return sniffed_control(resource.dialect, stream)
+
+
+def sniffed_control(dialect: Any, lines: Any) -> Any:
+    """Frictionless's CsvParser's Python csv dialect: the declared properties of
+    ``dialect``, the others sniffed from the first ``SAMPLE_SIZE`` of ``lines`` (a text
+    stream), exactly as it does (tables.py reads with the same)."""
+    control = CsvControl.from_dialect(dialect)
+    sample = list(itertools.islice(lines, SAMPLE_SIZE))
     delimiter = control.get_defined("delimiter", default=",\t;|")
     try:
         config = csv.Sniffer().sniff("".join(sample), delimiter)

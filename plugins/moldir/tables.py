@@ -33,7 +33,6 @@ import codecs
 import datetime as dt
 import functools
 import io
-import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -392,27 +391,10 @@ def sniffed_dialect(source: Any, data: bytes) -> Any:
     """The Python csv dialect Frictionless's CsvParser reads ``data`` (UTF-8) with: the
     declared properties, the others sniffed from the same sample (its first 100 lines, as
     its text stream splits them)."""
-    import csv
+    from .fastcheck import sniffed_control
 
-    from frictionless.formats.csv.control import CsvControl
-    from frictionless.formats.csv.parser import SAMPLE_SIZE
-
-    control = CsvControl.from_dialect(source.dialect)
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
-    sample = list(itertools.islice(stream, SAMPLE_SIZE))
-    delimiter = control.get_defined("delimiter", default=",\t;|")
-    try:
-        config = csv.Sniffer().sniff("".join(sample), delimiter)
-    except csv.Error:
-        config = csv.excel()
-    if config.quotechar == "'":
-        config.quotechar = '"'
-    control.set_not_defined("delimiter", config.delimiter, distinct=True)
-    control.set_not_defined("line_terminator", config.lineterminator, distinct=True)
-    control.set_not_defined("escape_char", config.escapechar, distinct=True)
-    control.set_not_defined("quote_char", config.quotechar, distinct=True)
-    control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
-    return control.to_python()
+    return sniffed_control(source.dialect, stream)
 
 
 # ----------------------------------------------------------------------------- cells
