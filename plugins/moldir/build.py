@@ -6,6 +6,7 @@ as it was: nothing is written to ``output/`` until the whole site has been gener
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from pelican.settings import read_settings
 
 from . import cache, connect_features, i18n, safety, signals
@@ -135,15 +137,26 @@ def jinja_cache(store: cache.BuildCache | None, settings: dict[str, Any]) -> dic
     """
     if store is None:
         return {}
-    from jinja2 import FileSystemBytecodeCache
-
     # Autoescaping is always on (templating.install); it is part of the compiled code.
     options = {**dict(settings.get("JINJA_ENVIRONMENT") or {}), "autoescape": True}
     folder = store.root / "jinja" / cache.digest(cache.code_fingerprint(), options)[:16]
     if not folder.is_dir():
-        shutil.rmtree(folder.parent, ignore_errors=True)  # compiled by older code: unused
-        folder.mkdir(parents=True)
-    return {"JINJA_ENVIRONMENT": {**options, "bytecode_cache": FileSystemBytecodeCache(folder)}}
+        # Folders compiled by older code are unused; another build running at the same
+        # time (tests, a preview server) may still be using one, so a vanished folder is
+        # only a missed cache write for it (SharedBytecodeCache), never a failed build.
+        for stale in folder.parent.glob("*") if folder.parent.is_dir() else ():
+            shutil.rmtree(stale, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    return {"JINJA_ENVIRONMENT": {**options, "bytecode_cache": SharedBytecodeCache(folder)}}
+
+
+class SharedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's file cache, tolerant of its folder being removed by a concurrent build."""
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        # The folder went away (a build with other code pruned it): this one is not cached.
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def swap_into_place(staging: Path, final: Path) -> None:
