@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import posixpath
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from moldir.search import (
     build_index,
     coverage_years,
     folded_kazakh_words,
+    indexable_html,
     search_terms,
 )
 
@@ -248,6 +250,56 @@ def test_header_and_footer_are_not_indexed(records):
         # Footer and navigation texts would otherwise be in every record.
         assert "Validation report (JSON)" not in record["content"]
         assert "Skip to main content" not in record["content"]
+
+
+# --- snippets read as text -----------------------------------------------------------
+
+MARKUP = re.compile(r"<\s*/?[a-zA-Z][^>]*>|&lt;|&gt;")
+
+
+def test_indexable_html_separates_terms_values_and_header_cells():
+    html = (
+        "<dl><div><dt>Keywords</dt><dd>citizens' appeals</dd></div>"
+        "<dt>Note:</dt><dd>x</dd><dt>Version</dt><dd>1.0</dd></dl>"
+        "<table><tr><th>2020</th><th>2021</th></tr></table>"
+    )
+    text = indexable_html(html)
+    assert "<dt>Keywords</dt>: <dd>citizens' appeals</dd></div>" in text
+    assert "<dt>Note:</dt><dd>" in text  # a term that ends with a colon keeps its own
+    assert "<dd>x</dd> <dt>Version</dt>: " in text
+    assert "<th>2020</th> <th>2021</th> " in text
+
+
+def test_indexable_html_leaves_out_form_controls():
+    html = (
+        '<p>Embed this chart <textarea rows="3" readonly>&lt;iframe src="x"&gt;'
+        "&lt;/iframe&gt;</textarea></p><TEXTAREA>a\nb</TEXTAREA><p>after</p>"
+    )
+    assert indexable_html(html) == "<p>Embed this chart </p><p>after</p>"
+
+
+def test_snippets_never_run_labels_into_values(built, records):
+    by_url = {(r["language"], r["url"]): r["content"] for r in records}
+    checked = 0
+    for lang, folder in language_folders(built.root).items():
+        page = built.html(f"/{folder}datasets/receptions-akimats/")
+        content = by_url[(lang, f"/{folder}datasets/receptions-akimats/")]
+        for row in page.find("section", attrs={"aria-labelledby": "about-heading"}).select(
+            ".moldir-summary-list__row"
+        ):
+            term = " ".join(row.find("dt").get_text().split())
+            value = " ".join(row.find("dd").get_text().split())
+            assert f"{term}: {value[:20]}" in content, (lang, term)
+            assert f"{term}{value[:20]}" not in content, (lang, term)
+            checked += 1
+    assert checked >= 3 * 6
+
+
+def test_snippets_never_show_markup(records):
+    assert records
+    for record in records:
+        found = MARKUP.search(record["content"])
+        assert found is None, (record["url"], record["content"][found.start() - 60 :][:160])
 
 
 # --- markup -----------------------------------------------------------------------

@@ -207,6 +207,37 @@ def pages_to_index(site: Path, pages: list[str]) -> list[str]:
     return marked or pages
 
 
+# --- the text Pagefind is given ------------------------------------------------------
+
+# Pagefind ends a sentence after a paragraph, list item, table data cell or div, but joins
+# other elements' text without a space: a summary list read "Keywordscitizens' appeals"
+# and table headers "202020212022-Q1" in result snippets. A form control's value is not
+# page text: the embed code in a chart's <textarea> showed as "<iframe src=…>". The page
+# is therefore given to Pagefind with terms and values separated and form controls left
+# out; the published page itself is not changed.
+_FORM_CONTROLS = re.compile(
+    r"<(textarea|select|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+# A term of a description list ends with a colon, unless its text already does.
+_TERM_END = re.compile(r"(?<![:：\s])(\s*)</dt\s*>", re.IGNORECASE)
+# Other elements whose text stands apart from what follows it on the page; a value at the
+# end of a row <div> is already ended by Pagefind (a full stop), which reads better.
+_SEPARATE_END = re.compile(
+    r"</(?:dd(?!\s*>\s*</div)|th|caption|figcaption|summary|legend|label|button)\s*>",
+    re.IGNORECASE,
+)
+
+
+def indexable_html(html: str) -> str:
+    """The page as Pagefind should read it: without form controls (an embed code in a
+    ``<textarea>`` is markup, not text), each description-list term followed by a colon
+    and a space ("Keywords: citizens' appeals"), and a space after header cells, captions
+    and the like, whose text Pagefind would otherwise run into the next element's."""
+    html = _FORM_CONTROLS.sub("", html)
+    html = _TERM_END.sub(r"\1</dt>: ", html)
+    return _SEPARATE_END.sub(lambda match: match.group(0) + " ", html)
+
+
 class PagefindService:
     """The Pagefind binary in ``--service`` mode.
 
@@ -315,7 +346,7 @@ def index_files(site: Path, pages: list[str]) -> dict[str, bytes]:
         # Pagefind's queue), so that Pagefind never waits for this process between pages.
         waiting: collections.deque[tuple[int, str]] = collections.deque()
         for number, page in enumerate(pages, start=1):
-            content = (site / page).read_text(encoding="utf-8", errors="replace")
+            content = indexable_html((site / page).read_text(encoding="utf-8", errors="replace"))
             request = {
                 "type": "AddFile",
                 "index_id": index_id,
