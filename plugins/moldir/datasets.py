@@ -45,6 +45,9 @@ class Field:
     group_char: str = ""
     bare_number: bool = True
     true_values: tuple[str, ...] = ("true", "True", "TRUE", "1")
+    # Value text → label in the page's language (labels.localized_fields fills it): the
+    # cell filter shows a label instead of a code or a boolean.
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_descriptor(cls, descriptor: dict[str, Any]) -> Field:
@@ -465,12 +468,24 @@ def check_descriptor(
 
 
 def descriptor_warnings(
-    slug: str, descriptor: dict[str, Any], filled: dict[str, Any] | None = None
+    slug: str,
+    descriptor: dict[str, Any],
+    filled: dict[str, Any] | None = None,
+    text: str = "",
+    shown: str = "",
 ) -> list[str]:
-    """What the portal fills in for a package that leaves it out (docs/editors.md);
-    ``filled`` is the descriptor after ``with_fallbacks``."""
+    """What the portal fills in for a package that leaves it out (docs/editors.md), and
+    translations that translate nothing (a misspelt resource, field or value in ``i18n``),
+    located as ``file:line`` when ``text`` and ``shown`` (the descriptor's text and path)
+    are given; ``filled`` is the descriptor after ``with_fallbacks``."""
+    from .labels import i18n_problems
+
     filled = filled if filled is not None else descriptor
     warnings = []
+    for key, message in i18n_problems(descriptor):
+        line = line_of(text, f'"{key.rsplit(".", 1)[-1]}"') if text else None
+        place = f"{shown or slug}:{line}" if line else (shown or slug)
+        warnings.append(f"{place}: {message}; this translation is not shown")
     if not descriptor.get("title"):
         warnings.append(f'no "title": the portal shows "{filled.get("title") or slug}"')
     if not filled.get("description"):

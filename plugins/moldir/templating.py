@@ -67,7 +67,15 @@ def format_bytes(size: int, locale: str = "en", gettext: Any = None) -> str:
 
 def format_cell(value: Any, field: Any, locale: str = "en") -> str:
     """A table cell as people read it: counts with separators, years and codes as typed,
-    dates in the locale's form."""
+    dates in the locale's form; a value with a label (``field.labels``, filled by
+    labels.localized_fields) as its label."""
+    labels = getattr(field, "labels", None)
+    if labels:
+        from .labels import value_key
+
+        key = value_key(value)
+        if key is not None and key in labels:
+            return labels[key]
     if field.type == "year" and value is not None and str(value) not in ("<NA>", "nan"):
         return str(value)
     if field.type in ("integer", "number"):

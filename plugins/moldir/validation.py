@@ -181,7 +181,7 @@ def validate_dataset(
         return task, None
     shown = display_path(descriptor_path, options.display_root)
     filled = with_fallbacks(descriptor, folder)
-    task.warnings.extend(descriptor_warnings(slug, descriptor, filled))
+    task.warnings.extend(descriptor_warnings(slug, descriptor, filled, text, shown))
     task.errors.extend(check_descriptor(slug, folder, filled, text, shown, options.max_file_bytes))
     unreadable = {
         error.resource for error in task.errors if error.type in UNREADABLE and error.resource
