@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: setup html publish serve validate lint format test test-fast browser clean messages bench
+.PHONY: setup html publish serve validate lint format test test-fast browser clean messages bench \
+	html-international serve-international validate-international
 
 setup: $(STAMP)
 
@@ -27,6 +28,21 @@ serve: setup  ## build the example portal and serve it on http://127.0.0.1:$(POR
 
 validate: setup  ## validate every dataset, print the report
 	$(BIN)/moldir validate datasets
+
+# The second example project: reference data of other countries (examples/international/),
+# built on its own from its folder with the same theme and plugin.
+INTERNATIONAL := examples/international
+MOLDIR_CMD := $(abspath $(BIN))/moldir
+INTERNATIONAL_PORT ?= 8001
+
+html-international: setup  ## build examples/international/output/
+	cd $(INTERNATIONAL) && $(MOLDIR_CMD) build
+
+serve-international: setup  ## build the international example and serve it on http://127.0.0.1:$(INTERNATIONAL_PORT)/
+	cd $(INTERNATIONAL) && $(MOLDIR_CMD) serve --port $(INTERNATIONAL_PORT)
+
+validate-international: setup  ## validate the international example's datasets
+	cd $(INTERNATIONAL) && $(MOLDIR_CMD) validate datasets
 
 lint: setup
 	$(BIN)/ruff check .
@@ -58,4 +74,4 @@ bench: setup  ## benchmark vs frictionless and plain Pelican (bench/README.md; A
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
-	rm -rf output .output* .pytest_cache .ruff_cache
+	rm -rf output .output* .pytest_cache .ruff_cache $(INTERNATIONAL)/output

@@ -60,6 +60,10 @@ MOLDIR = {
         "kk": "Moldir — Ашық мемлекеттік деректер",
         "ru": "Moldir — Открытые государственные данные",
     },
+    # Kazakhstan's data on appeals, receptions, surveys and open government. No budget
+    # data is published here yet: the budget pages are shown by the international
+    # reference example (examples/international/, `make serve-international`).
+    "topics": ["appeals", "receptions", "surveys", "open-government"],
 }
 
 # Catalogues, feeds, sitemap, canonical links (docs/open-data.md). "site_url" is where the

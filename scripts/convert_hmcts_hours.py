@@ -18,7 +18,7 @@ Usage (from the repository root)::
 
     python scripts/convert_hmcts_hours.py \\
         ../shared/corpus/uk-hmcts-court-opening-hours/courts.json \\
-        datasets/uk-court-counter-hours/counter-hours.csv --limit 40
+        examples/international/datasets/uk-court-counter-hours/counter-hours.csv --limit 40
 
 It prints what it converted and what it left out. See docs/schemas/reception-schedule.md,
 section "From free-text opening hours".

@@ -1,4 +1,9 @@
-"""Shared fixtures: the example portal built once per session with a real Pelican."""
+"""Shared fixtures: the example portals built once per session with a real Pelican.
+
+``site`` is the Kazakh example portal (the repository root); ``site_international`` the
+second example project, reference data of other countries (examples/international/),
+which holds the budget pages and the foreign appeal and reception data.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # The reference data the tests compare against, vendored from the team's shared folder
 # (tests/fixtures/reference/README.md), so that every clone runs these tests.
 SHARED = ROOT / "tests" / "fixtures" / "reference"
+# The second example project: its own settings, content and datasets.
+INTERNATIONAL = ROOT / "examples" / "international"
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +42,15 @@ def site(tmp_path_factory) -> Path:
     connect_features()
     output = tmp_path_factory.mktemp("site") / "output"
     build_site(ROOT / "pelicanconf.py", output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def site_international(tmp_path_factory) -> Path:
+    """The international reference example (examples/international/), built once."""
+    connect_features()
+    output = tmp_path_factory.mktemp("site-international") / "output"
+    build_site(INTERNATIONAL / "pelicanconf.py", output)
     return output
 
 
@@ -66,6 +82,18 @@ def built(site: Path) -> Site:
 def built_en(site: Path) -> Site:
     """The English version of the built portal (at /en/ once the portal is multilingual)."""
     return Site(site / "en") if (site / "en").is_dir() else Site(site)
+
+
+@pytest.fixture(scope="session")
+def built_international(site_international: Path) -> Site:
+    return Site(site_international)
+
+
+@pytest.fixture(scope="session")
+def built_international_en(site_international: Path) -> Site:
+    """The English version of the international example (at /en/)."""
+    assert (site_international / "en").is_dir(), "the international example has no /en/"
+    return Site(site_international / "en")
 
 
 @pytest.fixture

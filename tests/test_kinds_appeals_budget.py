@@ -18,6 +18,8 @@ from moldir.portal import validate
 from moldir.settings import MoldirSettings
 
 ROOT = Path(__file__).resolve().parents[1]
+# The foreign reference data lives in the second example project (examples/international/).
+INTERNATIONAL = ROOT / "examples" / "international" / "datasets"
 
 APPEAL_HEADER = (
     "body,channel,measure,period_start,period_end,granularity,partial,period_note,value,"
@@ -370,7 +372,7 @@ def test_kazakh_appeal_statistics_trace_to_the_seed_files(shared):
 
 def test_nz_figures_are_the_source_cells(corpus):
     source = read_csv(corpus / "nz-oia-statistics/oia-statistics-all-data.csv")
-    rows = read_csv(ROOT / "datasets/official-information-requests-nz/oia-requests.csv")
+    rows = read_csv(INTERNATIONAL / "official-information-requests-nz/oia-requests.csv")
     assert len(rows) == 572
     for row in rows:
         original = source[int(row["source_row"]) - 2]
@@ -387,7 +389,7 @@ def test_canada_program_figures_match_gc_infobase(corpus):
         for r in read_csv(data / "program_spending.csv", "utf-8-sig")
     }
     subprograms = {r["id"]: r for r in read_csv(data / "subprograms.csv", "utf-8-sig")}
-    rows = read_csv(ROOT / "datasets/budget-canada-programs/programs.csv")
+    rows = read_csv(INTERNATIONAL / "budget-canada-programs/programs.csv")
     assert {r["administrator_code"] for r in rows} == {"CH", "H", "PCA", "SC", "VAC"}
     for row in rows:
         if row["level"] == "program":
@@ -427,8 +429,9 @@ def links_resolve(site, url: str, soup) -> list[str]:
     return broken
 
 
-def test_budget_page_totals_rates_and_drill_down(built_en):
-    rows = read_csv(ROOT / "datasets/budget-canada-programs/programs.csv")
+def test_budget_page_totals_rates_and_drill_down(built_international_en):
+    built_en = built_international_en
+    rows = read_csv(INTERNATIONAL / "budget-canada-programs/programs.csv")
     programs = [r for r in rows if r["level"] == "program"]
     page = built_en.html("/budget/")
     text = page.find("main").get_text(" ", strip=True)
@@ -457,13 +460,14 @@ def test_budget_page_totals_rates_and_drill_down(built_en):
     assert format_money(float(health_executed), "CAD", "en") in row.get_text()
 
 
-def test_administrator_page_lists_programs_and_subprograms(built_en):
+def test_administrator_page_lists_programs_and_subprograms(built_international_en):
+    built_en = built_international_en
     page = built_en.html("/budget/canadian-heritage/")
     main = page.find("main")
     assert main.find("h1").get_text(strip=True) == "Canadian Heritage"
     program_rows = main.select("tr.moldir-topic__program-row")
     sub_rows = main.select("tr.moldir-topic__subprogram-row")
-    rows = read_csv(ROOT / "datasets/budget-canada-programs/programs.csv")
+    rows = read_csv(INTERNATIONAL / "budget-canada-programs/programs.csv")
     ch = [r for r in rows if r["administrator_code"] == "CH"]
     assert len(program_rows) == sum(r["level"] == "program" for r in ch)
     assert len(sub_rows) == sum(r["level"] == "subprogram" for r in ch)
@@ -481,7 +485,8 @@ def test_appeals_page_brings_every_appeal_dataset_together(built_en):
     page = built_en.html("/appeals/")
     main = page.find("main")
     assert main.find(id="appeal-statistics-kazakhstan-appeal-statistics")
-    assert main.find(id="official-information-requests-nz-oia-requests")
+    # The Kazakh portal holds Kazakhstan's data only (foreign data: examples/international/).
+    assert not main.find(id="official-information-requests-nz-oia-requests")
     assert links_resolve(built_en, "/appeals/", page) == []
     # Citizens per reception for the Akimat of Astana: 22,365 / 432.
     ratio_table = main.find(
@@ -494,22 +499,30 @@ def test_appeals_page_brings_every_appeal_dataset_together(built_en):
     ]
     cells = [td.get_text(strip=True) for td in astana.find_all("td")]
     assert cells[:3] == ["51.8", "22,365", "432"]
-    # NZ: requests of all departments in the first half of 2019, and the change after it.
-    rows = read_csv(ROOT / "datasets/official-information-requests-nz/oia-requests.csv")
-    first = sum(
-        int(r["value"])
-        for r in rows
-        if r["measure"] == "requests" and r["period_end"] == "2019-06-30"
-    )
     text = main.get_text(" ", strip=True)
-    assert f"2019 H1 {first:,}" in text
     assert "not comparable (missing figures)" in text  # blog requests 2021: two missing
     # Wide tables are listed, not summed.
     related = main.find(id="appeals-related").find_parent("section")
     assert related.find("a", string=lambda s: s and "akimats" in s.lower())
 
 
-def test_schemas_are_published_and_listed(built, built_en):
+def test_international_appeals_page_sums_the_nz_requests(built_international_en):
+    built_en = built_international_en
+    page = built_en.html("/appeals/")
+    main = page.find("main")
+    assert main.find(id="official-information-requests-nz-oia-requests")
+    assert links_resolve(built_en, "/appeals/", page) == []
+    # NZ: requests of all departments in the first half of 2019, and the change after it.
+    rows = read_csv(INTERNATIONAL / "official-information-requests-nz/oia-requests.csv")
+    first = sum(
+        int(r["value"])
+        for r in rows
+        if r["measure"] == "requests" and r["period_end"] == "2019-06-30"
+    )
+    assert f"2019 H1 {first:,}" in main.get_text(" ", strip=True)
+
+
+def test_schemas_are_published_and_listed(built, built_en, built_international_en):
     for kind in ("appeal-statistics", "budget-programs"):
         published = built.path(f"/schemas/{kind}.json").read_bytes()
         assert published == (SCHEMAS_DIR / f"{kind}.json").read_bytes()
@@ -519,15 +532,20 @@ def test_schemas_are_published_and_listed(built, built_en):
     assert links_resolve(built_en, "/schemas/", page) == []
     assert page.find("code", string="period_start")
     assert page.find("code", string="subprogram_code")
-    # Each topic page links to its schema.
-    for url, kind in (("/appeals/", "appeal-statistics"), ("/budget/", "budget-programs")):
-        hrefs = [a["href"] for a in built_en.html(url).find_all("a", href=True)]
+    # Each topic page links to its schema (the budget pages are the international example's).
+    for site, url, kind in (
+        (built_en, "/appeals/", "appeal-statistics"),
+        (built_international_en, "/budget/", "budget-programs"),
+    ):
+        hrefs = [a["href"] for a in site.html(url).find_all("a", href=True)]
         assert any(h.endswith(f"schemas/{kind}.json") for h in hrefs)
         assert any(h.endswith(f"schemas/#{kind}") for h in hrefs)
+    page = built_international_en.html("/schemas/")
+    assert links_resolve(built_international_en, "/schemas/", page) == []
 
 
-def test_navigation_links_the_topic_pages(built_en):
-    nav = built_en.html("/budget/health-canada/").find("nav", class_="moldir-nav")
+def test_navigation_links_the_topic_pages(built_en, built_international_en):
+    nav = built_international_en.html("/budget/health-canada/").find("nav", class_="moldir-nav")
     budget = nav.find("a", href=lambda h: h and h.endswith("budget/"))
     assert budget["aria-current"] == "true"
     assert nav.find("a", href=lambda h: h and h.endswith("appeals/"))
@@ -537,6 +555,21 @@ def test_navigation_links_the_topic_pages(built_en):
         .find("a", attrs={"aria-current": "page"})
     )
     assert current["href"].endswith("appeals/")
+
+
+def test_kazakh_portal_links_only_its_own_topics(built, built_en):
+    """No budget data of Kazakhstan is published yet: "budget" is not one of the example
+    portal's topics, so neither the navigation nor the schemas page link a budget page,
+    and none is written (the budget pages are the international example's)."""
+    for site in (built, built_en):
+        nav = site.html("/").find("nav", class_="moldir-nav")
+        hrefs = [a["href"] for a in nav.find_all("a", href=True)]
+        assert any(h.endswith("appeals/") for h in hrefs)
+        assert any(h.endswith("receptions/") for h in hrefs)
+        assert not any(h.endswith("budget/") for h in hrefs), hrefs
+        assert not site.path("/budget/").exists()
+        schemas = site.html("/schemas/").find("main")
+        assert not schemas.find("a", href=lambda h: h and h.endswith("budget/"))
 
 
 def budget_section(tmp_path, rows):
@@ -577,8 +610,8 @@ def test_budget_summary_uses_the_data_units_and_currency(tmp_path):
     assert len(set(slugs)) == 2 and all(slugs)
 
 
-def test_default_language_budget_page_formats_money_in_its_locale(built):
-    text = built.html("/budget/").find("main").get_text(" ", strip=True)
+def test_default_language_budget_page_formats_money_in_its_locale(built_international):
+    text = built_international.html("/budget/").find("main").get_text(" ", strip=True)
     # Kazakh puts the currency after the number and groups digits with no-break spaces.
     assert "\u00a0CA$" in text
     assert "CA$1" not in text

@@ -294,7 +294,8 @@ def test_receptions_page_groups_upcoming_sessions_by_body(built):
     page = built.html("/receptions/")
     sections = {s["data-body"]: s for s in page.select("section[data-body]")}
     assert LABOUR in sections and "akimat-of-the-city-of-almaty" in sections
-    assert "wandsworth-county-court" in sections
+    # Kazakhstan's bodies only: the English courts are the international example's.
+    assert "wandsworth-county-court" not in sections
     labour = sections[LABOUR]
     dates = [t["datetime"] for t in labour.select("tbody tr td:first-child time")]
     assert dates, "the minister receives every month, so every window has a date"
@@ -327,9 +328,17 @@ def test_built_feeds_validate_and_are_written_once(site):
     assert not any("Vice Minister" in s for s in summaries)  # no published day
     uids = [str(e["UID"]) for e in found]
     assert len(uids) == len(set(uids))
-    assert {tz["TZID"] for tz in calendar.walk("VTIMEZONE")} == {"Asia/Almaty", "Europe/London"}
+    assert {tz["TZID"] for tz in calendar.walk("VTIMEZONE")} == {"Asia/Almaty"}
     for language in ("en", "ru"):
         assert not (site / language / "receptions" / "all.ics").exists()
+
+
+def test_international_feed_holds_the_courts_in_london_time(site_international):
+    feed_path = site_international / "receptions" / "all.ics"
+    calendar = icalendar.Calendar.from_ical(feed_path.read_bytes())
+    summaries = {str(e["SUMMARY"]) for e in events(calendar)}
+    assert any("Wandsworth County Court" in s for s in summaries), sorted(summaries)[:5]
+    assert {tz["TZID"] for tz in calendar.walk("VTIMEZONE")} == {"Europe/London"}
 
 
 def test_english_page_says_time_not_published(built_en):
@@ -337,7 +346,11 @@ def test_english_page_says_time_not_published(built_en):
     text = page.select_one("main").get_text(" ")
     assert "Time not published" in text
     assert "day not published" in text
-    court = built_en.html("/receptions/wandsworth-county-court/").select_one("main").get_text(" ")
+
+
+def test_international_court_page_in_english(built_international_en):
+    page = built_international_en.html("/receptions/wandsworth-county-court/")
+    court = page.select_one("main").get_text(" ")
     # Babel's English times ("10:00 AM" with a narrow no-break space before AM).
     assert re.search(r"10:00\sAM", court) and re.search(r"2:00\sPM", court)
     assert "English" in court  # the languages column, named in the page's language

@@ -60,11 +60,12 @@ PLAIN_DESCRIPTOR = {
 }
 
 
-def run_validate(folder: Path, tmp_path: Path) -> tuple[int, set[str]]:
+def run_validate(folder: Path, tmp_path: Path, project: Path = ROOT) -> tuple[int, set[str]]:
+    """``moldir validate folder`` run in ``project`` (whose pelicanconf.py it reads)."""
     result = tmp_path / "modules.json"
     subprocess.run(
         [sys.executable, "-c", RUN_VALIDATE, str(folder), str(result)],
-        cwd=ROOT,
+        cwd=project,
         check=True,
         capture_output=True,
     )
@@ -108,10 +109,16 @@ def test_a_big_file_on_the_fast_path_loads_no_pandas(plain_dataset: Path, tmp_pa
     assert not modules & {*PAGE_MODULES, "pandas"}
 
 
-@pytest.mark.parametrize("slug", ["budget-canada-programs", "appeal-statistics-kazakhstan"])
-def test_kind_checks_read_tables_but_draw_nothing(slug: str, tmp_path: Path):
+@pytest.mark.parametrize(
+    ("project", "slug"),
+    [
+        (ROOT / "examples" / "international", "budget-canada-programs"),
+        (ROOT, "appeal-statistics-kazakhstan"),
+    ],
+)
+def test_kind_checks_read_tables_but_draw_nothing(project: Path, slug: str, tmp_path: Path):
     # A kind's checks read the typed table (pandas), and nothing more.
-    code, modules = run_validate(ROOT / "datasets" / slug, tmp_path)
+    code, modules = run_validate(project / "datasets" / slug, tmp_path, project)
     assert code == 0
     assert "pandas" in modules
     assert not modules & set(PAGE_MODULES)

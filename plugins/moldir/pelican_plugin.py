@@ -138,6 +138,8 @@ def install_template_helpers(generator) -> None:
     if env is not None:
         settings = generator.settings
         templating.install(env, i18n.translations_for(settings), i18n.default_language(settings))
+        # The main navigation links to a topic page only for the portal's own topics.
+        env.globals["MOLDIR_TOPICS"] = tuple(MoldirSettings.from_pelican(settings).topics)
 
 
 def register() -> None:

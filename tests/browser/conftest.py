@@ -1,12 +1,15 @@
 """Real-browser fixtures: the built example portal served locally, one Chromium per session.
 
 Debian's Chromium (``/usr/bin/chromium``) driven by Python Playwright; never a downloaded
-browser. Without Chromium the browser tests are skipped — except in CI (``CI=true``), where a
-missing browser is a failure, so a broken CI image cannot pass silently.
+browser. The international reference example (examples/international/) is served too: the
+budget pages are its own. Without Chromium the browser tests are skipped — except in CI
+(``CI=true``), where a missing browser is a failure, so a broken CI image cannot pass
+silently.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -25,6 +28,7 @@ from browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    INTERNATIONAL_PAGE_TYPES,
     PortalRequestHandler,
     page_url,
 )
@@ -40,10 +44,10 @@ def portal_root(request) -> Path:
     return request.getfixturevalue("site")
 
 
-@pytest.fixture(scope="session")
-def base_url(portal_root: Path) -> Iterator[str]:
-    """The portal served by http.server on 127.0.0.1, on a free port, in a thread."""
-    handler = functools.partial(PortalRequestHandler, directory=str(portal_root))
+@contextlib.contextmanager
+def served(root: Path) -> Iterator[str]:
+    """A built site served by http.server on 127.0.0.1, on a free port, in a thread."""
+    handler = functools.partial(PortalRequestHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -55,11 +59,36 @@ def base_url(portal_root: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(base_url: str):
+def base_url(portal_root: Path) -> Iterator[str]:
+    """The portal served on 127.0.0.1."""
+    with served(portal_root) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def international_root(request) -> Path:
+    """The built international example: the session's build (tests/conftest.py), or a
+    folder named by ``MOLDIR_BROWSER_INTERNATIONAL_SITE``."""
+    prebuilt = os.environ.get("MOLDIR_BROWSER_INTERNATIONAL_SITE")
+    if prebuilt:
+        return Path(prebuilt).resolve()
+    return request.getfixturevalue("site_international")
+
+
+@pytest.fixture(scope="session")
+def international_url(international_root: Path) -> Iterator[str]:
+    """The international example served on 127.0.0.1 (its own port)."""
+    with served(international_root) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(base_url: str, international_url: str):
     """One headless Debian Chromium for the whole session.
 
-    Depends on ``base_url`` so that the site is built first: the build runs asyncio
-    (Pagefind), which cannot start inside Playwright's running event loop.
+    Depends on ``base_url`` and ``international_url`` so that both sites are built first:
+    a build runs asyncio (Pagefind), which cannot start inside Playwright's running event
+    loop.
     """
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         message = f"Chromium not found at {CHROMIUM} (install Debian's: apt-get install chromium)"
@@ -97,13 +126,17 @@ def page(context):
 
 
 @pytest.fixture
-def url_of(portal_root: Path, base_url: str):
-    """``url_of("dataset")``: the full URL of a page type, skipping when it does not exist."""
+def url_of(portal_root: Path, base_url: str, international_root: Path, international_url: str):
+    """``url_of("dataset")``: the full URL of a page type; the budget pages are the
+    international example's. A page type the built site lacks is a failure, not a skip."""
 
     def resolve(page_type: str) -> str:
-        path = page_url(portal_root, page_type)
+        root, base = portal_root, base_url
+        if page_type in INTERNATIONAL_PAGE_TYPES:
+            root, base = international_root, international_url
+        path = page_url(root, page_type)
         if path is None:
-            pytest.skip(f"the portal has no {page_type} page yet")
-        return base_url + path
+            pytest.fail(f"the built site {root} has no {page_type} page")
+        return base + path
 
     return resolve

@@ -153,6 +153,39 @@ def test_every_page_type_works_under_the_policy(csp_context, base_url, portal_ro
     assert not {url: found for url, found in failures.items() if found}
 
 
+def test_international_example_works_under_the_policy(
+    browser, international_url, site_international
+):
+    """The international example's pages (the budget pages, the foreign appeal and
+    reception data) under the same policy, sent as a header."""
+    context = browser.new_context(viewport=DESKTOP, reduced_motion="reduce")
+    context.set_default_timeout(15_000)
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(
+            response=response, headers={**response.headers, "content-security-policy": POLICY}
+        )
+
+    context.route("**/*", with_policy)
+    context.add_init_script(LISTENER)
+    try:
+        urls = page_types(site_international)
+        for required in ("/budget/", "/en/budget/", "/appeals/", "/receptions/"):
+            assert required in urls, urls
+        assert any(url.startswith("/budget/") and url != "/budget/" for url in urls), urls
+        watched = Watched(context)
+        failures: dict[str, list[str]] = defaultdict(list)
+        for url in urls:
+            watched.goto(international_url + url)
+            failures[url].extend(watched.problems())
+            watched.errors.clear()
+            watched.console.clear()
+        assert not {url: found for url, found in failures.items() if found}
+    finally:
+        context.close()
+
+
 def test_vi_mode_toggle_and_saved_settings_work_under_the_policy(csp_context, base_url):
     watched = Watched(csp_context)
     page = watched.page

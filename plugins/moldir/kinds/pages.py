@@ -18,6 +18,7 @@ from babel.dates import format_date, format_time
 from .. import reuse
 from ..pelican_plugin import PortalGenerator
 from ..safety import checked_output
+from ..settings import MoldirSettings
 from . import KINDS, SCHEMAS_DIR, format_money, format_percent, kind_schema, page_locale
 from .appeals import KIND as APPEALS
 from .appeals import appeal_sections
@@ -45,6 +46,11 @@ class KindPagesGenerator(PortalGenerator):
     @property
     def locale(self) -> str:
         return page_locale(self.settings)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The portal's topics (MOLDIR["topics"]): a topic page is written for these."""
+        return tuple(MoldirSettings.from_pelican(self.settings).topics)
 
     def page_values(self) -> dict[str, Any]:
         locale = self.locale
@@ -90,6 +96,8 @@ class AppealsPageGenerator(KindPagesGenerator):
         sections = appeal_sections(portal)
         # Datasets on appeals in other shapes (wide tables) are listed, not summed.
         related = [p for p in portal.by_topic("appeals") if p.dataset.kind != APPEALS]
+        if not (sections or related or "appeals" in self.topics):
+            return  # not a topic of this portal: no page the navigation would not link to
         self.write_page(
             writer,
             "appeals/index.html",
@@ -110,6 +118,8 @@ class BudgetPagesGenerator(KindPagesGenerator):
             return
         sections = budget_sections(portal)
         related = [p for p in portal.by_topic("budget") if p.dataset.kind != BUDGET]
+        if not (sections or related or "budget" in self.topics):
+            return  # not a topic of this portal: no page the navigation would not link to
         # The budget pages are made from these datasets only: unchanged, they are reused.
         depends_on = reuse.datasets_key([*portal.by_topic("budget"), *portal.by_kind(BUDGET)])
         self.write_page(
