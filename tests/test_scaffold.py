@@ -533,6 +533,22 @@ def test_budget_columns_checked_at_once(tmp_path):
     assert not (tmp_path / "datasets" / "budget").exists()
 
 
+def test_the_project_topics_are_offered_and_a_missing_one_is_said_at_once(tmp_path):
+    # The Kazakh example portal publishes no budget data: "budget" is not among its topics.
+    topics = ("appeals", "receptions", "surveys", "open-government")
+    scaffold = new_dataset(tmp_path, "plan", None, "budget", Options(topics=topics))
+    assert scaffold.descriptor["topic"] == "budget"
+    assert (
+        'warning: "budget" is not one of this portal\'s topics (appeals, receptions, surveys, '
+        'open-government): add it to MOLDIR["topics"] in pelicanconf.py, or the dataset will '
+        "not validate"
+    ) in scaffold.notes.lines
+    generic = new_dataset(tmp_path, "plain", CONTACT_CENTRES, "generic", Options(topics=topics))
+    assert generic.descriptor["topic"] == "TODO: appeals, receptions, surveys or open-government"
+    appeals = new_dataset(tmp_path, "counts", None, "appeals", Options(topics=topics))
+    assert not any("not one of this portal" in line for line in appeals.notes.lines)
+
+
 def test_a_wide_table_by_measure_and_year(tmp_path):
     source = tmp_path / "both.csv"
     source.write_text(

@@ -514,6 +514,7 @@ def new(
         year=year,
         measure=measure,
         channel=channel,
+        topics=tuple(project_settings().topics),
     )
     try:
         scaffold = new_dataset(datasets_root, slug, csv_path, kind, options)

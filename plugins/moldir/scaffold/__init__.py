@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..datasets import SLUG_PATTERN, todo_marks
+from ..settings import MoldirSettings
 from .export import read_export, say_language
 from .notes import Notes, ScaffoldError
 from .tables import (
@@ -95,9 +96,17 @@ def new_dataset(
         table = empty_kind_table(schema_kind, kind, resource_name(slug), folder, notes)
     else:
         raise ScaffoldError("give a CSV file (--from data.csv) or a --kind to start from")
-    descriptor = draft_descriptor(slug, kind, table, language)
+    topics = tuple(options.topics or MoldirSettings().topics)
+    descriptor = draft_descriptor(slug, kind, table, language, topics)
     if schema_kind:
         notes.say(f'"topic": "{descriptor["topic"]}" and "kind": "{schema_kind}" (--kind {kind})')
+        if descriptor["topic"] not in topics:
+            # Said now, not as an unknown-topic error once every TODO is written.
+            notes.say(
+                f'warning: "{descriptor["topic"]}" is not one of this portal\'s topics '
+                f'({", ".join(topics)}): add it to MOLDIR["topics"] in pelicanconf.py, or '
+                "the dataset will not validate"
+            )
     (folder / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -110,8 +119,15 @@ def new_dataset(
     return Scaffold(folder=folder, descriptor=descriptor, todos=todos, notes=notes)
 
 
-def draft_descriptor(slug: str, kind: str, table: Table, language: str | None) -> dict[str, Any]:
-    """Every property the portal needs; ``TODO:`` where only the editor knows."""
+def draft_descriptor(
+    slug: str,
+    kind: str,
+    table: Table,
+    language: str | None,
+    topics: tuple[str, ...] = tuple(MoldirSettings().topics),
+) -> dict[str, Any]:
+    """Every property the portal needs; ``TODO:`` where only the editor knows (the topic:
+    one of the project's ``topics``)."""
     descriptor: dict[str, Any] = {
         "name": slug,
         "title": todo("a short title, with the period when it matters"),
@@ -121,8 +137,7 @@ def draft_descriptor(slug: str, kind: str, table: Table, language: str | None) -
         "sources": [{"title": todo("the full citation of the source")}],
         "keywords": [todo("keywords")],
         "publisher": {"name": todo("the publishing body")},
-        "topic": KIND_TOPICS.get(kind)
-        or todo("appeals, receptions, budget, surveys or open-government"),
+        "topic": KIND_TOPICS.get(kind) or todo(one_of(topics)),
         "temporal": table.temporal or {"start": todo("YYYY-MM-DD"), "end": todo("YYYY-MM-DD")},
         "frequency": "irregular",
         "language": language or "en",
@@ -132,3 +147,8 @@ def draft_descriptor(slug: str, kind: str, table: Table, language: str | None) -
     if KIND_NAMES.get(kind):
         descriptor["kind"] = KIND_NAMES[kind]
     return descriptor
+
+
+def one_of(words: tuple[str, ...]) -> str:
+    """ "a, b or c" (the choices a TODO offers)."""
+    return " or ".join(filter(None, [", ".join(words[:-1]), words[-1] if words else ""]))

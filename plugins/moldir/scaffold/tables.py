@@ -31,6 +31,8 @@ class Options:
     year: int | None = None
     measure: str | None = None
     channel: str | None = None
+    # The project's topics (MOLDIR["topics"] of its pelicanconf.py); None: the defaults.
+    topics: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
