@@ -16,7 +16,8 @@ from typing import Any
 from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
-from . import content, i18n, markdown_cache, reuse, templating
+from . import content, i18n, markdown_cache, quality, reuse, templating
+from .kinds.receptions import build_date
 from .portal import Portal, field_constraints, load_portal
 from .settings import MoldirSettings, project_root
 
@@ -112,9 +113,20 @@ class DatasetPagesGenerator(PortalGenerator):
             key = reuse.dataset_key(published)
             for download in published.downloads if self.writes_root_files() else ():
                 write_bytes(Path(self.output_path) / download.path, download.content, key)
-        self.write_page(writer, "quality/index.html", "quality", portal=portal, page_name="quality")
+        measured = quality.portal_quality(portal, build_date(self.settings))
+        self.write_page(
+            writer,
+            "quality/index.html",
+            "quality",
+            portal=portal,
+            quality=measured,
+            validation={task.dataset: task for task in portal.report.tasks},
+            page_name="quality",
+        )
         if self.writes_root_files():
+            # The validation report (valid, stats, tasks) and the measures beside it.
             descriptor = portal.report.to_descriptor(timings=False)
+            descriptor["quality"] = quality.report_document(measured)
             report = json.dumps(descriptor, ensure_ascii=False, indent=2)
             path = Path(self.output_path) / "quality" / "report.json"
             write_bytes(path, report.encode("utf-8"))
