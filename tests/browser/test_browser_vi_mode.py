@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_support import SCHEMES, contrast, parse_color, store_vi_settings, vi_settings
+from browser_support import (
+    DESKTOP,
+    PHONE,
+    SCHEMES,
+    contrast,
+    parse_color,
+    store_vi_settings,
+    vi_settings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -215,9 +223,13 @@ def test_read_aloud_speaks_the_main_content_in_the_page_language(context, url_of
         """(() => {
           window.__spoken = [];
           window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+          window.__calls = [];
           Object.defineProperty(window, 'speechSynthesis', {value: {
             speak: u => window.__spoken.push({text: u.text, lang: u.lang}),
-            cancel: () => {}, getVoices: () => []}});
+            cancel: () => window.__calls.push('cancel'),
+            pause: () => window.__calls.push('pause'),
+            resume: () => window.__calls.push('resume'),
+            getVoices: () => []}});
         })()"""
     )
     page = context.new_page()
@@ -232,8 +244,19 @@ def test_read_aloud_speaks_the_main_content_in_the_page_language(context, url_of
     assert spoken and all(item["lang"] == lang for item in spoken)
     heading = page.locator("main h1").inner_text().strip()
     assert spoken[0]["text"] == heading
+    # Pause and resume where it stopped; the pause button shows only while reading.
+    pause = page.locator(f"{PANEL} [data-vi-action=pause]")
+    assert pause.is_visible()
+    assert pause.get_attribute("aria-pressed") == "false"
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "true"
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "false"
+    assert page.evaluate("window.__calls").count("pause") == 1
+    assert page.evaluate("window.__calls")[-1] == "resume"
     button.click()
     assert button.get_attribute("aria-pressed") == "false"
+    assert pause.is_hidden()
 
 
 def test_panel_strings_come_from_the_page_not_the_script(page, url_of, base_url):
@@ -260,3 +283,61 @@ def test_panel_folds_away_and_stays_folded(page, url_of):
     assert html_attributes(page)["data-vi-scheme"] == "bw"
     page.locator(f"{PANEL} .moldir-vi-panel__disclosure").click()
     assert page.locator("#moldir-vi-settings").is_visible()
+
+
+@pytest.mark.parametrize("font", ["150", "200"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_panel_leaves_the_first_screen_to_the_page(browser, url_of, font, viewport):
+    """A returning reader at 150–200 %: the settings start folded on every page, so the
+    panel is a line, not the whole first screen; its heading opens them."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        store_vi_settings(context, vi_settings(font=font, scheme="wb"))
+        page = context.new_page()
+        page.goto(url_of("dataset"))
+        panel = page.locator(PANEL)
+        assert panel.is_visible()
+        assert page.locator("#moldir-vi-settings").is_hidden()
+        height = panel.evaluate("e => e.getBoundingClientRect().height")
+        assert height <= viewport["height"] * 0.25, height
+        disclosure = page.locator(f"{PANEL} .moldir-vi-panel__disclosure")
+        assert disclosure.get_attribute("aria-expanded") == "false"
+        disclosure.click()
+        assert page.locator("#moldir-vi-settings").is_visible()
+        assert page.locator(f"{PANEL} [data-vi-action=reset]").is_visible()
+    finally:
+        context.close()
+
+
+CHIP_STYLE = """selector => {
+  const s = getComputedStyle(document.querySelector(selector).closest('.moldir-vi-option'));
+  return {background: s.backgroundColor, color: s.color, outline: s.outlineStyle,
+          weight: s.fontWeight}; }"""
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_selected_and_focused_options_look_different(context, url_of, scheme):
+    store_vi_settings(context, vi_settings(scheme=scheme, font="100"))
+    page = context.new_page()
+    page.goto(url_of("about"))
+    page.locator(f"{PANEL} .moldir-vi-panel__disclosure").click()
+    # Focus by keyboard: Tab from the disclosure lands on the checked font size.
+    page.locator(f"{PANEL} .moldir-vi-panel__disclosure").focus()
+    page.keyboard.press("Tab")
+    focused = "input[name=moldir-vi-font]:focus"
+    assert page.locator(focused).count() == 1
+    page.keyboard.press("ArrowRight")  # moves focus and choice to 125 %
+    text, background = SCHEMES[scheme]
+    focused_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-font]:focus")
+    selected_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-scheme]:checked")
+    plain_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-line]:not(:checked)")
+    # Selected: filled with the text colour (the scheme swapped), no focus ring.
+    assert parse_color(selected_chip["background"]) == parse_color(text)
+    assert parse_color(selected_chip["color"]) == parse_color(background)
+    assert selected_chip["outline"] == "none"
+    # Focused: a ring around the chip, which no merely selected option has.
+    assert focused_chip["outline"] != "none"
+    # Neither: the page's own colours.
+    assert parse_color(plain_chip["background"]) == parse_color(background)
+    assert plain_chip["outline"] == "none"
+    assert contrast(selected_chip["background"], selected_chip["color"]) >= 7

@@ -20,7 +20,6 @@
     spacing: "normal",
     family: "sans",
     embeds: "on",
-    panel: "open",
   };
   var root = document.documentElement;
 
@@ -86,15 +85,37 @@
     });
   }
 
-  /* Read aloud: the Web Speech API reads the main content in the page's language. */
-  function readAloud(button) {
+  /* Read aloud: the Web Speech API reads the main content in the page's language. The
+     read button starts and stops (aria-pressed: reading); the pause button, shown while
+     reading, pauses and resumes where it stopped (aria-pressed: paused). */
+  function readAloud(button, pause) {
     var synth = window.speechSynthesis;
     if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
     button.hidden = false;
+
+    function stopped() {
+      button.setAttribute("aria-pressed", "false");
+      if (pause) {
+        pause.hidden = true;
+        pause.setAttribute("aria-pressed", "false");
+      }
+    }
+
+    if (pause) {
+      pause.addEventListener("click", function () {
+        if (pause.getAttribute("aria-pressed") === "true") {
+          synth.resume();
+          pause.setAttribute("aria-pressed", "false");
+        } else {
+          synth.pause();
+          pause.setAttribute("aria-pressed", "true");
+        }
+      });
+    }
     button.addEventListener("click", function () {
       if (button.getAttribute("aria-pressed") === "true") {
         synth.cancel();
-        button.setAttribute("aria-pressed", "false");
+        stopped();
         return;
       }
       var main = document.getElementById("main-content");
@@ -114,13 +135,15 @@
         .filter(Boolean);
       synth.cancel();
       button.setAttribute("aria-pressed", "true");
+      if (pause) {
+        pause.hidden = false;
+        pause.setAttribute("aria-pressed", "false");
+      }
       chunks.forEach(function (chunk, index) {
         var utterance = new window.SpeechSynthesisUtterance(chunk);
         utterance.lang = lang;
         if (voice) utterance.voice = voice;
-        if (index === chunks.length - 1) {
-          utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
-        }
+        if (index === chunks.length - 1) utterance.onend = stopped;
         synth.speak(utterance);
       });
     });
@@ -132,11 +155,17 @@
 
     var disclosure = panel.querySelector(".moldir-vi-panel__disclosure");
 
+    /* The panel's settings are open when the reader turns the mode on or opens them; on
+       every other page they start folded (the <head> script), so that at 150–200 % the
+       panel does not fill the first screen of each page the reader visits. */
+    function setOpen(open) {
+      root.setAttribute("data-vi-panel", open ? "open" : "closed");
+      if (disclosure) disclosure.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+
     function render(settings) {
-      if (disclosure) {
-        var open = !settings || settings.panel !== "closed";
-        disclosure.setAttribute("aria-expanded", open ? "true" : "false");
-      }
+      if (!settings) root.removeAttribute("data-vi-panel");
+      else if (disclosure) setOpen(root.getAttribute("data-vi-panel") === "open");
       Array.prototype.forEach.call(toggles, function (toggle) {
         toggle.setAttribute("aria-pressed", settings ? "true" : "false");
       });
@@ -154,7 +183,9 @@
 
     Array.prototype.forEach.call(toggles, function (toggle) {
       toggle.addEventListener("click", function () {
-        update(readSettings() ? null : Object.assign({}, DEFAULTS));
+        var on = !readSettings();
+        if (on) root.setAttribute("data-vi-panel", "open");
+        update(on ? Object.assign({}, DEFAULTS) : null);
       });
     });
     Array.prototype.forEach.call(inputs, function (input) {
@@ -166,21 +197,20 @@
     });
     if (disclosure) {
       disclosure.addEventListener("click", function () {
-        var settings = Object.assign({}, DEFAULTS, readSettings() || {});
-        settings.panel = settings.panel === "closed" ? "open" : "closed";
-        update(settings);
+        setOpen(root.getAttribute("data-vi-panel") !== "open");
       });
     }
     var reset = panel.querySelector("[data-vi-action='reset']");
     if (reset) {
       reset.addEventListener("click", function () {
         if (window.speechSynthesis) window.speechSynthesis.cancel();
+        if (speak) speak.setAttribute("aria-pressed", "false");
         update(null);
         if (toggles[0]) toggles[0].focus();
       });
     }
     var speak = panel.querySelector("[data-vi-action='read-aloud']");
-    if (speak) readAloud(speak);
+    if (speak) readAloud(speak, panel.querySelector("[data-vi-action='pause']"));
 
     /* Another tab changed the settings: follow it. */
     window.addEventListener("storage", function (event) {

@@ -6,8 +6,11 @@
     var saved = JSON.parse(window.localStorage.getItem("moldir-vi") || "null");
     if (saved && typeof saved === "object") {
       root.setAttribute("data-vi", "on");
+      /* The settings start folded on each page: open, they would fill the first screen at
+         150–200 % (the reader opens them with the panel's heading). */
+      root.setAttribute("data-vi-panel", "closed");
       for (var name in saved) {
-        if (/^[a-z]+$/.test(name) && /^[a-z0-9.]+$/.test(String(saved[name]))) {
+        if (name !== "panel" && /^[a-z]+$/.test(name) && /^[a-z0-9.]+$/.test(String(saved[name]))) {
           root.setAttribute("data-vi-" + name, String(saved[name]));
         }
       }
