@@ -45,3 +45,25 @@ def contrast_ratio(first: str, second: str) -> float:
     """WCAG 2 contrast ratio between two ``#RRGGBB`` colours (1 to 21)."""
     lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+# The visually-impaired mode's colour schemes (theme/static/css/modes.css): text,
+# background and the six series colours that replace the palette there. Each series colour
+# is ≥ 3:1 against the background and against its neighbours (tests/test_charts.py reads
+# modes.css and checks both). In a two-colour scheme two series can be 3:1 apart only if one
+# of them is near the extreme, so near-black (or near-white) tones alternate with mid tones
+# of other hues; the direct labels, never colour alone, name the series.
+SCHEMES: dict[str, tuple[str, str]] = {
+    "bw": ("#000000", "#ffffff"),
+    "wb": ("#ffffff", "#000000"),
+    "blue": ("#063462", "#9dd1ff"),
+    "brown": ("#4d4b43", "#f7f3d6"),
+    "green": ("#a9e44d", "#3b2716"),
+}
+SCHEME_PALETTES: dict[str, tuple[str, ...]] = {
+    "bw": ("#070e18", "#278675", "#1f0411", "#c75605", "#051005", "#965dd0"),
+    "wb": ("#e7eef8", "#257e6e", "#fee6f2", "#a25f2f", "#cff8ce", "#8f51cd"),
+    "blue": ("#070e18", "#217364", "#1f0411", "#96582c", "#051005", "#8c36e2"),
+    "brown": ("#070e18", "#268272", "#1f0411", "#b75c1a", "#051005", "#994ce6"),
+    "green": ("#e7eef8", "#148f79", "#fee6f2", "#c4631c", "#cff8ce", "#a651fb"),
+}
