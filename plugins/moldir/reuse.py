@@ -73,7 +73,7 @@ GLOBAL_NAMES = frozenset(
         "range", "dict", "lipsum", "cycler", "joiner", "namespace",
         "_", "gettext", "ngettext", "pgettext", "npgettext",
         "data_url", "MOLDIR_LOCALE", "localized", "language_links", "frequency_label",
-        "opendata", "chart_svg", "chart_alternative", "chart_alternative_lang",
+        "opendata", "chart_svg", "chart_alternative", "chart_alternative_lang", "chart_table",
     }
 )  # fmt: skip
 PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
