@@ -223,5 +223,5 @@ def test_the_kind_schemas_label_every_code_in_kk_ru_and_en():
             enum = field.get("constraints", {}).get("enum") or []
             for lang in ("kk", "ru", "en"):
                 given = schema["i18n"][lang]["fields"].get(field["name"], {}).get("labels", {})
-                missing = [v for v in enum if v and v not in given]
+                missing = [v for v in enum if v != "" and str(v) not in given]
                 assert not missing, f"{path.name}: {lang} labels of {field['name']}: {missing}"

@@ -366,6 +366,9 @@ def install(env: Any, translations: gettext.NullTranslations | None = None) -> N
         gettext_(FREQUENCY_LABELS[code]) if code in FREQUENCY_LABELS else (code or "")
     )
     env.globals.setdefault("LANGUAGE_NAMES", LANGUAGE_NAMES)
+    from . import labels  # labels imports this module
+
+    labels.install(env)
 
 
 # --- content ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -412,9 +412,13 @@ def localized_fields(dataset: Any, resource: Any, lang: str) -> list[Any]:
 # --- what is still in English -----------------------------------------------------------
 
 
-def untranslated(dataset: Any, lang: str) -> list[str]:
+def untranslated(
+    dataset: Any, lang: str, values: Mapping[tuple[str, str], Iterable[Any]] | None = None
+) -> list[str]:
     """Where a text of the dataset has no translation in ``lang``: its title, description,
-    resource, view and field texts, and each coded value (``enum``) without a label."""
+    resource, view and field texts, and each coded value (``enum``, values labelled in
+    another language and, from ``values`` — (resource, field) → the data's values — every
+    value of a field that has labels) without a label."""
     if lang == SOURCE_LANG:
         return []
     descriptor = descriptor_of(dataset)
@@ -422,6 +426,21 @@ def untranslated(dataset: Any, lang: str) -> list[str]:
     for key in ("title", "description"):
         if descriptor.get(key) and dataset_text(descriptor, key, lang).fallback:
             missing.append(key)
+    for index, licence in enumerate(descriptor.get("licenses") or []):
+        translated = (
+            isinstance(licence, dict)
+            and licence.get("title")
+            and licence_title(descriptor, licence, lang)
+        )
+        if translated and translated.fallback:
+            missing.append(f"licenses.{licence.get('name') or index}.title")
+    for index, source in enumerate(descriptor.get("sources") or []):
+        if isinstance(source, dict) and source_title(descriptor, index, lang).fallback:
+            missing.append(f"sources[{index}].title")
+    if publisher_name(descriptor, lang).fallback:
+        missing.append("publisher.name")
+    if descriptor.get("keywords") and not isinstance(_i18n(descriptor, lang).get("keywords"), list):
+        missing.append("keywords")
     for view in descriptor.get("views") or []:
         name = _name(view)
         for key in ("title", "description"):
@@ -453,6 +472,8 @@ def untranslated(dataset: Any, lang: str) -> list[str]:
                 for other in label_languages(descriptor):
                     if other != lang:
                         coded.extend(value_labels(descriptor, name, field_name, other))
+                if coded and values is not None:
+                    coded.extend(value_key(v) for v in values.get((name, field_name), ()))
             for key in dict.fromkeys(coded):
                 if key and key not in labels:
                     missing.append(f"{where}.labels.{key}")
@@ -568,3 +589,63 @@ def _label_problems(where: str, field: dict[str, Any], labels: Any) -> Iterator[
                 f"{where}.labels.{value}",
                 (f'"{where}.labels.{value}": "{value}" is not one of the field\'s values'),
             )
+
+
+# --- templates --------------------------------------------------------------------------
+
+
+def install(env: Any) -> None:
+    """Template helpers reading the page's language (``DEFAULT_LANG`` of the run):
+    ``localized_fields(dataset, resource)``, ``field_title(dataset, resource, field)``,
+    ``value_label(dataset, resource, field, value)``, ``publisher_name(dataset)``,
+    ``licence_title(dataset, licence)``, ``source_title(dataset, index)``,
+    ``localized_keywords(dataset)``, ``type_word(type)`` and ``constraints_text(field)``."""
+    from jinja2 import pass_context
+
+    def lang_of(context: Any) -> str:
+        return str(context.get("DEFAULT_LANG") or SOURCE_LANG)
+
+    def constraints(lang: str, field: Any) -> list[Any]:
+        from .portal import field_constraints
+
+        return field_constraints(field, _gettext(lang))
+
+    helpers = {
+        "localized_fields": lambda lang, dataset, resource: localized_fields(
+            dataset, resource, lang
+        ),
+        "field_title": lambda lang, dataset, resource, field: field_title(
+            dataset, resource, field, lang
+        ),
+        "value_label": lambda lang, dataset, resource, field, value: value_label(
+            dataset, resource, field, value, lang
+        ),
+        "publisher_name": lambda lang, dataset: publisher_name(dataset, lang),
+        "licence_title": lambda lang, dataset, licence: licence_title(dataset, licence, lang),
+        "source_title": lambda lang, dataset, index: source_title(dataset, index, lang),
+        "localized_keywords": lambda lang, dataset: keywords(dataset, lang),
+        "type_word": lambda lang, type_: type_word(type_, lang),
+        "constraints_text": constraints,
+    }
+    for name, helper in helpers.items():
+        env.globals[name] = pass_context(
+            lambda context, *args, _helper=helper: _helper(lang_of(context), *args)
+        )
+
+
+def untranslated_summary(slug: str, lang: str, missing: list[str]) -> str:
+    """One line for the build's log: the dataset, the language, every text key still in
+    English and, per field, the values without a label (the first few named)."""
+    texts = [key for key in missing if ".labels." not in key]
+    by_field: dict[str, list[str]] = {}
+    for key in missing:
+        if ".labels." in key:
+            where, value = key.split(".labels.", 1)
+            by_field.setdefault(where.rsplit(".", 1)[-1], []).append(value)
+    parts = []
+    if texts:
+        parts.append("texts: " + ", ".join(texts))
+    for field, values in by_field.items():
+        shown = ", ".join(f'"{v}"' for v in values[:3]) + (", …" if len(values) > 3 else "")
+        parts.append(f"labels of {field}: {len(values)} ({shown})")
+    return f"{slug}: {len(missing)} not translated into {lang}: " + "; ".join(parts)

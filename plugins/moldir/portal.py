@@ -9,11 +9,15 @@ It raises ``InvalidDatasets`` with the whole report when anything is wrong.
 from __future__ import annotations
 
 import functools
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, signals
+from markupsafe import Markup
+
+from . import cache, labels, signals
 from .datasets import TODO_MARK, Dataset, Field, Resource
 from .downloads import Download, plan_downloads
 from .limits import Limits
@@ -23,6 +27,8 @@ from .validation import ValidationOptions, descriptor_only, validate_portal
 
 # pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
 # ``moldir validate`` uses this module's checks and must not pay for it.
+logger = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -171,9 +177,32 @@ def load_portal(
     if not report.valid:
         raise InvalidDatasets(report)
     portal = Portal(datasets=published, report=report, settings=settings)
+    warn_untranslated(portal)
     with cache.STAGES.stage("features (charts, kinds, …)"):
         signals.portal_loaded.send(portal)
     return portal
+
+
+def warn_untranslated(portal: Portal) -> list[str]:
+    """Log one warning per dataset and language with what is still in English (texts and
+    value labels; labels.untranslated), and return the lines."""
+    lines = []
+    for published in portal.datasets:
+        dataset = published.dataset
+        values: dict[tuple[str, str], Any] = {}
+        for resource in dataset.resources:
+            table = published.tables.get(resource.name)
+            for field_ in resource.fields:
+                columns = getattr(table, "columns", ())
+                if field_.name in columns and labels.has_labels(dataset, resource, field_):
+                    values[(resource.name, field_.name)] = table[field_.name].dropna().unique()
+        for lang in portal.settings.languages:
+            missing = labels.untranslated(dataset, lang, values)
+            if missing:
+                lines.append(labels.untranslated_summary(dataset.slug, lang, missing))
+    for line in lines:
+        logger.warning("Moldir: %s", line)
+    return lines
 
 
 TEMPORAL_TYPES = ("date", "datetime", "year", "yearmonth")
@@ -295,24 +324,44 @@ def resource_file(dataset: Dataset, resource: Resource) -> str:
     return str(Path(dataset.shown_path).parent / resource.relpath)
 
 
-def field_constraints(field_: Field) -> list[str]:
-    """Constraints of a field in words, for the field table of a dataset page."""
-    words = []
+def field_constraints(field_: Field, gettext: Callable[[str], str] | None = None) -> list[Any]:
+    """Constraints of a field in words, for the field table of a dataset page.
+
+    With ``gettext`` (the page's language) the words are translated and an ``enum`` lists
+    each value's label (``field.labels``, labels.localized_fields) with its code as
+    ``<code>`` markup; without it, plain English (the API's ``constraints_text``)."""
+    _ = gettext or (lambda text: text)
+    words: list[Any] = []
     constraints = field_.constraints
     if constraints.get("required"):
-        words.append("required")
+        words.append(_("required"))
     if constraints.get("unique"):
-        words.append("unique")
+        words.append(_("unique"))
     if "minimum" in constraints:
         words.append(f"≥ {constraints['minimum']}")
     if "maximum" in constraints:
         words.append(f"≤ {constraints['maximum']}")
     if "minLength" in constraints:
-        words.append(f"length ≥ {constraints['minLength']}")
+        words.append(_("length ≥ %(n)s") % {"n": constraints["minLength"]})
     if "maxLength" in constraints:
-        words.append(f"length ≤ {constraints['maxLength']}")
+        words.append(_("length ≤ %(n)s") % {"n": constraints["maxLength"]})
     if "pattern" in constraints:
-        words.append(f"pattern {constraints['pattern']}")
+        if gettext is None:
+            words.append(f"pattern {constraints['pattern']}")
+        else:
+            words.append(Markup("{} <code>{}</code>").format(_("pattern"), constraints["pattern"]))
     if "enum" in constraints:
-        words.append("one of: " + ", ".join(str(v) for v in constraints["enum"]))
+        values = constraints["enum"]
+        if gettext is None:
+            words.append("one of: " + ", ".join(str(v) for v in values))
+        else:
+            labels = getattr(field_, "labels", None) or {}
+            items = [
+                Markup("{} (<code>{}</code>)").format(labels[str(v)], v)
+                if str(v) in labels
+                else Markup("<code>{}</code>").format(v)
+                for v in values
+                if str(v) != ""
+            ]
+            words.append(Markup("{} {}").format(_("one of:"), Markup(", ").join(items)))
     return words

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache, signals
+from . import cache, labels, signals
 from .portal import Portal, PublishedDataset
 from .safety import output_path, safe_name
 
@@ -78,8 +78,11 @@ class IndexSummary:
 
 
 def search_terms(published: PublishedDataset) -> list[str]:
-    """Distinct short values of the dataset's text columns, in order of appearance."""
+    """Distinct short values of the dataset's text columns, in order of appearance, each
+    followed by its labels in the dataset's languages (labels.py), so that a body is found
+    by its name in Kazakh and Russian too."""
     terms: dict[str, None] = {}
+    languages = labels.label_languages(labels.descriptor_of(published.dataset))
     for resource in published.dataset.resources:
         table = published.tables.get(resource.name)
         if table is None:
@@ -91,8 +94,12 @@ def search_terms(published: PublishedDataset) -> list[str]:
             distinct = [v for v in dict.fromkeys(values) if v and len(v) <= MAX_TERM_LENGTH]
             if len(distinct) > MAX_DISTINCT_PER_FIELD:
                 continue
+            names = [
+                labels.value_labels(published.dataset, resource, field, lang) for lang in languages
+            ]
             for value in distinct:
-                terms.setdefault(value, None)
+                for term in (value, *(found[value] for found in names if value in found)):
+                    terms.setdefault(term, None)
                 if len(terms) >= MAX_TERMS_PER_DATASET:
                     return list(terms)
     return list(terms)
