@@ -446,6 +446,11 @@ def untranslated(
         for key in ("title", "description"):
             if name and view.get(key) and view_text(descriptor, name, key, lang).fallback:
                 missing.append(f"views.{name}.{key}")
+        # The unit a chart names its values by ("617 280 citizens"; docs/charts.md).
+        units = _dict(view.get("spec")).get("units") if isinstance(view, dict) else None
+        translated = _dict(_dict(_i18n(descriptor, lang).get("views")).get(name)).get("units")
+        if name and isinstance(units, str) and units.strip() and not translated:
+            missing.append(f"views.{name}.units")
     for resource in descriptor.get("resources") or []:
         name = _name(resource)
         if not name:
@@ -493,7 +498,7 @@ LANGUAGE_KEYS = (
     "keywords",
 )
 RESOURCE_KEYS = ("title", "description", "fields")
-VIEW_KEYS = ("title", "description")
+VIEW_KEYS = ("title", "description", "units")
 FIELD_KEYS = ("title", "description", "labels")
 
 
