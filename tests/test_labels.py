@@ -225,3 +225,45 @@ def test_the_kind_schemas_label_every_code_in_kk_ru_and_en():
                 given = schema["i18n"][lang]["fields"].get(field["name"], {}).get("labels", {})
                 missing = [v for v in enum if v != "" and str(v) not in given]
                 assert not missing, f"{path.name}: {lang} labels of {field['name']}: {missing}"
+
+
+def test_validate_warns_of_a_misspelt_translation_with_file_and_line(tmp_path):
+    import shutil
+
+    from moldir.validation import ValidationOptions, validate_dataset
+
+    folder = tmp_path / "datasets" / "front-office-visits"
+    shutil.copytree(ROOT / "datasets" / "front-office-visits", folder)
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    fields = descriptor["i18n"]["kk"]["resources"]["visits"]["fields"]
+    fields["visitor"] = fields.pop("visitors")
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2)
+    path.write_text(text, encoding="utf-8")
+    report, dataset = validate_dataset(folder, ValidationOptions(display_root=tmp_path))
+    assert dataset is not None and report.valid  # a warning, never a reason not to publish
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if '"visitor"' in x)
+    assert [w for w in report.warnings if "visitor" in w] == [
+        f'datasets/front-office-visits/datapackage.json:{line}: "i18n.kk.resources.visits.'
+        'fields.visitor": the resource has no field "visitor"; this translation is not shown'
+    ]
+    # The untranslated column is what the build's warning lists.
+    missing = labels.untranslated(dataset, "kk")
+    assert missing == [
+        "resources.visits.fields.visitors.title",
+        "resources.visits.fields.visitors.description",
+    ]
+    assert labels.untranslated_summary("front-office-visits", "kk", missing) == (
+        "front-office-visits: 2 not translated into kk: texts: "
+        "resources.visits.fields.visitors.title, resources.visits.fields.visitors.description"
+    )
+
+
+def test_build_warning_counts_data_values_without_a_label():
+    d = descriptor()
+    values = {("calls", "body"): ["Akimat of Astana", "Akimat of Shymkent"]}
+    missing = labels.untranslated(d, "kk", values)
+    assert "resources.calls.fields.body.labels.Akimat of Shymkent" in missing
+    line = labels.untranslated_summary("x", "kk", missing)
+    assert 'labels of body: 1 ("Akimat of Shymkent")' in line
+    assert line.count("\n") == 0

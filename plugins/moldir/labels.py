@@ -477,7 +477,7 @@ def untranslated(
                 for other in label_languages(descriptor):
                     if other != lang:
                         coded.extend(value_labels(descriptor, name, field_name, other))
-                if coded and values is not None:
+                if (coded or labels) and values is not None:
                     coded.extend(value_key(v) for v in values.get((name, field_name), ()))
             for key in dict.fromkeys(coded):
                 if key and key not in labels:
