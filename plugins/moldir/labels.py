@@ -341,6 +341,14 @@ def publisher_name(dataset: Any, lang: str) -> Localized:
     return _text(publisher.get("name") or "", translated, lang)
 
 
+def contact_name(dataset: Any, lang: str) -> Localized:
+    """The name of the dataset's contact point in ``lang`` (``i18n.<lang>.contactPoint``)."""
+    descriptor = descriptor_of(dataset)
+    original = _dict(descriptor.get("contactPoint")).get("name") or ""
+    translated = _dict(_i18n(descriptor, lang).get("contactPoint")).get("name")
+    return _text(original, translated, lang)
+
+
 def source_title(dataset: Any, index: int, lang: str) -> Localized:
     """The title of the dataset's ``index``-th source in ``lang`` (``i18n.<lang>.sources``,
     a list in the same order)."""
@@ -439,6 +447,8 @@ def untranslated(
             missing.append(f"sources[{index}].title")
     if publisher_name(descriptor, lang).fallback:
         missing.append("publisher.name")
+    if contact_name(descriptor, lang).fallback:
+        missing.append("contactPoint.name")
     if descriptor.get("keywords") and not isinstance(_i18n(descriptor, lang).get("keywords"), list):
         missing.append("keywords")
     for view in descriptor.get("views") or []:
@@ -496,6 +506,7 @@ LANGUAGE_KEYS = (
     "publisher",
     "sources",
     "keywords",
+    "contactPoint",
 )
 RESOURCE_KEYS = ("title", "description", "fields")
 VIEW_KEYS = ("title", "description", "units")
@@ -596,6 +607,31 @@ def _label_problems(where: str, field: dict[str, Any], labels: Any) -> Iterator[
             )
 
 
+# --- free text in one language ---------------------------------------------------------
+
+# The script each portal language is written in: a text in another script (an editor's
+# note, a commit message) is not in the reader's language, whatever its exact language.
+LANGUAGE_SCRIPTS: dict[str, str] = {"kk": "cyrillic", "ru": "cyrillic", "en": "latin"}
+
+
+def text_script(text: str) -> str | None:
+    """ "latin" or "cyrillic", whichever most letters of ``text`` are written in; None for
+    a text without letters of either."""
+    latin = sum(1 for c in text if c.isalpha() and ("a" <= c.lower() <= "z" or "À" <= c <= "ɏ"))
+    cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    if not latin and not cyrillic:
+        return None
+    return "latin" if latin > cyrillic else "cyrillic"
+
+
+def readable_in(text: str, lang: str) -> bool:
+    """Whether a free text (not translatable: an editor's note) is in the script of
+    ``lang``; True when either is unknown."""
+    script = text_script(text)
+    wanted = LANGUAGE_SCRIPTS.get(lang.split("-")[0])
+    return script is None or wanted is None or script == wanted
+
+
 # --- templates --------------------------------------------------------------------------
 
 
@@ -631,6 +667,8 @@ def install(env: Any) -> None:
         "localized_keywords": lambda lang, dataset: keywords(dataset, lang),
         "type_word": lambda lang, type_: type_word(type_, lang),
         "constraints_text": constraints,
+        "readable_in_page_language": lambda lang, text: readable_in(str(text or ""), lang),
+        "contact_name": lambda lang, dataset: contact_name(dataset, lang),
     }
     for name, helper in helpers.items():
         env.globals[name] = pass_context(
