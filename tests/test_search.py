@@ -254,7 +254,14 @@ def test_header_and_footer_are_not_indexed(records):
 
 # --- snippets read as text -----------------------------------------------------------
 
-MARKUP = re.compile(r"<\s*/?[a-zA-Z][^>]*>|&lt;|&gt;")
+# HTML elements and escaped markup (not any text in angle brackets: "i18n.<lang>" in a
+# sentence is text).
+MARKUP = re.compile(
+    r"<\s*/?(?:a|b|br|button|code|div|em|embed|form|i|iframe|img|input|li|object|ol|p|pre"
+    r"|script|select|span|strong|style|svg|table|td|textarea|th|tr|ul|video)\b[^>]*>"
+    r"|&lt;|&gt;|&amp;",
+    re.IGNORECASE,
+)
 
 
 def test_indexable_html_separates_terms_values_and_header_cells():

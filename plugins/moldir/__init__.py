@@ -19,6 +19,7 @@ FEATURES: tuple[str, ...] = (
     "moldir.kinds.budget",
     "moldir.kinds.receptions",
     "moldir.search",
+    "moldir.catalogue",
     "moldir.assets",
     "moldir.opendata",
 )

@@ -2,7 +2,8 @@
 
 ``DatasetPagesGenerator`` loads the portal (validating every dataset) in
 ``generate_context`` — before Pelican writes anything — and, in ``generate_output``,
-writes the catalogue, one page per dataset, the downloads and the quality report.
+writes one page per dataset, the downloads and the quality report (the catalogue is
+``catalogue_pages.py``'s).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class PortalGenerator(Generator):
 
 
 class DatasetPagesGenerator(PortalGenerator):
-    """Pages and files of the datasets: /datasets/, /datasets/<slug>/…, /quality/."""
+    """Pages and files of the datasets: /datasets/<slug>/…, /quality/."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,9 +94,7 @@ class DatasetPagesGenerator(PortalGenerator):
 
     def generate_output(self, writer) -> None:
         portal = self.portal
-        self.write_page(
-            writer, "datasets/index.html", "datasets", portal=portal, page_name="datasets"
-        )
+        # The catalogue, /datasets/ and its views, is written by catalogue_pages.py.
         for published in portal.datasets:
             self.write_page(
                 writer,
