@@ -46,6 +46,8 @@ PAGE_TYPES = [
     "appeals",
     "receptions",
     "budget",
+    "catalogue-facet",
+    "facet-values",
 ]
 # Page types of the international reference example (examples/international/): the
 # Kazakh example portal publishes no budget data.
@@ -78,6 +80,10 @@ def page_url(root: Path, page_type: str) -> str | None:
         path = _first(list(root.glob("datasets/*/charts/*/index.html")))
     elif page_type == "article":
         path = _first([p for p in root.glob("news/*/index.html")])
+    elif page_type == "catalogue-facet":  # one facet value's datasets (catalogue.py)
+        path = _first(list(root.glob("datasets/browse/topic/*/updated/index.html")))
+    elif page_type == "facet-values":  # every value of one facet
+        path = _first(list(root.glob("datasets/browse/*/index.html")))
     else:  # pragma: no cover - a typo in PAGE_TYPES
         raise ValueError(page_type)
     if path is None or not path.is_file():
