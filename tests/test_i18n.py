@@ -360,8 +360,10 @@ def main_text(path: Path) -> str:
 
 def test_numbers_on_pages_follow_the_language(site):
     number = re.compile(r"\d{1,3}(?:[\xa0\u202f,]\d{3})+(?!\d)")
-    ru = number.findall(main_text(site / "ru" / "index.html"))
-    en = number.findall(main_text(site / "en" / "index.html"))
+    # The home page and the appeals page (22,365 citizens received by the Akimat of Astana).
+    pages = ("index.html", "appeals/index.html")
+    ru = [n for page in pages for n in number.findall(main_text(site / "ru" / page))]
+    en = [n for page in pages for n in number.findall(main_text(site / "en" / page))]
     assert ru and all("," not in n for n in ru), ru
     assert en and all("," in n for n in en), en
 
@@ -416,3 +418,66 @@ def test_untranslated_page_falls_back_to_the_original(project_copy):
     assert page.h1.get_text(strip=True) == "About this portal"
     assert page.find("article")["lang"] == "en"
     assert soup(output / "about" / "index.html").h1.get_text(strip=True) == "Портал туралы"
+
+
+# --- the data in the reader's language (labels.py) ------------------------------------
+
+APPEALS = "datasets/appeal-statistics-kazakhstan/index.html"
+
+
+def field_rows(page: BeautifulSoup, resource: str) -> dict[str, list[str]]:
+    """The field table of a resource: column name → its cells (title, type, constraints,
+    description)."""
+    caption = page.find(id=f"fields-{resource}-caption")
+    assert caption is not None, f"no field table of {resource}"
+    return {
+        row.th.get_text(strip=True): [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        for row in caption.find_parent("table").tbody.find_all("tr")
+    }
+
+
+@pytest.mark.parametrize(
+    ("prefix", "channel", "yes", "required", "type_"),
+    [
+        ("", "Арна", "иә", "міндетті", "мәтін"),
+        ("ru/", "Канал", "да", "обязательное", "текст"),
+        ("en/", "Channel", "yes", "required", "text"),
+    ],
+)
+def test_preview_and_field_table_speak_the_language(site, prefix, channel, yes, required, type_):
+    page = soup(site / prefix / APPEALS)
+    preview = page.find(id="preview-appeal-statistics")
+    headers = [th.get_text(strip=True) for th in preview.thead.find_all("th")]
+    assert channel in headers and "channel" not in headers
+    cells = [td.get_text(strip=True) for td in preview.tbody.find_all(["td", "th"])]
+    assert yes in cells
+    assert not {"True", "False", "true", "false", "personal-reception"} & set(cells)
+    fields = field_rows(page, "appeal-statistics")
+    title, type_word, constraints, _description = fields["channel"]
+    assert (title, type_word) == (channel, type_)
+    assert constraints.startswith(required)
+    # Each code is shown beside its label, as <code>, for data users.
+    codes = page.find(id="fields-appeal-statistics-caption").find_parent("table")
+    assert "personal-reception" in [code.get_text() for code in codes.find_all("code")]
+
+
+def test_bodies_and_metadata_are_named_in_the_language(site):
+    kk = soup(site / APPEALS)
+    ru = soup(site / "ru" / APPEALS)
+    assert "Астана қаласының әкімдігі" in kk.main.get_text()
+    assert "Акимат города Астаны" in ru.main.get_text()
+    assert "Akimat of Astana" not in ru.find(id="preview-appeal-statistics").get_text()
+    about = ru.find(id="about-heading").find_parent("section").get_text(" ")
+    assert "Астанинский хаб государственной службы" in about
+    assert "Воспроизведение фрагментов разрешено" in about
+    assert "обращения граждан" in about
+    appeals = soup(site / "ru" / "appeals" / "index.html").main.get_text()
+    assert "Акимат города Астаны" in appeals and "Akimat of Astana" not in appeals
+
+
+def test_search_status_lines_are_translated(site):
+    page = soup(site / "ru" / "search" / "index.html").find(attrs={"data-module": "moldir-search"})
+    assert page["data-text-results-few"] == "{count} результата по запросу «{query}»"
+    assert page["data-text-results-many"] == "{count} результатов по запросу «{query}»"
+    kk = soup(site / "search" / "index.html").find(attrs={"data-module": "moldir-search"})
+    assert kk["data-text-filtered-other"] == "Сүзгілерге {count} бет сәйкес келеді"

@@ -267,3 +267,19 @@ def test_build_warning_counts_data_values_without_a_label():
     line = labels.untranslated_summary("x", "kk", missing)
     assert 'labels of body: 1 ("Akimat of Shymkent")' in line
     assert line.count("\n") == 0
+
+
+def test_free_text_is_readable_in_the_language_of_its_script():
+    assert labels.readable_in("Деректер жаңартылды", "kk")
+    assert labels.readable_in("Данные обновлены", "ru")
+    assert not labels.readable_in("charts: data-hub views drawn", "ru")
+    assert labels.readable_in("charts: data-hub views drawn", "en")
+    assert labels.readable_in("2020–2022", "kk")  # no letters: nothing to hide
+
+
+def test_contact_name():
+    d = descriptor(contactPoint={"name": "Astana Civil Service Hub"})
+    d["i18n"]["ru"]["contactPoint"] = {"name": "Астанинский хаб государственной службы"}
+    assert labels.contact_name(d, "ru") == "Астанинский хаб государственной службы"
+    assert labels.contact_name(d, "kk").fallback
+    assert "contactPoint.name" in labels.untranslated(d, "kk")
