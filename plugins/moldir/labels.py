@@ -644,7 +644,9 @@ def install(env: Any) -> None:
     from jinja2 import pass_context
 
     def lang_of(context: Any) -> str:
-        return str(context.get("DEFAULT_LANG") or SOURCE_LANG)
+        # A macro imported without context sees only the globals: MOLDIR_LOCALE is the
+        # language of the run (templating.install) there.
+        return str(context.get("DEFAULT_LANG") or context.get("MOLDIR_LOCALE") or SOURCE_LANG)
 
     def constraints(lang: str, field: Any) -> list[Any]:
         from .portal import field_constraints
