@@ -72,6 +72,8 @@ def build_site(
     staging.mkdir(parents=True)
     safety.set_output_root(staging)  # every writer is confined to the staging folder
     try:
+        # The first import of the pipeline takes seconds on a small machine: said first.
+        cache.phase("Loading the pipeline (Pelican, Frictionless, pandas, Altair)…")
         from pelican import Pelican
 
         from .portal import load_portal
@@ -87,7 +89,10 @@ def build_site(
             # Pages whose dependencies did not change are linked from the previous output.
             reuse.start(store, staging, final, frames)
             markdown_cache.start(store.root, frames["theme"])  # converted articles
-        for language in reversed(list(i18n.language_builds(settings, staging))):
+        runs = list(reversed(list(i18n.language_builds(settings, staging))))
+        for number, language in enumerate(runs, start=1):
+            lang = language.get("DEFAULT_LANG", "")
+            cache.phase(f"Pages in {lang or 'the default language'} ({number} of {len(runs)})…")
             settings = load_settings(
                 settings_file,
                 {
@@ -99,9 +104,10 @@ def build_site(
                     **language,
                 },
             )
-            with stages.stage(f"pages {language.get('DEFAULT_LANG', '')}".strip()):
+            with stages.stage(f"pages {lang}".strip()):
                 Pelican(settings).run()
                 reuse.end_progress()
+        cache.phase("Search index, catalogues, feeds and sitemap…")
         with stages.stage("site_built (search index, …)"):
             signals.site_built.send(staging, settings=settings)
     except BaseException:

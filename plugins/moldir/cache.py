@@ -15,7 +15,9 @@ The cache lives in ``<project>/.moldir-cache/`` (git-ignored) and is only used b
 
 The atomic staging + swap of build.py is untouched: a cached build still renders into the
 staging folder and swaps it into place. ``Stages`` records the time of every stage and
-``progress`` shows counts on long loops (stderr, only on a terminal or with ``-v``).
+``progress`` shows counts on long loops (stderr, only on a terminal or with ``-v``); the
+commands (``moldir build``, ``serve``, ``validate``) also turn on ``phase`` lines, so that a
+build says what it is doing from its start, in a log as on a terminal.
 """
 
 from __future__ import annotations
@@ -95,11 +97,31 @@ def show_progress() -> bool:
     return sys.stderr.isatty() or logging.getLogger("moldir").isEnabledFor(logging.INFO)
 
 
+# Phase lines ("Validating 14 datasets…") on stderr: on for the commands (cli.py), off
+# for the library and the tests, whose output stays as it was.
+_PHASES = False
+
+
+def show_phases(on: bool = True) -> None:
+    global _PHASES
+    _PHASES = on
+
+
+def phase(text: str) -> None:
+    """One line on stderr saying what the build starts doing (when phases are shown)."""
+    if _PHASES:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
 def progress(label: str, items: Iterable[T], total: int | None = None) -> Iterator[T]:
-    """Yield ``items``, writing "label 12/1000" to stderr at most ~4 times a second."""
+    """Yield ``items``, writing "label 12/1000" to stderr at most ~4 times a second on a
+    terminal; elsewhere (a log, CI) one phase line "label: 1,000…" at the start."""
     items = list(items) if total is None else items
     total = len(items) if total is None else total  # type: ignore[arg-type]
     shown = show_progress() and total > 1
+    if not shown and total:
+        phase(f"{label[:1].upper()}{label[1:]}: {total:,}…")
     last = 0.0
     for index, item in enumerate(items, start=1):
         now = time.monotonic()

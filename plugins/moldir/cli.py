@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import connect_features
+from . import cache, connect_features
 from .datasets import find_descriptor
 from .limits import Limits
 from .report import NOT_LISTED, InvalidDatasets, Report, ValidationError
@@ -221,6 +221,9 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
     Prints every error (dataset, file, row, field, type, message) and exits 1 if any.
     """
     connect_features(pelican=False)  # checks only: no Pelican, Altair or XlsxWriter to load
+    # "Validating datasets: 14…" on stderr for a whole folder; the machine-readable
+    # formats print nothing but themselves.
+    cache.show_phases(output_format == "text")
     report = validate_path(path)
     if report_file:
         report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
@@ -375,6 +378,8 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
     settings_file = settings_file or Path(PUBLISH_SETTINGS if publish else DEV_SETTINGS)
     if not settings_file.is_file():
         raise click.ClickException(f"{settings_file} not found: run moldir from the project root")
+    cache.show_phases()  # what the build is doing, from its start (stderr)
+    cache.phase(f"Building the site with {settings_file}…")
     try:
         result = build_site(settings_file, output)
     except InvalidDatasets as invalid:
