@@ -5,11 +5,11 @@ On the kk (at /) and ru (at /ru/) versions of the pages a new reader meets first
 (including visually hidden text and chart text, which screen readers and eyes meet; not
 elements with the ``hidden`` attribute, which nobody sees or hears — the search index's
 extra terms), words of three letters or more. Left aside, as the issue asks: identifiers,
-URLs and file names — ``<code>``/``<kbd>``/``<samp>``/``<pre>`` elements, tokens with
-``://``, ``@``, ``www.`` or a file extension, tokens with ``_`` or inner capitals
-(``source_row``, ``contactPoint``) and acronyms in capitals (CSV, JSON, ACSH). A hyphenated
-code such as ``personal-reception`` is *not* left aside: a raw code on a page is exactly
-what a reader cannot read.
+URLs and file names — ``<code>``/``<kbd>``/``<samp>``/``<pre>`` elements and the embed
+snippet's ``<textarea>``, tokens with ``://``, ``@``, ``www.`` or a file extension, tokens
+with ``_`` or inner capitals (``source_row``, ``contactPoint``) and acronyms in capitals
+(CSV, JSON, ACSH). A hyphenated code such as ``personal-reception`` is *not* left aside: a
+raw code on a page is exactly what a reader cannot read.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ PAGES = (
 )
 LANGUAGES = {"kk": "", "ru": "ru/"}
 
-SKIPPED_ELEMENTS = ("code", "kbd", "samp", "pre", "script", "style", "template")
+# Code, and a read-only <textarea> holding an embed snippet (HTML code to copy).
+SKIPPED_ELEMENTS = ("code", "kbd", "samp", "pre", "textarea", "script", "style", "template")
 URL_OR_FILE = re.compile(
     r"(://|@|^www\.|\.(csv|json|jsonld|xlsx|xls|parquet|zip|svg|png|ics|xml|atom|html?|md|"
     r"yaml|yml|txt|pdf)\b)",
