@@ -527,11 +527,12 @@ def test_dataset_page_shows_every_chart_as_an_accessible_figure(request, site_fi
             assert built.path(resolve(page_url, found[0])).is_file(), found[0]
         embed = figure.find("textarea").get_text()
         src = re.search(r'<iframe src="([^"]+)" title="[^"]+"', embed)[1]
-        assert src.endswith(f"/datasets/{slug}/charts/{name}/")
-        chart_page = built.html(f"/datasets/{slug}/charts/{name}/")
-        standalone = chart_page.select_one("figure.moldir-chart")
-        assert standalone.find("h1") and standalone.find("table") and standalone.find("svg")
-        assert chart_page.find("main")
+        assert src.endswith(f"/datasets/{slug}/charts/{name}/embed/")
+        for url in (f"/datasets/{slug}/charts/{name}/", f"/datasets/{slug}/charts/{name}/embed/"):
+            chart_page = built.html(url)
+            standalone = chart_page.select_one("figure.moldir-chart")
+            assert standalone.find("h1") and standalone.find("table") and standalone.find("svg")
+            assert chart_page.find("main")
 
 
 def test_english_text_alternative_states_the_main_message(built_en):

@@ -58,7 +58,8 @@ class Chart:
     data: ChartData | None = None
     rows: pd.DataFrame | None = None  # full Vega-Lite views: the inlined rows
     csv: str | None = None  # the resource's CSV download, at the site root
-    localized_svgs: dict[str, str] = field(default_factory=dict, repr=False)
+    descriptor: dict[str, Any] | None = field(default=None, repr=False)  # for its labels
+    localized_svgs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -92,6 +93,11 @@ class Chart:
         """The standalone chart page (per language), for the embed snippet."""
         return f"{self.base_path}/"
 
+    @property
+    def embed_url(self) -> str:
+        """The chart page without the portal's frame, for ``<iframe>``s (per language)."""
+        return f"{self.base_path}/embed/"
+
     @functools.cached_property
     def inline_svg(self) -> str:
         """The SVG for pages: named by the visible text alternative ``<id>-alt``."""
@@ -99,16 +105,49 @@ class Chart:
 
         return accessible_svg(self.svg, self.id, labelled_by=f"{self.id}-alt")
 
-    def inline_svg_for(self, locale: str) -> str:
-        """``inline_svg`` with axis numbers in ``locale``'s form (rendered once per locale)."""
-        if locale.split("-")[0] == "en":
-            return self.inline_svg
-        if locale not in self.localized_svgs:
+    def data_for(self, locale: str) -> ChartData | None:
+        """The drawn data with its words in ``locale`` (localize.localize)."""
+        if self.data is None:
+            return None
+        from .localize import localize
+
+        return localize(self.data, self.descriptor, locale)
+
+    def table_for(self, locale: str) -> ChartTable:
+        """The equivalent table in ``locale``: translated headers, categories and series."""
+        data = self.data_for(locale)
+        if data is None:
+            return self.table
+        from .build import chart_table
+
+        return chart_table(data)
+
+    def spec_for(self, locale: str, geometry: str) -> dict[str, Any]:
+        """The Vega-Lite spec drawn for ``locale`` and ``geometry`` (localize.Layout)."""
+        data = self.data_for(locale)
+        if data is None:
+            return self.spec
+        from .build import build_spec
+        from .localize import Layout
+
+        return build_spec(data, Layout(locale, geometry))
+
+    def inline_svg_for(self, locale: str, geometry: str = "wide") -> str:
+        """The SVG for pages in ``locale`` and ``geometry`` ("narrow" or "wide"), named by
+        the visible text alternative and sized in ``em`` (render.accessible_svg), rendered
+        once per language and geometry."""
+        key = (locale, geometry)
+        if key not in self.localized_svgs:
             from .render import accessible_svg, render_svg
 
-            svg = render_svg(self.spec, locale)
-            self.localized_svgs[locale] = accessible_svg(svg, self.id, labelled_by=f"{self.id}-alt")
-        return self.localized_svgs[locale]
+            svg = render_svg(self.spec_for(locale, geometry), locale)
+            self.localized_svgs[key] = accessible_svg(
+                svg,
+                f"{self.id}-{geometry}",
+                labelled_by=f"{self.id}-alt",
+                geometry=geometry if self.data is not None else "only",
+            )
+        return self.localized_svgs[key]
 
     @property
     def size(self) -> tuple[int, int]:
@@ -131,7 +170,8 @@ class Chart:
         "Full data in the table below." where the table is elsewhere ("" drops it)."""
         gettext = gettext or (lambda message: message)
         if self.data is not None:
-            return describing.describe(self.data, gettext, locale, table_hint)
+            data = self.data_for(locale) or self.data
+            return describing.describe(data, gettext, locale, table_hint)
         category, value = vega_lite_axes(self.spec, self.rows)
         return describing.describe_rows(
             self.view.chart_type,
@@ -191,6 +231,7 @@ def vega_lite_table(view: ViewSpec, rows: pd.DataFrame) -> ChartTable:
 def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame | None) -> Chart:
     """Spec, SVG, PNG and table of one view (the per-view work, no Pelican)."""
     from .build import build_spec, build_vega_lite, chart_table, prepare
+    from .localize import localize
     from .render import render_png, render_svg
 
     resource = dataset.resource(view.resource)
@@ -199,7 +240,10 @@ def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame | None) ->
         data, table = None, vega_lite_table(view, rows)
     else:
         data = prepare(view, frame, resource)
-        spec, rows, table = build_spec(data), None, chart_table(data)
+        rows = None
+        # English words for the files written once (.vl.json, .svg, .png).
+        english = localize(data, dataset.descriptor, "en")
+        spec, table = build_spec(english), chart_table(english)
     svg = render_svg(spec)
     return Chart(
         dataset=dataset.slug,
@@ -211,6 +255,7 @@ def build_chart(view: ViewSpec, dataset: Dataset, frame: pd.DataFrame | None) ->
         table=table,
         data=data,
         rows=rows,
+        descriptor=dataset.descriptor if isinstance(dataset.descriptor, dict) else None,
     )
 
 
@@ -304,12 +349,24 @@ def chart_alternative(context: Any, chart: Chart, table_hint: Any = None) -> str
 
 @pass_context
 def chart_svg(context: Any, chart: Chart) -> Markup:
-    """Template global: the chart's inline SVG for the language being built, cut down to
-    drawing elements and attributes (its styles become classes: no inline style under the
+    """Template global: the chart's inline SVGs for the language being built — narrow
+    (phones, the VI mode) and wide; chart.css shows one — cut down to drawing elements and
+    attributes (its styles become classes: no inline style under the
     Content-Security-Policy; docs/security.md)."""
     from ..sanitize import sanitize_svg
 
-    return sanitize_svg(chart.inline_svg_for(run_locale(context)))
+    locale = run_locale(context)
+    if chart.data is None:  # a declared Vega-Lite spec: drawn as its author laid it out
+        return sanitize_svg(chart.inline_svg_for(locale))
+    return sanitize_svg(chart.inline_svg_for(locale, "narrow")) + sanitize_svg(
+        chart.inline_svg_for(locale, "wide")
+    )
+
+
+@pass_context
+def chart_table(context: Any, chart: Chart) -> Any:
+    """Template global: the chart's table in the language being built."""
+    return chart.table_for(run_locale(context))
 
 
 @pass_context
@@ -350,6 +407,7 @@ def install_template_globals(generator: Any) -> None:
         env.globals["chart_alternative"] = chart_alternative
         env.globals["chart_alternative_lang"] = chart_alternative_lang
         env.globals["chart_svg"] = chart_svg
+        env.globals["chart_table"] = chart_table
         env.globals["chart_highlights_for"] = highlights
 
 

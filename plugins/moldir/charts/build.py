@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..datasets import Field, Resource
 from ..tables import records
+from .localize import Layout, label_expression, nice_ticks, tick_formatter, value_formatter
 from .palette import AXIS_COLOUR, GAP_COLOUR, GRID_COLOUR, PALETTE, TEXT_COLOUR
 from .sizing import (
     COARSER,
@@ -49,6 +50,7 @@ from .spec import (
 )
 
 CELL = "_cell"  # "row-column" of the table cell a mark shows (tooltips, tests)
+LABEL = "_label"  # the value as the chart writes it, in the page's language
 X = "_x"  # the drawn position on a time ("T") or number ("Q") axis
 COUNT = "count"
 WIDTH = 560
@@ -414,12 +416,18 @@ def wrap(label: str, width: int = 18) -> str:
     return LINE_BREAK.join(textwrap.wrap(label, width)) or label
 
 
-def label_step(data: ChartData) -> int:
+def label_step(data: ChartData, layout: Layout | None = None) -> int:
     """Band width (px) wide enough for the longest value label above a bar."""
+    write = writer(data, layout or Layout())
     values = data.frame[data.value_column].dropna()
-    pattern = ",.0f" if number_format(data) == ",d" else ",.1f"
-    longest = max((len(format(float(v), pattern)) for v in values), default=3)
-    return max(24, int(6 * longest) + 6)
+    longest = max((len(write(v)) for v in values), default=3)
+    return max(24, int(7 * longest) + 6)
+
+
+def writer(data: ChartData, layout: Layout):
+    """The chart's value labels in the layout's language (localize.value_formatter)."""
+    values = [float(v) for v in data.frame[data.value_column].dropna()]
+    return value_formatter(values, data.view.units, layout.lang)
 
 
 def number_format(data: ChartData) -> str:
@@ -430,7 +438,8 @@ def number_format(data: ChartData) -> str:
 
 
 def base_config() -> dict[str, Any]:
-    """Vega-Lite config shared by every chart: palette, readable sizes, no background."""
+    """Vega-Lite config shared by every chart: palette, readable sizes (never below 12 px
+    at the chart's natural size), no background, no grid unless a chart asks for one."""
     return {
         "background": "transparent",
         "font": "Liberation Sans, Arial, Helvetica, sans-serif",
@@ -447,6 +456,7 @@ def base_config() -> dict[str, Any]:
             "gridColor": GRID_COLOUR,
             "labelLimit": 320,
             "tickCount": 5,
+            "grid": False,
         },
         "legend": {
             "labelFontSize": 12,
@@ -470,11 +480,22 @@ def axis_title(label: str, units: str) -> str:
     return f"{label} ({units})" if units and units.lower() not in label.lower() else label
 
 
-def build_spec(data: ChartData) -> dict[str, Any]:
-    """The Vega-Lite spec of a simple view, with its rows inlined."""
+def build_spec(data: ChartData, layout: Layout | None = None) -> dict[str, Any]:
+    """The Vega-Lite spec of a simple view for one layout (language and geometry), with
+    its rows inlined. Narrow bar charts are drawn as rows (``build_rows``): a label above
+    each bar, the value at its end, as phone-sized charts are read."""
+    layout = layout or Layout()
     view = data.view
-    chart = BUILDERS[view.chart_type](data)
-    extra = annotation_layers(data)
+    builder = BUILDERS[view.chart_type]
+    if layout.narrow and (
+        view.chart_type in ("hbar", "grouped-bar")
+        or (view.chart_type == "bar" and data.axis == "N" and not data.dense)
+    ):
+        builder = build_rows
+    elif view.chart_type == "grouped-bar" and grouped_width(data, layout) > layout.width:
+        builder = build_rows  # small groups side by side would not fit: rows do
+    chart = builder(data, layout)
+    extra = annotation_layers(data, layout)
     if extra and isinstance(chart, alt.LayerChart):
         chart.layer = [*chart.layer, *extra]
     # The rows were thinned before (sizing.py); Altair's 5,000-row guard must not stop a
@@ -484,6 +505,10 @@ def build_spec(data: ChartData) -> dict[str, Any]:
     spec["$schema"] = alt.SCHEMA_URL
     spec["config"] = merge_config(spec.get("config", {}), base_config())
     spec["description"] = view.description or view.title
+    if "facet" not in spec and builder is not build_stacked_bar:
+        # The whole drawing, axes and labels included, is the layout's width.
+        spec["width"] = layout.width
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
 
 
@@ -498,15 +523,17 @@ def merge_config(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def source(data: ChartData) -> pd.DataFrame:
-    """The inlined rows: the declared fields (original names), the drawn position and
-    the cell key."""
+def source(data: ChartData, layout: Layout | None = None) -> pd.DataFrame:
+    """The inlined rows: the declared fields (original names), the drawn position, the
+    cell key and the value as written in the layout's language."""
     view = data.view
     columns = [c for c in (view.category, view.series, data.value_column) if c]
     if data.axis in ("T", "Q"):
         columns.append(X)
     frame = data.frame[[*dict.fromkeys(columns), CELL]].copy()
     frame[data.value_column] = frame[data.value_column].astype("float64")
+    write = writer(data, layout or Layout())
+    frame[LABEL] = [write(v) for v in frame[data.value_column]]
     return frame
 
 
@@ -529,15 +556,50 @@ def category_title(data: ChartData) -> str | None:
     return title_or(override, data.category_label)
 
 
-def value_encoding(data: ChartData, axis: str, **kwargs: Any):
+def value_ticks(data: ChartData, layout: Layout, stacked: bool = False) -> list[float]:
+    """Round ticks over the drawn values (stacked: over the totals)."""
+    values = data.frame[data.value_column].astype("float64")
+    if stacked and data.view.series:
+        values = values.fillna(0).groupby(data.frame[data.view.category]).sum()
+    values = values.dropna()
+    low = float(values.min()) if len(values) else 0.0
+    high = float(values.max()) if len(values) else 1.0
+    return nice_ticks(low, high, layout.tick_count)
+
+
+def value_axis(
+    data: ChartData, layout: Layout, grid: bool = False, stacked: bool = False, **kwargs: Any
+) -> alt.Axis:
+    """The value axis: a few round ticks written for people ("2 bn", "2 млрд"; no ".0");
+    a grid only where no value labels sit (grid lines never cross text)."""
+    view = data.view
+    if view.value_format or view.y_scale == "log":
+        return alt.Axis(format=view.value_format or number_format(data), grid=grid, **kwargs)
+    ticks = value_ticks(data, layout, stacked)
+    write = tick_formatter(view.units, layout.lang, ticks)
+    return alt.Axis(values=ticks, labelExpr=label_expression(ticks, write), grid=grid, **kwargs)
+
+
+def value_encoding(
+    data: ChartData,
+    axis: str,
+    layout: Layout | None = None,
+    grid: bool = False,
+    stacked: bool = False,
+    **kwargs: Any,
+):
     channel = alt.X if axis == "x" else alt.Y
+    layout = layout or Layout()
     view = data.view
     if view.y_scale == "log":
         kwargs.setdefault("scale", alt.Scale(type="log"))
+    elif not view.value_format:
+        ticks = value_ticks(data, layout, stacked)
+        kwargs.setdefault("scale", alt.Scale(domain=[ticks[0], ticks[-1]], nice=False))
     return channel(
         f"{vl_field(data.value_column)}:Q",
         title=value_title(data),
-        axis=alt.Axis(format=view.value_format or number_format(data)),
+        axis=value_axis(data, layout, grid, stacked),
         **kwargs,
     )
 
@@ -546,18 +608,24 @@ def category_type(data: ChartData) -> str:
     return {"T": "T", "Q": "Q"}.get(data.axis, "N")
 
 
-def category_encoding(data: ChartData, **kwargs: Any) -> alt.X:
-    """The category along x: a UTC time axis, a number axis, or named categories."""
+def category_encoding(data: ChartData, layout: Layout | None = None, **kwargs: Any) -> alt.X:
+    """The category along x: a UTC time axis, a number axis, or named categories. Labels
+    that would overlap are left out (greedily) rather than drawn over each other."""
     view = data.view
+    narrow = layout is not None and layout.narrow
+    common: dict[str, Any] = {"labelAngle": 0, "labelOverlap": "greedy", "labelFlush": True}
     if data.axis == "T":
-        axis = alt.Axis(format=data.time_format, formatType="utc", labelAngle=0)
-        if data.time_ticks:
-            axis = alt.Axis(
-                format=data.time_format,
-                formatType="utc",
-                labelAngle=0,
-                tickCount=data.time_ticks,
+        ticks: Any = data.time_ticks
+        if narrow:
+            # Half as many ticks on a phone: every other year (or month).
+            ticks = (
+                {**data.time_ticks, "step": 2 * int(data.time_ticks.get("step") or 1)}
+                if data.time_ticks
+                else 4
             )
+        axis = alt.Axis(format=data.time_format, formatType="utc", **common)
+        if ticks:
+            axis = alt.Axis(format=data.time_format, formatType="utc", tickCount=ticks, **common)
         return alt.X(
             f"{X}:T",
             title=category_title(data),
@@ -571,7 +639,7 @@ def category_encoding(data: ChartData, **kwargs: Any) -> alt.X:
         return alt.X(
             f"{X}:Q",
             title=category_title(data),
-            axis=alt.Axis(format="d" if whole else ",", labelAngle=0),
+            axis=alt.Axis(format="d" if whole else ",", tickCount=4 if narrow else 8, **common),
             scale=alt.Scale(zero=False, nice=False, padding=12),
             **kwargs,
         )
@@ -579,19 +647,18 @@ def category_encoding(data: ChartData, **kwargs: Any) -> alt.X:
         f"{vl_field(view.category)}:N",
         sort=data.categories,
         title=category_title(data),
-        axis=alt.Axis(labelAngle=0),
+        axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
         **kwargs,
     )
 
 
 def labels(base: alt.Chart, data: ChartData, **mark: Any) -> alt.Chart:
-    """Value labels beside the marks (not announced: the table carries the values)."""
-    return base.mark_text(aria=False, **mark).encode(
-        text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data))
-    )
+    """Value labels beside the marks (not announced: the table carries the values),
+    written in the page's language (the ``_label`` column of ``source``)."""
+    return base.mark_text(aria=False, **mark).encode(text=alt.Text(f"{LABEL}:N"))
 
 
-def annotation_layers(data: ChartData) -> list[alt.Chart]:
+def annotation_layers(data: ChartData, layout: Layout | None = None) -> list[alt.Chart]:
     """A Plot view's reference lines and notes, on the chart's own scales."""
     layers: list[alt.Chart] = []
     notes = data.view.annotations
@@ -647,37 +714,128 @@ def annotation_layers(data: ChartData) -> list[alt.Chart]:
     return layers
 
 
-def build_hbar(data: ChartData) -> alt.LayerChart:
+def build_hbar(data: ChartData, layout: Layout) -> alt.LayerChart:
     view = data.view
-    base = alt.Chart(source(data)).encode(
+    base = alt.Chart(source(data, layout)).encode(
         # No category title: the caption and the table name the axis, and Vega places a
         # title beside long labels badly.
         y=alt.Y(f"{vl_field(view.category)}:N", sort=data.categories, title=None),
-        x=value_encoding(data, "x"),
+        x=value_encoding(data, "x", layout),
     )
     bars = base.mark_bar(color=PALETTE[0]).encode(description=alt.Description(f"{CELL}:N"))
     return alt.layer(bars, labels(base, data, align="left", dx=4)).properties(
-        width=WIDTH - 200, height=alt.Step(26 if len(data.categories) <= LABELLED_MARKS else 14)
+        width=layout.width - 200,
+        height=alt.Step(26 if len(data.categories) <= LABELLED_MARKS else 14),
     )
 
 
-def build_bar(data: ChartData) -> alt.LayerChart:
-    base = alt.Chart(source(data)).encode(x=category_encoding(data), y=value_encoding(data, "y"))
+# Narrow rows: a label line above each bar, then the bar; px at the natural size.
+ROW_BAR = 14
+ROW_LINE = 15
+CHAR_PX = 7  # an average character of 12 px Liberation Sans, rounded up
+
+
+def build_rows(data: ChartData, layout: Layout) -> alt.LayerChart:
+    """A bar chart as phones read it: one row per bar, its name above it (the whole width,
+    wrapped, never cut), the value at its end. Grouped bars become groups of rows under a
+    bold category heading, each bar named by its series. Rows are laid out here, in px,
+    so that each takes the lines its name needs."""
+    view = data.view
+    frame = source(data, layout)
+    chars = max(12, layout.width // CHAR_PX)
+    grouped = bool(view.series) and view.chart_type == "grouped-bar"
+    order = {c: i for i, c in enumerate(data.categories)}
+    frame = frame.assign(_o=frame[view.category].map(order)).sort_values("_o", kind="stable")
+    records: list[dict[str, Any]] = []
+    top = 0.0
+
+    def add(text: str, head: int, **values: Any) -> None:
+        nonlocal top
+        wrapped = wrap(str(text), chars)
+        lines = wrapped.count(LINE_BREAK) + 1
+        record = {"_text": wrapped, "_head": head, "_top": top, **values}
+        top += lines * ROW_LINE + 2
+        if not head:
+            record["_bar_top"], record["_bar_bottom"] = top, top + ROW_BAR
+            record["_middle"] = top + ROW_BAR / 2
+            top += ROW_BAR
+        top += 8 if not head else 2
+        records.append(record)
+
+    for category, rows in frame.groupby("_o", sort=True):
+        name = data.categories[int(category)]
+        if grouped:
+            top += 6 if records else 0
+            add(name, 1)
+        for record in rows.to_dict(orient="records"):
+            value = record[data.value_column]
+            add(
+                record[view.series] if grouped else name,
+                0,
+                _value=None if pd.isna(value) else float(value),
+                _end=0.0 if pd.isna(value) else max(float(value), 0.0),
+                _series=record[view.series] if grouped else "",
+                **{LABEL: record[LABEL], CELL: record[CELL]},
+            )
+    rows = pd.DataFrame(records)
+    height = max(math.ceil(top), 1)
+    y_scale = alt.Scale(domain=[0, height], range=[0, height], nice=False, zero=False)
+    ticks = value_ticks(data, layout)
+    write = tick_formatter(view.units, layout.lang, ticks)
+    x_scale = alt.Scale(domain=[ticks[0], ticks[-1]], nice=False)
+    x_axis = alt.Axis(
+        values=ticks, labelExpr=label_expression(ticks, write), grid=False, labelFlush=True
+    )
+    x = alt.X("_value:Q", title=value_title(data), scale=x_scale, axis=x_axis)
+    bar_rows = alt.Chart(rows).transform_filter(alt.datum._head == 0)
+    colour: Any = (
+        alt.Color(
+            "_series:N", scale=alt.Scale(domain=data.series, range=list(PALETTE)), legend=None
+        )
+        if grouped
+        else alt.value(PALETTE[0])
+    )
+    bars = bar_rows.mark_bar().encode(
+        x=x,
+        x2=alt.datum(0),
+        y=alt.Y("_bar_top:Q", scale=y_scale, axis=None),
+        y2="_bar_bottom:Q",
+        color=colour,
+        description=alt.Description(f"{CELL}:N"),
+    )
+    names = [
+        alt.Chart(rows)
+        .transform_filter(alt.datum._head == head)
+        .mark_text(aria=False, align="left", baseline="top", lineHeight=ROW_LINE, fontWeight=weight)
+        .encode(x=alt.value(0), y=alt.Y("_top:Q", scale=y_scale, axis=None), text="_text:N")
+        for head, weight in ((0, "normal"), (1, "bold"))
+        if head == 0 or grouped
+    ]
+    values = bar_rows.mark_text(aria=False, align="left", baseline="middle", dx=4).encode(
+        x=alt.X("_end:Q", title=value_title(data), scale=x_scale, axis=x_axis),
+        y=alt.Y("_middle:Q", scale=y_scale, axis=None),
+        text=alt.Text(f"{LABEL}:N"),
+    )
+    return alt.layer(bars, *names, values).properties(height=height)
+
+
+def build_bar(data: ChartData, layout: Layout) -> alt.LayerChart:
+    base = alt.Chart(source(data, layout)).encode(
+        x=category_encoding(data), y=value_encoding(data, "y", layout, grid=data.dense)
+    )
     count = max(len(data.categories), 1)
+    plot = layout.width - 120
     if data.axis == "T":
         # Many periods: bars on a time axis, as wide as their share of the plot.
-        width = max(1.0, (WIDTH - 120) / count * 0.8)
+        width = max(1.0, plot / count * 0.8)
         bars = base.mark_bar(color=PALETTE[0], width=width).encode(
             description=alt.Description(f"{CELL}:N")
         )
         layers = [bars] if data.dense else [bars, labels(base, data, baseline="bottom", dy=-4)]
-        return alt.layer(*layers).properties(width=WIDTH - 120, height=300)
+        return alt.layer(*layers).properties(width=plot, height=300)
     bars = base.mark_bar(color=PALETTE[0]).encode(description=alt.Description(f"{CELL}:N"))
     layers = [bars] if data.dense else [bars, labels(base, data, baseline="bottom", dy=-4)]
-    return alt.layer(*layers).properties(
-        width=alt.Step(max(12, min(40, WIDTH // count)) if data.dense else max(40, WIDTH // count)),
-        height=300,
-    )
+    return alt.layer(*layers).properties(width=plot, height=300)
 
 
 def series_colour(data: ChartData, legend: bool = True) -> alt.Color:
@@ -690,12 +848,19 @@ def series_colour(data: ChartData, legend: bool = True) -> alt.Color:
     )
 
 
-def build_grouped_bar(data: ChartData) -> alt.FacetChart:
+def grouped_width(data: ChartData, layout: Layout) -> int:
+    """The width (px) small groups of bars would take side by side, axis included."""
+    groups = max(len(data.categories), 1)
+    return label_step(data, layout) * max(len(data.series), 1) * groups + 16 * groups + 80
+
+
+def build_grouped_bar(data: ChartData, layout: Layout) -> alt.FacetChart:
     """One small group per category; each bar named by its series on the axis."""
     view = data.view
-    frame = source(data)
+    frame = source(data, layout)
+    step = label_step(data, layout)
     # Headers wrap to the width of their group, so long names never run into each other.
-    width = label_step(data) * max(len(data.series), 1)
+    width = step * max(len(data.series), 1)
     frame["_group"] = frame[view.category].map(lambda label: wrap(label, max(8, width // 7)))
     groups = list(dict.fromkeys(frame["_group"]))
     base = alt.Chart().encode(
@@ -705,13 +870,13 @@ def build_grouped_bar(data: ChartData) -> alt.FacetChart:
             title=None,
             axis=alt.Axis(labelAngle=-90),
         ),
-        y=value_encoding(data, "y"),
+        y=value_encoding(data, "y", layout),
     )
     bars = base.mark_bar().encode(
         color=series_colour(data, legend=False), description=alt.Description(f"{CELL}:N")
     )
-    layered = alt.layer(bars, labels(base, data, baseline="bottom", dy=-3, fontSize=10))
-    return layered.properties(width=alt.Step(label_step(data)), height=260).facet(
+    layered = alt.layer(bars, labels(base, data, baseline="bottom", dy=-3))
+    return layered.properties(width=alt.Step(step), height=260).facet(
         data=frame,
         column=alt.Column(
             "_group:N",
@@ -723,9 +888,9 @@ def build_grouped_bar(data: ChartData) -> alt.FacetChart:
     )
 
 
-def stacked_frame(data: ChartData) -> pd.DataFrame:
+def stacked_frame(data: ChartData, layout: Layout | None = None) -> pd.DataFrame:
     """Source rows with each segment's middle, for the direct series labels."""
-    frame = source(data)
+    frame = source(data, layout)
     view = data.view
     frame["_series_order"] = frame[view.series].map({s: i for i, s in enumerate(data.series)})
     values = frame[data.value_column].fillna(0)
@@ -734,10 +899,10 @@ def stacked_frame(data: ChartData) -> pd.DataFrame:
     return frame
 
 
-def build_stacked_bar(data: ChartData) -> alt.LayerChart:
+def build_stacked_bar(data: ChartData, layout: Layout) -> alt.LayerChart:
     """Stacked bars; the last bar's segments are named directly at its right."""
     view = data.view
-    frame = stacked_frame(data)
+    frame = stacked_frame(data, layout)
     x = alt.X(
         f"{vl_field(view.category)}:N",
         sort=data.categories,
@@ -749,7 +914,7 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
         .mark_bar(stroke=GAP_COLOUR, strokeWidth=1)
         .encode(
             x=x,
-            y=value_encoding(data, "y", stack="zero"),
+            y=value_encoding(data, "y", layout, stacked=True, stack="zero"),
             color=series_colour(data),
             order=alt.Order("_series_order:Q"),
             description=alt.Description(f"{CELL}:N"),
@@ -758,16 +923,18 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
     layers: list[alt.Chart] = [bars]
     many = len(data.categories) > LABELLED_MARKS
     if not many:
+        write = writer(data, layout)
         totals = (
             source(data).groupby(view.category, sort=False)[data.value_column].sum().reset_index()
         )
+        totals[LABEL] = [write(v) for v in totals[data.value_column]]
         layers.append(
             alt.Chart(totals)
             .mark_text(aria=False, baseline="bottom", dy=-4)
             .encode(
                 x=x,
                 y=alt.Y(f"{vl_field(data.value_column)}:Q"),
-                text=alt.Text(f"{vl_field(data.value_column)}:Q", format=number_format(data)),
+                text=alt.Text(f"{LABEL}:N"),
             )
         )
     last = frame[frame[view.category] == data.categories[-1]]
@@ -776,7 +943,7 @@ def build_stacked_bar(data: ChartData) -> alt.LayerChart:
         .mark_text(aria=False, align="left", dx=24 if not many else 8)
         .encode(x=x, y=alt.Y("_mid:Q"), text=alt.Text(f"{vl_field(view.series)}:N"))
     )
-    step = 44 if not many else max(8, WIDTH // max(len(data.categories), 1))
+    step = 44 if not many else max(8, layout.width // max(len(data.categories), 1))
     return alt.layer(*layers).properties(width=alt.Step(step), height=300)
 
 
@@ -786,18 +953,21 @@ def last_of_each_series(frame: pd.DataFrame, data: ChartData, value: str) -> pd.
     return drawn.groupby(data.view.series, sort=False).tail(1)
 
 
-def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
+def build_line(data: ChartData, layout: Layout, area: bool = False) -> alt.LayerChart:
     """Lines (or areas) over periods; series named at their last point. Dense lines
-    (more than ``LABELLED_MARKS`` points a series) have no points or value labels."""
+    (more than ``LABELLED_MARKS`` points a series) have no points or value labels. The
+    grid runs behind the lines; labels carry a halo of the background (render.py)."""
     view = data.view
-    frame = stacked_frame(data) if (area and view.series) else source(data)
-    x = category_encoding(data)
+    frame = stacked_frame(data, layout) if (area and view.series) else source(data, layout)
+    x = category_encoding(data, layout)
     colour = series_colour(data) if view.series else alt.value(PALETTE[0])
     encoding: dict[str, Any] = {"x": x, "color": colour}
     if view.series:
         encoding["detail"] = alt.Detail(f"{vl_field(view.series)}:N")
     y_stack = "zero" if area else None
-    lines = alt.Chart(frame).encode(y=value_encoding(data, "y", stack=y_stack), **encoding)
+    lines = alt.Chart(frame).encode(
+        y=value_encoding(data, "y", layout, grid=True, stacked=area, stack=y_stack), **encoding
+    )
     dense = data.dense
     drawn = (
         lines.mark_area(opacity=1, line={"strokeWidth": 2}, stroke=GAP_COLOUR)
@@ -816,14 +986,15 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
         )
     if view.series:
         label_y = "_mid" if area else data.value_column
+        chars = 14 if layout.narrow else 24
+        ends = last_of_each_series(frame, data, data.value_column).copy()
+        ends["_name"] = [wrap(str(s), chars) for s in ends[view.series]]
         layers.append(
-            alt.Chart(last_of_each_series(frame, data, data.value_column))
-            .mark_text(aria=False, align="left", dx=8)
-            .encode(
-                x=x, y=alt.Y(f"{vl_field(label_y)}:Q"), text=alt.Text(f"{vl_field(view.series)}:N")
-            )
+            alt.Chart(ends)
+            .mark_text(aria=False, align="left", dx=8, lineHeight=14)
+            .encode(x=x, y=alt.Y(f"{vl_field(label_y)}:Q"), text=alt.Text("_name:N"))
         )
-    elif not dense:
+    elif not dense and not (layout.narrow and len(data.categories) > 8):
         layers.append(
             labels(
                 alt.Chart(frame).encode(x=x, y=alt.Y(f"{vl_field(data.value_column)}:Q")),
@@ -832,18 +1003,22 @@ def build_line(data: ChartData, area: bool = False) -> alt.LayerChart:
                 dy=-8,
             )
         )
-    return alt.layer(*layers).properties(width=WIDTH - 120, height=300)
+    return alt.layer(*layers).properties(
+        width=layout.width - 120, height=220 if layout.narrow else 300
+    )
 
 
-def build_area(data: ChartData) -> alt.LayerChart:
-    return build_line(data, area=True)
+def build_area(data: ChartData, layout: Layout) -> alt.LayerChart:
+    return build_line(data, layout, area=True)
 
 
-def build_point(data: ChartData) -> alt.LayerChart:
+def build_point(data: ChartData, layout: Layout) -> alt.LayerChart:
     """A dot plot: categories across, values up; series by colour and shape (never colour alone)."""
     view = data.view
-    x = category_encoding(data)
-    base = alt.Chart(source(data)).encode(x=x, y=value_encoding(data, "y"))
+    x = category_encoding(data, layout)
+    base = alt.Chart(source(data, layout)).encode(
+        x=x, y=value_encoding(data, "y", layout, grid=True)
+    )
     encoding: dict[str, Any] = {"description": alt.Description(f"{CELL}:N")}
     size = 90 if not data.dense else 20
     if view.series:
@@ -857,11 +1032,7 @@ def build_point(data: ChartData) -> alt.LayerChart:
             **encoding
         )
     layers = [dots] if data.dense else [dots, labels(base, data, align="left", dx=8)]
-    if data.axis == "N":
-        width: Any = alt.Step(max(48, WIDTH // max(len(data.categories), 1)))
-    else:
-        width = WIDTH - 120
-    return alt.layer(*layers).properties(width=width, height=300)
+    return alt.layer(*layers).properties(width=layout.width - 120, height=300)
 
 
 BUILDERS = {

@@ -11,7 +11,7 @@ from . import all_charts, write_chart_files
 
 
 class ChartPagesGenerator(PortalGenerator):
-    """Chart files (once, at the root) and standalone chart pages (per language)."""
+    """Chart files (once, at the root), chart pages and their embed variants (per language)."""
 
     def generate_output(self, writer) -> None:
         portal = self.portal
@@ -31,4 +31,15 @@ class ChartPagesGenerator(PortalGenerator):
                 dataset=published.dataset,
                 chart=chart,
                 page_name=chart.page_url.rstrip("/"),
+            )
+            # The same figure without the portal's frame, for <iframe>s (docs/charts.md).
+            self.write_page(
+                writer,
+                f"{chart.embed_url}index.html",
+                "chart_embed",
+                depends_on=depends_on,
+                published=published,
+                dataset=published.dataset,
+                chart=chart,
+                page_name=chart.embed_url.rstrip("/"),
             )

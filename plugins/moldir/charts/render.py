@@ -9,7 +9,11 @@ values. ``accessible_svg`` rewrites it so that:
 - the root is ``role="img"`` named by the visible text alternative (``aria-labelledby``),
   and the per-mark roles and labels are removed (an image's parts are not announced);
   each mark keeps ``data-cell`` pointing at its table cell for the tooltip script;
-- ids are prefixed per chart, so several inline SVGs on one page never share an id.
+- ids are prefixed per chart, so several inline SVGs on one page never share an id;
+- its width and height are written in ``em`` (the natural px size / 16): the page sets the
+  SVG's font size to ``1rem``, so a chart drawn with 12 px text keeps 12 px text at the
+  default font size and grows with the reader's (the VI mode's 150 % and 200 %) — chart
+  text follows the page's text, never shrinks to fit the column (chart.css).
 """
 
 from __future__ import annotations
@@ -86,8 +90,20 @@ def colour_values() -> dict[str, str]:
     return values
 
 
-def accessible_svg(svg: str, chart_id: str, labelled_by: str | None = None) -> str:
-    """The SVG for a page (see the module docstring); ``chart_id`` prefixes its ids."""
+ROOT_FONT_PX = 16
+
+
+def em(length: str | None) -> str:
+    """A px length of the SVG root as ``em`` of a 16 px font ("288" → "18em")."""
+    number = float(length or 0) / ROOT_FONT_PX
+    return f"{number:.4f}".rstrip("0").rstrip(".") + "em"
+
+
+def accessible_svg(
+    svg: str, chart_id: str, labelled_by: str | None = None, geometry: str | None = None
+) -> str:
+    """The SVG for a page (see the module docstring); ``chart_id`` prefixes its ids;
+    ``geometry`` ("narrow", "wide", "only") names the layout for chart.css."""
     root = ET.fromstring(svg)
     values = colour_values()
     ids: dict[str, str] = {}
@@ -129,6 +145,11 @@ def accessible_svg(svg: str, chart_id: str, labelled_by: str | None = None) -> s
                     r"url\(#([^)]+)\)", lambda m: f"url(#{ids.get(m[1], m[1])})", value
                 )
     root.attrib["class"] = "moldir-chart__svg"
+    if geometry:
+        root.attrib["class"] += f" moldir-chart__svg--{geometry}"
+        if "viewBox" not in root.attrib:
+            root.attrib["viewBox"] = f"0 0 {root.get('width', 0)} {root.get('height', 0)}"
+        root.attrib["width"], root.attrib["height"] = em(root.get("width")), em(root.get("height"))
     root.attrib["focusable"] = "false"
     if labelled_by:
         root.attrib["role"] = "img"

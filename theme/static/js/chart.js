@@ -80,21 +80,30 @@
     select(0, false);
   }
 
+  /* Each drawing of the chart (narrow and wide: CSS shows one) gets its own keyboard stop;
+     the hidden one is display: none, so it is never reached. One tooltip serves both. */
   function makeTooltips(figure) {
     var image = figure.querySelector(".moldir-chart__image");
-    var svg = image && image.querySelector("svg");
-    if (!svg) return;
-    var marks = Array.prototype.filter.call(svg.querySelectorAll("[data-cell]"), function (mark) {
-      return cellText(figure, mark.getAttribute("data-cell")) !== "";
+    if (!image) return;
+    var tooltip = null;
+    Array.prototype.forEach.call(image.querySelectorAll("svg"), function (svg) {
+      var marks = Array.prototype.filter.call(svg.querySelectorAll("[data-cell]"), function (mark) {
+        return cellText(figure, mark.getAttribute("data-cell")) !== "";
+      });
+      if (!marks.length) return;
+      if (!tooltip) {
+        tooltip = document.createElement("div");
+        tooltip.className = "moldir-chart__tooltip";
+        tooltip.id = figure.id + "-tooltip";
+        tooltip.setAttribute("role", "tooltip");
+        tooltip.hidden = true;
+        image.appendChild(tooltip);
+      }
+      makeMarks(figure, image, svg, marks, tooltip);
     });
-    if (!marks.length) return;
-    var tooltip = document.createElement("div");
-    tooltip.className = "moldir-chart__tooltip";
-    tooltip.id = figure.id + "-tooltip";
-    tooltip.setAttribute("role", "tooltip");
-    tooltip.hidden = true;
-    image.appendChild(tooltip);
+  }
 
+  function makeMarks(figure, image, svg, marks, tooltip) {
     // The SVG becomes a group of named marks; its name is still the text alternative.
     svg.setAttribute("role", "group");
     var current = 0;
@@ -104,10 +113,10 @@
       tooltip.hidden = false;
       var box = mark.getBoundingClientRect();
       var frame = image.getBoundingClientRect();
-      var left = box.left - frame.left + box.width / 2 - tooltip.offsetWidth / 2;
-      left = Math.max(0, Math.min(left, image.clientWidth - tooltip.offsetWidth));
-      var top = box.top - frame.top - tooltip.offsetHeight - 6;
-      if (top < 0) top = box.bottom - frame.top + 6;
+      var left = box.left - frame.left + image.scrollLeft + box.width / 2 - tooltip.offsetWidth / 2;
+      left = Math.max(0, Math.min(left, image.scrollWidth - tooltip.offsetWidth));
+      var top = box.top - frame.top + image.scrollTop - tooltip.offsetHeight - 6;
+      if (top < 0) top = box.bottom - frame.top + image.scrollTop + 6;
       tooltip.style.left = left + "px";
       tooltip.style.top = top + "px";
     }
