@@ -283,3 +283,25 @@ def test_contact_name():
     assert labels.contact_name(d, "ru") == "Астанинский хаб государственной службы"
     assert labels.contact_name(d, "kk").fallback
     assert "contactPoint.name" in labels.untranslated(d, "kk")
+
+
+def test_facet_labels_come_from_a_dataset_that_translates_them():
+    d = descriptor(
+        publisher={"name": "Astana Civil Service Hub"},
+        licenses=[{"name": "other-at", "title": "Reproduction of excerpts permitted"}],
+    )
+    d["i18n"]["ru"]["publisher"] = {"name": "Астанинский хаб государственной службы"}
+    d["i18n"]["ru"]["licenses"] = {"other-at": {"title": "Воспроизведение разрешено"}}
+    other = descriptor(publisher={"name": "Astana Civil Service Hub"})
+    datasets = [other, d]
+    assert labels.publisher_label(datasets, "Astana Civil Service Hub", "ru") == (
+        "Астанинский хаб государственной службы"
+    )
+    assert labels.publisher_label(datasets, "Astana Civil Service Hub", "kk") == (
+        "Astana Civil Service Hub"
+    )
+    assert labels.licence_label(datasets, "other-at", "Reproduction", "ru") == (
+        "Воспроизведение разрешено"
+    )
+    assert labels.language_name_in("en", "ru") == "Английский"
+    assert labels.language_name_in("en", "kk") == "Ағылшын тілі"

@@ -632,6 +632,46 @@ def readable_in(text: str, lang: str) -> bool:
     return script is None or wanted is None or script == wanted
 
 
+def language_name_in(code: str, lang: str) -> str:
+    """A language named in ``lang`` ("en" → "ағылшын" on a Kazakh page), for the language
+    of a dataset's data; the code itself when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(lang.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
+def _portal_datasets(context: Any) -> list[Any]:
+    portal = context.get("portal")
+    return [p.dataset for p in getattr(portal, "datasets", ())]
+
+
+def publisher_label(datasets: Iterable[Any], name: str, lang: str) -> str:
+    """A publisher's name in ``lang``, from the first dataset that translates it."""
+    for dataset in datasets:
+        publisher = getattr(dataset, "publisher", None)
+        if publisher is None:
+            publisher = _dict(descriptor_of(dataset).get("publisher"))
+        found = publisher_name(dataset, lang)
+        if publisher.get("name") == name and not found.fallback:
+            return str(found)
+    return name
+
+
+def licence_label(datasets: Iterable[Any], key: str, label: str, lang: str) -> str:
+    """A licence's title in ``lang``, from the first dataset that translates it."""
+    for dataset in datasets:
+        for licence in descriptor_of(dataset).get("licenses") or []:
+            if isinstance(licence, dict) and key in (licence.get("name"), licence.get("path")):
+                found = licence_title(dataset, licence, lang)
+                if not found.fallback:
+                    return str(found)
+    return label
+
+
 # --- templates --------------------------------------------------------------------------
 
 
@@ -671,7 +711,20 @@ def install(env: Any) -> None:
         "constraints_text": constraints,
         "readable_in_page_language": lambda lang, text: readable_in(str(text or ""), lang),
         "contact_name": lambda lang, dataset: contact_name(dataset, lang),
+        "language_name_in": lambda lang, code: language_name_in(str(code or ""), lang),
     }
+    # Catalogue facets name a publisher or a licence by its English text (the key shared
+    # by every dataset): its translation comes from a dataset that has it.
+    env.globals["publisher_label"] = pass_context(
+        lambda context, name: publisher_label(
+            _portal_datasets(context), str(name or ""), lang_of(context)
+        )
+    )
+    env.globals["licence_label"] = pass_context(
+        lambda context, key, label="": licence_label(
+            _portal_datasets(context), str(key or ""), str(label or key or ""), lang_of(context)
+        )
+    )
     for name, helper in helpers.items():
         env.globals[name] = pass_context(
             lambda context, *args, _helper=helper: _helper(lang_of(context), *args)
