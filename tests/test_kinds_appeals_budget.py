@@ -346,7 +346,8 @@ def test_execution_rate_and_money_formats():
     assert format_money(5_000_000, "KZT", "kk") == "5\u00a0000\u00a0000\u00a0₸"
     assert format_money(5_000_000, "KZT", "ru").endswith("KZT")
     assert format_money(None, "KZT", "kk") == "—"
-    assert format_money(12_300_000_000, "CAD", "en", compact=True) == "CA$12.3B"
+    assert format_money(12_300_000_000, "CAD", "en", compact=True) == "CA$12.3\u00a0bn"
+    assert format_money(12_300_000_000, "CAD", "ru", compact=True) == "12,3\u00a0млрд\u00a0CA$"
 
 
 # --- the example datasets: faithful to their sources ------------------------------------

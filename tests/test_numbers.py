@@ -71,3 +71,19 @@ def test_compact_never_ends_in_point_zero():
 
 def test_with_currency_unknown_language_falls_back_to_english():
     assert with_currency("5", "CAD", "xx") == "CA$5"
+
+
+def test_numpy_scalars_are_figures():
+    import numpy as np
+
+    assert format_number(np.float64(1234.5), "en") == "1,234.5"
+    assert format_number(np.float64(2.0), "ru") == "2"
+    assert format_number(np.int64(22365), "kk") == f"22{NB}365"
+    assert format_compact(np.float64(2.853e9), "en", "CAD") == f"CA$2.85{NB}bn"
+
+
+def test_text_that_is_not_a_figure_is_shown_as_it_is():
+    assert format_number("NaN", "en") == "NaN"
+    assert format_number("Infinity", "ru") == "Infinity"
+    assert format_number("n/a", "kk") == "n/a"
+    assert format_compact("NaN", "en") == "NaN"

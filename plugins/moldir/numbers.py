@@ -75,11 +75,12 @@ def _decimal(value: Any) -> Decimal | None:
     if isinstance(value, float):
         if math.isinf(value):
             return None
-        return Decimal(repr(value))
+        return Decimal(repr(float(value)))  # float() first: numpy 2 reprs "np.float64(…)"
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None  # "NaN", "Infinity" are text here
 
 
 def format_number(value: Any, lang: str | None = "en", digits: int | None = None) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import gettext
-import math
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
@@ -19,15 +18,15 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
+from . import numbers
 from .safety import safe_url as checked_url
 from .sanitize import sanitize_html
 
 
 def format_number(value: Any, digits: int | None = None, locale: str = "en") -> str:
     """A number with the locale's separators ("22,365" in English, "22 365" in Russian and
-    Kazakh); missing values as an em dash. ``digits`` fixes the decimal places."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
+    Kazakh); missing values as an em dash; never a trailing ".0" (moldir.numbers, the
+    portal's one number format). ``digits`` fixes the decimal places."""
     try:
         import pandas as pd
 
@@ -35,20 +34,7 @@ def format_number(value: Any, digits: int | None = None, locale: str = "en") -> 
             return "—"
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int) and abs(value) >= 10**27:
-        return str(value)  # beyond Babel's decimal precision: shown exactly, unseparated
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and digits == 0):
-        return format_decimal(int(value), locale=locale)
-    if isinstance(value, float):
-        if digits is not None:
-            pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-            return format_decimal(value, format=pattern, locale=locale)
-        return format_decimal(value, locale=locale, decimal_quantization=False)
-    if hasattr(value, "item"):
-        return format_number(value.item(), digits, locale)
-    return str(value)
+    return numbers.format_number(value, locale, digits)
 
 
 def format_bytes(size: int, locale: str = "en", gettext: Any = None) -> str:

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.numbers import NumberPattern, format_compact_currency, format_currency, format_decimal
+from babel.numbers import NumberPattern, format_currency, format_decimal
 
 from .. import signals
 from ..datasets import Dataset, Resource
+from ..numbers import format_compact
 from ..report import ValidationError
 
 # The kinds' pages are Pelican generators in .pages, imported by the ``get_generators``
@@ -146,7 +147,8 @@ def whole_currency_pattern(locale: str) -> NumberPattern:
 
 
 def format_money(amount: Any, currency: str, locale: str, compact: bool = False) -> str:
-    """An amount of money as the page's language writes it: "CA$1,234,567" or "CA$1.2M".
+    """An amount of money as the page's language writes it: "CA$1,234,567", or compact
+    "CA$1.23 m" / "1,23 млн CA$" (moldir.numbers).
 
     ``amount`` is already multiplied by the data's unit. Missing amounts print as "—".
     """
@@ -154,7 +156,7 @@ def format_money(amount: Any, currency: str, locale: str, compact: bool = False)
         return "—"
     try:
         if compact:
-            return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
+            return format_compact(amount, locale, currency)
         return format_currency(
             amount,
             currency,
@@ -167,10 +169,11 @@ def format_money(amount: Any, currency: str, locale: str, compact: bool = False)
 
 
 def format_percent(value: Any, locale: str, digits: int = 1) -> str:
-    """A ratio already multiplied by 100, as "97.3 %" in the page's language."""
+    """A ratio already multiplied by 100, as "97.3 %" in the page's language; a whole
+    value without decimals ("100 %", not "100.0 %")."""
     if value is None or value != value:
         return "—"
-    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
     return format_decimal(value, format=pattern, locale=locale) + "\u00a0%"
 
 

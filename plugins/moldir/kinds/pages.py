@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from babel.dates import format_date, format_time
 
 from .. import reuse
+from ..numbers import format_compact, format_number
 from ..pelican_plugin import PortalGenerator
 from ..safety import checked_output
 from ..settings import MoldirSettings
@@ -59,6 +60,11 @@ class KindPagesGenerator(PortalGenerator):
                 amount, currency, locale, compact
             ),
             "percent": lambda value, digits=1: format_percent(value, locale, digits),
+            # A figure rounded to at most ``digits`` decimals, none when it is whole.
+            "figure": lambda value, digits=1: format_number(
+                round(value, digits) if isinstance(value, float) else value, locale
+            ),
+            "compact": lambda value, currency=None: format_compact(value, locale, currency),
         }
 
 
