@@ -48,10 +48,14 @@ PAGE_TYPES = [
     "budget",
     "catalogue-facet",
     "facet-values",
+    "reception-body",
+    "budget-administrator",
+    "schemas",
+    "news",
 ]
 # Page types of the international reference example (examples/international/): the
 # Kazakh example portal publishes no budget data.
-INTERNATIONAL_PAGE_TYPES = {"budget"}
+INTERNATIONAL_PAGE_TYPES = {"budget", "budget-administrator"}
 
 
 def _first(paths: list[Path]) -> Path | None:
@@ -69,6 +73,8 @@ def page_url(root: Path, page_type: str) -> str | None:
         "appeals": "appeals/index.html",
         "receptions": "receptions/index.html",
         "budget": "budget/index.html",
+        "schemas": "schemas/index.html",
+        "news": "news/index.html",
     }
     if page_type == "not-found":
         return "/no/such/page/at/any/depth/" if (root / "404.html").is_file() else None
@@ -78,6 +84,10 @@ def page_url(root: Path, page_type: str) -> str | None:
         path = _first(list(root.glob("datasets/*/index.html")))
     elif page_type == "chart":
         path = _first(list(root.glob("datasets/*/charts/*/index.html")))
+    elif page_type == "reception-body":
+        path = _first(list(root.glob("receptions/*/index.html")))
+    elif page_type == "budget-administrator":
+        path = _first(list(root.glob("budget/*/index.html")))
     elif page_type == "article":
         path = _first([p for p in root.glob("news/*/index.html")])
     elif page_type == "catalogue-facet":  # one facet value's datasets (catalogue.py)
