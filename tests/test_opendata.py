@@ -414,11 +414,11 @@ def in_git(path: Path) -> bool:
     return history.run_git(path, "rev-parse", "--show-toplevel") is not None
 
 
-def test_history_section_lists_commits_from_git(pub):
-    """The page lists the dataset folder's commits, newest first, as ``git log`` does.
+def test_history_section_lists_versions_of_the_data_not_commit_messages(pub):
+    """The page lists the versions of the data (versions.py) with their zips; no commit
+    message of the dataset's folder appears on the page, in index.json or in the feed.
 
-    Compared by commit (others may commit while the suite runs: the build's commits must
-    be the newest-first tail of today's log, and the first commit cannot change)."""
+    tests/test_history.py checks what versions say on a repository made for the test."""
     if not in_git(ROOT / "datasets"):
         pytest.skip("the repository is not a git checkout")
     log = subprocess.run(
@@ -430,20 +430,24 @@ def test_history_section_lists_commits_from_git(pub):
     commits = [line.split("\x1f") for line in log]
     detail = pub.json("/datasets/blog-requests/index.json")["history"]
     assert detail["source"] == "git"
-    built = [change["commit"] for change in detail["changes"]]
+    assert detail["versions"], "the first commit of a dataset is always a version"
     hashes = [commit for commit, _date, _message in commits]
-    start = hashes.index(built[0])
-    assert hashes[start : start + len(built)] == built
-    assert len(built) == min(len(hashes) - start, 10)
+    assert all(version["commit"] in hashes for version in detail["versions"])
+    assert detail["versions"][-1]["first"] or len(detail["versions"]) == 10
     section = pub.html("/en/datasets/blog-requests/").find("section", class_="moldir-history")
     items = section.find_all("li", class_="moldir-history__item")
-    assert len(items) == len(built)
-    for item, (_commit, date, message) in zip(items, commits[start:], strict=False):
-        assert item.find("time")["datetime"][:10] == date[:10]
-        assert message in item.get_text()
+    assert len(items) == len(detail["versions"])
+    feed = (pub.root / "datasets" / "blog-requests" / "feed.atom.xml").read_text()
+    text = section.get_text(" ") + json.dumps(detail) + feed
+    for _commit, _date, message in commits:
+        if len(message) > 12:  # a long subject cannot occur by chance
+            assert message not in text, message
+    for item, version in zip(items, detail["versions"], strict=True):
+        assert item.find("time")["datetime"][:10] == version["date"][:10]
+        link = item.find("a", href=True)
+        assert link["href"].endswith("/versions/" + version["files"].rsplit("/", 1)[-1])
     times = [t["datetime"] for t in section.find("dl").find_all("time")]
     assert times[0][:10] == commits[-1][1][:10]  # first published: the oldest commit
-    assert times[1][:10] == commits[start][1][:10]  # last changed
 
 
 def test_published_descriptor_gets_modified_from_the_history(pub):
@@ -464,7 +468,7 @@ def test_history_falls_back_to_descriptor_dates_outside_git(project_copy, tmp_pa
     build_site(project_copy / "pelicanconf.py", output)
     detail = json.loads((output / "datasets" / "blog-requests" / "index.json").read_text())
     assert detail["history"]["source"] == "files"
-    assert detail["history"]["changes"] == []
+    assert detail["history"]["versions"] == []
     assert detail["history"]["first_published"] == "2023-01-01T00:00:00Z"
     page = BeautifulSoup(
         (output / "en" / "datasets" / "blog-requests" / "index.html").read_text(), "html.parser"

@@ -119,6 +119,8 @@ def dataset_document(info: CatalogueInfo, published: PublishedDataset) -> dict[s
 
 
 def history_entry(info: CatalogueInfo, published: PublishedDataset) -> dict[str, Any] | None:
+    """The dataset's dates and the versions of its data (newest first): what each changed
+    per resource, the editor's note and the URL of its files; no commit messages."""
     history = history_of(published)
     if history is None:
         return None
@@ -126,16 +128,33 @@ def history_entry(info: CatalogueInfo, published: PublishedDataset) -> dict[str,
         "source": history.source,
         "first_published": isoformat(history.first_published),
         "last_changed": isoformat(history.last_changed),
-        "total_changes": history.total_changes,
         "uncommitted_changes": history.uncommitted,
-        "changes": [
+        "metadata_edits": history.metadata_edits,
+        "versions": [
             {
-                "date": isoformat(change.date),
-                "commit": change.commit,
-                "message": change.message,
-                "data_changed": change.data_changed,
+                "date": isoformat(version.date),
+                "commit": version.commit,
+                "version": version.version or None,
+                "note": version.note or None,
+                "first": version.first,
+                "files": info.url(version.archive),
+                "resources": [
+                    {
+                        "name": change.resource,
+                        "status": change.status,
+                        "rows": change.rows,
+                        "rows_added": change.rows_added,
+                        "rows_removed": change.rows_removed,
+                        "rows_changed": change.rows_changed,
+                        "matched_by": list(change.key),
+                        "fields_added": list(change.fields_added),
+                        "fields_removed": list(change.fields_removed),
+                        "schema_changes": list(change.schema_changes),
+                    }
+                    for change in version.changed_resources
+                ],
             }
-            for change in history.changes[: info.history_limit]
+            for version in history.versions[: info.history_limit]
         ],
     }
 

@@ -18,10 +18,19 @@ from urllib.parse import urljoin
 from feedgenerator import Atom1Feed, get_tag_uri
 
 from ..portal import Portal, PublishedDataset
+from . import versions
 from .catalogue import CatalogueInfo, dataset_url, download_url, history_of, translated
 from .config import is_absolute
 
 Gettext = Callable[[str], str]
+
+
+def ngettext_of(gettext: Gettext) -> Callable[[str, str, int], str]:
+    """The plural form lookup of the translations ``gettext`` belongs to (English plural
+    rules for a plain function)."""
+    translations = getattr(gettext, "__self__", None)
+    found = getattr(translations, "ngettext", None)
+    return found or (lambda singular, plural, number: singular if number == 1 else plural)
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ def dataset_entries(
     link = dataset_url(info, published)
     if history is None or history.last_changed is None:
         return []
-    if not history.changes:
+    if not history.versions:
         return [
             FeedEntry(
                 title=gettext("%(title)s: updated") % {"title": title},
@@ -55,18 +64,23 @@ def dataset_entries(
                 summary=translated(published, "description", lang),
             )
         ]
+    # The versions of the data (versions.py), never the commits' messages.
     entries = []
-    changes = history.changes[: info.history_limit]
-    for index, change in enumerate(changes):
-        first = index == len(history.changes) - 1
-        template = gettext("%(title)s: published") if first else gettext("%(title)s: updated")
+    for version in history.versions[: info.history_limit]:
+        template = (
+            gettext("%(title)s: published") if version.first else gettext("%(title)s: updated")
+        )
+        summary = [versions.version_title(version, gettext)]
+        if version.note:
+            summary.append(version.note)
+        summary += versions.version_lines(version, gettext, ngettext_of(gettext))
         entries.append(
             FeedEntry(
                 title=template % {"title": title},
                 link=link,
-                unique_id=f"{get_tag_uri(link, change.date)}:{change.commit[:12]}",
-                updated=change.date,
-                summary=change.message,
+                unique_id=f"{get_tag_uri(link, version.date)}:{version.commit[:12]}",
+                updated=version.date,
+                summary=". ".join(part.rstrip(".") for part in summary) + ".",
             )
         )
     return entries

@@ -1,9 +1,13 @@
 """Change history of every dataset, from the repository the datasets live in.
 
 One ``git log`` over the datasets folder gives every dataset's commits at once (date and
-subject, newest first); ``git status`` says which folders have uncommitted changes. Outside
-a git checkout (a copied folder, a tarball) the history falls back to the descriptor's
-``created``/``modified`` and the files' modification times, and says so.
+files, newest first); ``git status`` says which folders have uncommitted changes. The
+**versions** of each dataset's data — what each changed in rows, fields and schema, with
+the editor's note from the descriptor, never the commit message — are read from those
+commits by ``versions.py``. Outside a git checkout (a copied folder, a tarball) the
+history falls back to the descriptor's ``created``/``modified`` and the files'
+modification times, and says so; a dataset in a checkout that is not committed yet has
+no versions and says that.
 
 Decisions (docs/open-data.md):
 - the published ``datapackage.json`` gets ``modified`` from the history when its
@@ -27,6 +31,7 @@ from pathlib import Path
 from .. import cache
 from ..datasets import DESCRIPTOR_NAMES, Dataset
 from ..downloads import ZIP_DATE, Download
+from .versions import BlobReader, Version, dataset_versions
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +72,21 @@ class History:
     shallow: bool = False
     # Data files changed after the descriptor last did (so ``version`` was not raised).
     version_stale: bool = False
+    # Versions of the data, newest first (versions.py), and the commits that only edited
+    # the description or other metadata.
+    versions: tuple[Version, ...] = ()
+    metadata_edits: int = 0
+    # The repository the versions' files are read from (their zips are written later).
+    repo: str = ""
 
     @property
     def from_git(self) -> bool:
         return self.source == "git"
+
+    @property
+    def uncommitted_dataset(self) -> bool:
+        """In a repository, but never committed: nothing of it is published history."""
+        return self.source == "uncommitted"
 
 
 @dataclass
@@ -150,7 +166,8 @@ def git_histories(datasets_root: Path, slugs: list[str]) -> dict[str, History]:
     """The git history of every dataset folder under ``datasets_root`` (one ``git log``).
 
     Returns an empty dict when ``datasets_root`` is not inside a git work tree; datasets
-    without any commit (new, not yet committed folders) are left out.
+    without any commit (new, not yet committed folders) get a history whose ``source`` is
+    "uncommitted" (their dates are filled from their files by ``dataset_histories``).
     """
     top = run_git(datasets_root, "rev-parse", "--show-toplevel")
     if top is None:
@@ -185,21 +202,35 @@ def git_histories(datasets_root: Path, slugs: list[str]) -> dict[str, History]:
     shallow = (run_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
     commits = parse_log(log, prefix)
     histories = {}
-    for slug in slugs:
-        found = commits.get(slug)
-        if not found or not found.changes:
-            continue
-        changes = found.changes
-        histories[slug] = History(
-            source="git",
-            first_published=changes[-1].date,
-            last_changed=changes[0].date,
-            changes=tuple(changes),
-            total_changes=len(changes),
-            uncommitted=slug in dirty,
-            shallow=shallow,
-            version_stale=found.version_stale,
-        )
+    blobs = BlobReader(repo)
+    try:
+        for slug in slugs:
+            found = commits.get(slug)
+            if not found or not found.changes:
+                histories[slug] = History(
+                    source="uncommitted", first_published=None, last_changed=None, uncommitted=True
+                )
+                continue
+            changes = found.changes
+            oldest_first = [(change.commit, change.date) for change in reversed(changes)]
+            versions, metadata_edits = dataset_versions(
+                repo, f"{prefix}{slug}/", slug, oldest_first, blobs
+            )
+            histories[slug] = History(
+                source="git",
+                first_published=changes[-1].date,
+                last_changed=changes[0].date,
+                changes=tuple(changes),
+                total_changes=len(changes),
+                uncommitted=slug in dirty,
+                shallow=shallow,
+                version_stale=found.version_stale,
+                versions=tuple(reversed(versions)),
+                metadata_edits=metadata_edits,
+                repo=str(repo),
+            )
+    finally:
+        blobs.close()
     return histories
 
 
@@ -245,6 +276,9 @@ def dataset_histories(datasets: list[Dataset]) -> dict[str, History]:
     histories = {}
     for dataset in datasets:
         history = from_git.get(dataset.slug) or file_history(dataset)
+        if history.uncommitted_dataset:
+            # Not committed yet: the dates of its files, and no versions.
+            history = replace(file_history(dataset), source="uncommitted", uncommitted=True)
         if history.shallow:
             # The oldest commit of a shallow clone is only where the clone starts.
             created = parse_date(dataset.get("created"))

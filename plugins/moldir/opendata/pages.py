@@ -11,11 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import reuse
+from .. import i18n, reuse
 from ..pelican_plugin import PortalGenerator, write_bytes
 from ..portal import Portal, PublishedDataset
-from . import api, datajson, dcat, feeds, schemaorg
-from .catalogue import CatalogueInfo
+from . import api, datajson, dcat, feeds, schemaorg, versions
+from .catalogue import CatalogueInfo, history_of
 from .config import LOCAL_SITE_URL, absolute, is_absolute, language_prefix, page_base
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,16 @@ def root_files(
         folder, key = f"datasets/{published.slug}", reuse.dataset_key(published)
         yield f"{folder}/index.json", lambda p=published: dataset_api(info, p), key
         yield f"{folder}/feed.atom.xml", lambda p=published: dataset_feed(info, p, settings), key
+        # Each version's files, read from git: the same commit always gives the same zip.
+        history = history_of(published)
+        for version in history.versions if history is not None else ():
+            yield (
+                version.archive,
+                lambda h=history, p=published, v=version: versions.version_zip(
+                    Path(h.repo), p.slug, v
+                ),
+                key,
+            )
 
 
 def dataset_api(info: CatalogueInfo, published: PublishedDataset) -> bytes:
@@ -107,6 +117,14 @@ def install_template_helpers(generator) -> None:
     env = getattr(generator, "env", None)
     if env is not None:
         env.globals["opendata"] = PageMetadata(generator.settings)
+        # What each version of a dataset changed, in the run's language (_history.html).
+        translations = i18n.translations_for(generator.settings)
+        env.globals["version_lines"] = lambda version: versions.version_lines(
+            version, translations.gettext, translations.ngettext
+        )
+        env.globals["version_title"] = lambda version: versions.version_title(
+            version, translations.gettext
+        )
 
 
 def absolutize_article_feed(context: dict[str, Any], feed=None, **_: Any) -> None:
