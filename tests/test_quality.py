@@ -4,6 +4,7 @@ report, the score's method, and /quality/ and /quality/report.json on the built 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -156,6 +157,12 @@ def test_last_change_of_the_data_comes_from_the_history_when_there_is_one():
         total_changes=2,
     )
     assert quality.last_data_change(item) == dt.date(2026, 6, 1)
+    # The versions of the data (rows, fields, schema) come first when there are some.
+    from moldir.opendata.versions import Version
+
+    version = Version(1, date - dt.timedelta(days=10), "c" * 40, "1.0.0", "", (), (), "x.zip")
+    item.extras["history"] = replace(item.extras["history"], versions=(version,))
+    assert quality.last_data_change(item) == dt.date(2026, 5, 22)
 
 
 # --- strictness, openness, metadata -------------------------------------------------------

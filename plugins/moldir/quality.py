@@ -348,11 +348,15 @@ def completeness(published: PublishedDataset) -> tuple[FieldCompleteness, ...]:
 
 
 def last_data_change(published: PublishedDataset) -> dt.date | None:
-    """When the data last changed: the latest commit that changed a data file (the
-    history feature), else its last change, else the descriptor's ``modified`` or
+    """When the data last changed: the latest version of the data (the history feature:
+    rows, fields or schema changed), else the latest commit that changed a file other than
+    the descriptor, else the last change, else the descriptor's ``modified`` or
     ``created``."""
     history = published.extras.get("history")
     if history is not None:
+        found = getattr(history, "versions", ()) or ()
+        if found:
+            return found[0].date.date()
         for change in getattr(history, "changes", ()) or ():
             if getattr(change, "data_changed", True):
                 return change.date.date()
