@@ -74,6 +74,11 @@ GLOBAL_NAMES = frozenset(
         "_", "gettext", "ngettext", "pgettext", "npgettext",
         "data_url", "MOLDIR_LOCALE", "localized", "language_links", "frequency_label",
         "opendata", "chart_svg", "chart_alternative", "chart_alternative_lang", "chart_table",
+        # moldir.labels: words of the descriptor (and the kind schemas, which are code) in
+        # the page's language (publisher_label and licence_label read the portal: not here).
+        "localized_fields", "field_title", "value_label", "publisher_name", "licence_title",
+        "source_title", "localized_keywords", "type_word", "constraints_text",
+        "readable_in_page_language", "contact_name", "language_name_in",
     }
 )  # fmt: skip
 PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
