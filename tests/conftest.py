@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -36,22 +37,73 @@ def corpus(shared: Path) -> Path:
     return shared / "corpus"
 
 
+# The session fixtures that build a whole example site (about a minute each on 2 cores).
+SITE_FIXTURES = frozenset({"site", "site_international"})
+
+
+def pytest_report_collectionfinish(config, start_path, items) -> list[str]:
+    """The phases of the run with their counts, under "collected N items": what is fast,
+    what waits for a site build, what runs in Chromium."""
+    browser = sum(1 for item in items if item.get_closest_marker("browser"))
+    on_sites = sum(
+        1
+        for item in items
+        if not item.get_closest_marker("browser")
+        and SITE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+    unit = len(items) - browser - on_sites
+    return [
+        f"phases: {unit:,} unit and project tests; {on_sites:,} on the built example sites "
+        f"(each site is built once, about a minute, when its first test runs); "
+        f"{browser:,} browser tests in Chromium"
+    ]
+
+
+BROWSER_STARTED = pytest.StashKey[bool]()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Say when the browser phase starts (Chromium and the served sites take a while)."""
+    if item.get_closest_marker("browser") and not item.config.stash.get(BROWSER_STARTED, False):
+        item.config.stash[BROWSER_STARTED] = True
+        say(item.config, "Browser tests: starting Chromium, serving the built sites on 127.0.0.1…")
+
+
+def say(config: pytest.Config, text: str) -> None:
+    """A line of its own in the test output (between the dots), whatever the capture."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.ensure_newline()
+        reporter.write_line(text)
+
+
+def build_example(request, settings: Path, name: str, output: Path) -> Path:
+    """Build an example site for the session, saying so (a build is the longest wait)."""
+    connect_features()
+    say(request.config, f"Building the {name} for the tests…")
+    started = time.perf_counter()
+    result = build_site(settings, output)
+    seconds = time.perf_counter() - started
+    say(request.config, f"The {name}: {result.files:,} files built in {seconds:.0f} s")
+    return output
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, request) -> Path:
     """The example portal, built from this repository into a temporary folder."""
-    connect_features()
     output = tmp_path_factory.mktemp("site") / "output"
-    build_site(ROOT / "pelicanconf.py", output)
-    return output
+    return build_example(request, ROOT / "pelicanconf.py", "example portal", output)
 
 
 @pytest.fixture(scope="session")
-def site_international(tmp_path_factory) -> Path:
+def site_international(tmp_path_factory, request) -> Path:
     """The international reference example (examples/international/), built once."""
-    connect_features()
     output = tmp_path_factory.mktemp("site-international") / "output"
-    build_site(INTERNATIONAL / "pelicanconf.py", output)
-    return output
+    settings = INTERNATIONAL / "pelicanconf.py"
+    return build_example(request, settings, "international reference example", output)
 
 
 class Site:
