@@ -10,12 +10,18 @@ PORT ?= 8000
 
 setup: $(STAMP)
 
+# pip prints a line per package it collects and installs (no progress bars in logs): the
+# first setup takes minutes and must not look stuck.
 $(STAMP): pyproject.toml
+	@echo "make setup: installing Moldir and its dependencies into $(VENV)/ (Pelican, Frictionless,"
+	@echo "  pandas, Altair, Playwright, ruff, ...). The first time this takes about 5 minutes on a"
+	@echo "  2-core machine; it runs again only when pyproject.toml changes."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --progress-bar off -e '.[test]'
 	rm -f $(VENV)/.installed-*
 	touch $@
+	@echo "make setup: done."
 
 html: setup  ## build output/ with pelicanconf.py and exit
 	$(BIN)/moldir build
@@ -24,6 +30,7 @@ publish: setup  ## build output/ with publishconf.py (absolute SITEURL, feeds)
 	$(BIN)/moldir build --publish
 
 serve: setup  ## build the example portal and serve it on http://127.0.0.1:$(PORT)/
+	@echo "Building the example portal (about a minute the first time, seconds once .moldir-cache/ holds it), then serving it."
 	$(BIN)/moldir serve --port $(PORT)
 
 validate: setup  ## validate every dataset, print the report
@@ -45,6 +52,7 @@ validate-international: setup  ## validate the international example's datasets
 	cd $(INTERNATIONAL) && $(MOLDIR_CMD) validate datasets
 
 lint: setup
+	@echo "ruff: checking the code and its format"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -55,11 +63,14 @@ format: setup
 browser:  ## Debian's Chromium for the real-browser tests
 	bash scripts/install-chromium.sh
 
+# pytest names each test file as it runs it and says its phases (tests/conftest.py): the
+# counts of unit, built-site and browser tests, and when each example site is being built.
 test: setup browser lint  ## set up everything and run the whole suite
-	$(BIN)/python -m pytest -q
+	@echo "Running the test suite (about 6 minutes on a 2-core machine)."
+	$(BIN)/python -m pytest
 
 test-fast: setup  ## the suite without browser tests, stopping at the first failure
-	$(BIN)/python -m pytest -x -q -m "not browser"
+	$(BIN)/python -m pytest -x -m "not browser"
 
 LOCALE := plugins/moldir/locale
 
