@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from browser_support import PAGE_TYPES, PHONE, store_vi_settings, vi_settings
 
@@ -47,6 +49,19 @@ def open_page(page, url: str) -> None:
     page.goto(url, wait_until="load")
 
 
+def in_language(url: str, lang: str) -> str:
+    """The same page in another language of the portal (kk is at the root)."""
+    if lang == "kk":
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{lang}{parts.path}"))
+
+
+# Pages with the widest tables, checked in every language (their words differ in length).
+TABLE_PAGES = ["appeals", "budget", "budget-administrator", "dataset", "receptions"]
+LANGUAGES = ["kk", "ru", "en"]
+
+
 def assert_no_horizontal_scrolling(page) -> None:
     result = page.evaluate(HORIZONTAL_OVERFLOW)
     assert result["scrollWidth"] <= result["width"], result
@@ -66,12 +81,18 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, url_of):
     assert page.evaluate("document.activeElement.tagName") == "MAIN"
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_reflows_at_320_css_pixels(browser, url_of, page_type):
+def reflow_cases() -> list:
+    cases = [(page_type, "kk") for page_type in PAGE_TYPES]
+    cases += [(page_type, lang) for page_type in TABLE_PAGES for lang in LANGUAGES[1:]]
+    return cases
+
+
+@pytest.mark.parametrize(("page_type", "lang"), reflow_cases())
+def test_reflows_at_320_css_pixels(browser, url_of, page_type, lang):
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
-        open_page(page, url_of(page_type))
+        open_page(page, in_language(url_of(page_type), lang))
         assert_no_horizontal_scrolling(page)
         # Tables that are wider than the screen scroll inside a labelled, focusable region.
         regions = page.evaluate(
@@ -100,16 +121,31 @@ def add_user_style(page, css: str) -> None:
     )
 
 
-@pytest.mark.parametrize("page_type", ["home", "dataset", "article", "not-found"])
-def test_text_spacing_override_loses_no_content(page, url_of, page_type):
-    open_page(page, url_of(page_type))
-    add_user_style(page, TEXT_SPACING_CSS)
-    assert_no_horizontal_scrolling(page)
-    assert page.evaluate(CLIPPED_TEXT) == []
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_text_spacing_override_loses_no_content(browser, url_of, page_type):
+    """WCAG 1.4.12's spacing on a phone (320 px) and a desktop."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_page(page, url_of(page_type))
+        add_user_style(page, TEXT_SPACING_CSS)
+        assert_no_horizontal_scrolling(page)
+        assert page.evaluate(CLIPPED_TEXT) == []
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert_no_horizontal_scrolling(page)
+        assert page.evaluate(CLIPPED_TEXT) == []
+    finally:
+        context.close()
 
 
-@pytest.mark.parametrize("page_type", ["home", "catalogue", "dataset", "quality"])
-def test_vi_200_percent_text_does_not_scroll_sideways(browser, url_of, page_type):
+def vi_cases() -> list:
+    cases = [(page_type, "kk") for page_type in PAGE_TYPES]
+    cases += [(page_type, lang) for page_type in TABLE_PAGES for lang in LANGUAGES[1:]]
+    return cases
+
+
+@pytest.mark.parametrize(("page_type", "lang"), vi_cases())
+def test_vi_200_percent_text_does_not_scroll_sideways(browser, url_of, page_type, lang):
     """The largest VI text, widest spacing and tallest lines, on a desktop and a phone."""
     context = browser.new_context(viewport=PHONE)
     try:
@@ -117,7 +153,7 @@ def test_vi_200_percent_text_does_not_scroll_sideways(browser, url_of, page_type
             context, vi_settings(font="200", spacing="wider", line="2.5", family="serif")
         )
         page = context.new_page()
-        open_page(page, url_of(page_type))
+        open_page(page, in_language(url_of(page_type), lang))
         assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
         assert_no_horizontal_scrolling(page)
         page.set_viewport_size({"width": 1280, "height": 900})
@@ -237,3 +273,66 @@ def test_reduced_motion_stops_animation(page, url_of):
         " return [s.transitionDuration, s.animationDuration]; })()"
     )
     assert duration == ["0s", "1e-05s"]
+
+
+# Every data table as a phone shows it: cards (a stacked table) or a scrolling region with
+# a visible cue; a card's figures come before its text; a caption in view.
+TABLES_ON_A_PHONE = """() => [...document.querySelectorAll('main table')]
+  .filter(table => table.offsetWidth > 0).map(table => {
+    const region = table.closest('.moldir-table-region');
+    const caption = table.querySelector('caption');
+    const stacked = getComputedStyle(table).display === 'block';
+    const row = table.querySelector('tbody tr');
+    const cells = row ? [...row.children].filter(cell => cell.offsetHeight > 0) : [];
+    const top = cell => cell.getBoundingClientRect().top;
+    const numbers = cells.filter(cell => cell.matches('.moldir-table__cell--numeric'));
+    const texts = cells.filter(cell => cell.matches('td:not(.moldir-table__cell--numeric)')
+                                        && cell.textContent.trim());
+    const regionBox = region ? region.getBoundingClientRect() : null;
+    const captionBox = caption ? caption.getBoundingClientRect() : null;
+    return {
+      id: table.id || (caption ? caption.textContent.trim().slice(0, 50) : table.className),
+      stacked,
+      scrolls: region ? region.scrollWidth > region.clientWidth + 1 : false,
+      cue: region ? /gradient/.test(getComputedStyle(region).backgroundImage) : false,
+      figuresFirst: !stacked || !numbers.length || !texts.length
+        || Math.max(...numbers.map(top)) <= Math.min(...texts.map(top)),
+      labelled: !stacked || cells.filter(cell => cell.tagName === 'TD' && cell.textContent.trim())
+        .every(cell => cell.hasAttribute('data-label') || cell.matches('.moldir-topic__bar-cell')),
+      captionInView: !captionBox || !regionBox
+        || (captionBox.left >= regionBox.left - 1 && captionBox.right <= regionBox.right + 1),
+    };
+  })"""
+
+
+@pytest.mark.parametrize("page_type", ["appeals", "budget", "budget-administrator", "dataset"])
+def test_tables_on_a_phone_are_cards_or_scroll_with_a_cue(browser, url_of, page_type):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_page(page, url_of(page_type))
+        tables = page.evaluate(TABLES_ON_A_PHONE)
+        assert tables, "no table on the page"
+        # The topic tables and the dataset previews are cards on a phone.
+        assert any(table["stacked"] for table in tables), tables
+        for table in tables:
+            assert table["stacked"] or not table["scrolls"] or table["cue"], table
+            assert table["figuresFirst"], table
+            assert table["labelled"], table
+            assert table["captionInView"], table
+    finally:
+        context.close()
+
+
+def test_cards_come_at_200_percent_text_on_a_wide_screen_too(browser, url_of):
+    """The cards follow the text size (a container query in em), not only the screen."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    try:
+        store_vi_settings(context, vi_settings(font="200"))
+        page = context.new_page()
+        open_page(page, url_of("appeals"))
+        tables = page.evaluate(TABLES_ON_A_PHONE)
+        assert tables and all(table["stacked"] for table in tables), tables
+        assert_no_horizontal_scrolling(page)
+    finally:
+        context.close()
