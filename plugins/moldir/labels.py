@@ -644,6 +644,13 @@ def language_name_in(code: str, lang: str) -> str:
     return (name[:1].upper() + name[1:]) if name else code
 
 
+def kind_descriptor(kind: str) -> dict[str, Any]:
+    """A kind's schema as a one-resource descriptor named after the kind, so that the
+    functions above give its field texts and value labels (the /schemas/ page)."""
+    schema = _kind_schema(kind)
+    return {"kind": kind, "resources": [{"name": kind, "schema": schema}]} if schema else {}
+
+
 def _portal_datasets(context: Any) -> list[Any]:
     portal = context.get("portal")
     return [p.dataset for p in getattr(portal, "datasets", ())]
@@ -712,7 +719,11 @@ def install(env: Any) -> None:
         "readable_in_page_language": lambda lang, text: readable_in(str(text or ""), lang),
         "contact_name": lambda lang, dataset: contact_name(dataset, lang),
         "language_name_in": lambda lang, code: language_name_in(str(code or ""), lang),
+        "field_description": lambda lang, dataset, resource, field: field_description(
+            dataset, resource, field, lang
+        ),
     }
+    env.globals["kind_descriptor"] = kind_descriptor
     # Catalogue facets name a publisher or a licence by its English text (the key shared
     # by every dataset): its translation comes from a dataset that has it.
     env.globals["publisher_label"] = pass_context(

@@ -78,7 +78,8 @@ GLOBAL_NAMES = frozenset(
         # the page's language (publisher_label and licence_label read the portal: not here).
         "localized_fields", "field_title", "value_label", "publisher_name", "licence_title",
         "source_title", "localized_keywords", "type_word", "constraints_text",
-        "readable_in_page_language", "contact_name", "language_name_in",
+        "readable_in_page_language", "contact_name", "language_name_in", "field_description",
+        "kind_descriptor",
     }
 )  # fmt: skip
 PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
