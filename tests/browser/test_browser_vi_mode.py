@@ -329,8 +329,12 @@ def test_selected_and_focused_options_look_different(context, url_of, scheme):
     page.keyboard.press("ArrowRight")  # moves focus and choice to 125 %
     text, background = SCHEMES[scheme]
     focused_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-font]:focus")
-    selected_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-scheme]:checked")
-    plain_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-line]:not(:checked)")
+    selected_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-line]:checked")
+    plain_chip = page.evaluate(CHIP_STYLE, "input[name=moldir-vi-spacing]:not(:checked)")
+    sample_focus = page.evaluate(
+        "() => { const chip = document.querySelector('.moldir-vi-option--scheme-wb');"
+        " chip.querySelector('input').focus(); return getComputedStyle(chip).outlineColor; }"
+    )
     # Selected: filled with the text colour (the scheme swapped), no focus ring.
     assert parse_color(selected_chip["background"]) == parse_color(text)
     assert parse_color(selected_chip["color"]) == parse_color(background)
@@ -341,3 +345,23 @@ def test_selected_and_focused_options_look_different(context, url_of, scheme):
     assert parse_color(plain_chip["background"]) == parse_color(background)
     assert plain_chip["outline"] == "none"
     assert contrast(selected_chip["background"], selected_chip["color"]) >= 7
+    # A colour-scheme sample's ring is in the page's colours, not the sample's.
+    assert parse_color(sample_focus) == parse_color(text)
+
+
+@pytest.mark.parametrize("page_type", ["dataset", "chart", "appeals"])
+def test_images_off_keep_every_data_table_visible(context, url_of, page_type):
+    """The text alternative says "full data in the table below": with images off, the
+    table is there (not behind a Chart/Table tab, not hidden with the picture)."""
+    store_vi_settings(context, vi_settings(images="off"))
+    page = context.new_page()
+    page.goto(url_of(page_type))
+    tables = page.locator("main table")
+    assert tables.count() >= 1
+    hidden = [index for index in range(tables.count()) if not tables.nth(index).is_visible()]
+    assert hidden == []
+    for chart in page.locator("main figure.moldir-chart").all():
+        assert chart.locator(".moldir-chart__alternative").is_visible()
+        assert chart.locator("svg[role=img]").count() == 0 or all(
+            svg.is_hidden() for svg in chart.locator("svg[role=img]").all()
+        )
