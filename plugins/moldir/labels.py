@@ -651,6 +651,12 @@ def kind_descriptor(kind: str) -> dict[str, Any]:
     return {"kind": kind, "resources": [{"name": kind, "schema": schema}]} if schema else {}
 
 
+def kind_text(kind: str, key: str, lang: str) -> Localized:
+    """A kind schema's own ``title`` or ``description`` in ``lang`` (its ``i18n``)."""
+    schema = _kind_schema(kind)
+    return _text(schema.get(key) or "", _i18n(schema, lang).get(key), lang)
+
+
 def _portal_datasets(context: Any) -> list[Any]:
     portal = context.get("portal")
     return [p.dataset for p in getattr(portal, "datasets", ())]
@@ -724,6 +730,9 @@ def install(env: Any) -> None:
         ),
     }
     env.globals["kind_descriptor"] = kind_descriptor
+    env.globals["kind_text"] = pass_context(
+        lambda context, kind, key: kind_text(str(kind), str(key), lang_of(context))
+    )
     # Catalogue facets name a publisher or a licence by its English text (the key shared
     # by every dataset): its translation comes from a dataset that has it.
     env.globals["publisher_label"] = pass_context(
