@@ -298,3 +298,12 @@ def test_catalogue_words_are_translated(built):
     assert en == "Filter the catalogue"
     assert ru != en and kk != en and ru != kk
     assert built.html("/ru/datasets/").find(id="facet-year").get_text(strip=True) != "Year covered"
+
+
+def test_sort_variants_are_kept_out_of_the_sitemap(built):
+    sitemap = built.path("/sitemap.xml").read_text(encoding="utf-8")
+    assert "/datasets/browse/all/title/" not in sitemap
+    assert "/datasets/browse/topic/appeals/updated/" in sitemap
+    page = built.html("/datasets/browse/all/title/")
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, follow"
+    assert built.html("/datasets/").find("meta", attrs={"name": "robots"}) is None
