@@ -142,6 +142,7 @@ def test_every_chart_type_is_drawn_narrow_and_wide_with_12px_text(tmp_path, tabl
     assert sizes and min(sizes) >= 12, sizes
     labels = [words_of(t) for t in texts(root)]
     assert not any(re.search(r"\d\.0\b", label) for label in labels), labels
+    assert not any("…" in label for label in labels), f"a label cut: {labels}"
 
 
 def test_narrow_bar_charts_are_rows_with_names_above_the_bars(tmp_path):

@@ -506,10 +506,27 @@ def build_spec(data: ChartData, layout: Layout | None = None) -> dict[str, Any]:
     spec["config"] = merge_config(spec.get("config", {}), base_config())
     spec["description"] = view.description or view.title
     if "facet" not in spec and builder is not build_stacked_bar:
-        # The whole drawing, axes and labels included, is the layout's width.
+        # The whole drawing, axes and labels included, is the layout's width; Vega fits
+        # the plot to it but not the text beyond the plot's edge (values at the ends of
+        # bars, series names after lines), so that text gets its room as padding.
         spec["width"] = layout.width
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+        spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": right_room(data, builder)}
     return spec
+
+
+def right_room(data: ChartData, builder: Any) -> int:
+    """Px of text that may stand right of the plot: the longest value label after a bar,
+    the longest line of a series name after a line, half a value label above a point."""
+    labels = [str(v) for v in source(data)[LABEL]]
+    longest = max((len(label) for label in labels), default=0) * CHAR_PX
+    if builder in (build_hbar, build_rows):
+        return longest + 8
+    if data.view.chart_type in ("line", "area", "point"):
+        names = [line for s in data.series for line in wrap(str(s), 24).split(LINE_BREAK)]
+        named = max((len(name) for name in names), default=0) * CHAR_PX + 12
+        return max(5, named if data.view.series else longest // 2 + 4)
+    return 5
 
 
 def merge_config(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -564,7 +581,9 @@ def value_ticks(data: ChartData, layout: Layout, stacked: bool = False) -> list[
     values = values.dropna()
     low = float(values.min()) if len(values) else 0.0
     high = float(values.max()) if len(values) else 1.0
-    return nice_ticks(low, high, layout.tick_count)
+    # Ranked bars leave about half the width to the values: fewer ticks there.
+    count = 3 if data.view.chart_type == "hbar" else layout.tick_count
+    return nice_ticks(low, high, count)
 
 
 def value_axis(
@@ -715,18 +734,37 @@ def annotation_layers(data: ChartData, layout: Layout | None = None) -> list[alt
 
 
 def build_hbar(data: ChartData, layout: Layout) -> alt.LayerChart:
+    """Ranked bars with their names beside them, wrapped onto a second line (never cut
+    with "…"), values at their ends."""
     view = data.view
-    base = alt.Chart(source(data, layout)).encode(
+    frame = source(data, layout)
+    names = {c: wrap(c, HBAR_NAME_CHARS) for c in data.categories}
+    frame["_name"] = frame[view.category].map(names)
+    lines = max((name.count(LINE_BREAK) + 1 for name in names.values()), default=1)
+    base = alt.Chart(frame).encode(
         # No category title: the caption and the table name the axis, and Vega places a
         # title beside long labels badly.
-        y=alt.Y(f"{vl_field(view.category)}:N", sort=data.categories, title=None),
+        y=alt.Y(
+            "_name:N",
+            sort=[names[c] for c in data.categories],
+            title=None,
+            axis=alt.Axis(labelLimit=0, labelLineHeight=14),
+        ),
         x=value_encoding(data, "x", layout),
     )
-    bars = base.mark_bar(color=PALETTE[0]).encode(description=alt.Description(f"{CELL}:N"))
-    return alt.layer(bars, labels(base, data, align="left", dx=4)).properties(
-        width=layout.width - 200,
-        height=alt.Step(26 if len(data.categories) <= LABELLED_MARKS else 14),
+    step = 26 if len(data.categories) <= LABELLED_MARKS else 14
+    if lines > 1:
+        step = max(step, 14 * lines + 6)
+    # Bars keep one thickness however many lines their names take.
+    bars = base.mark_bar(color=PALETTE[0], height=min(step - 6, 20)).encode(
+        description=alt.Description(f"{CELL}:N")
     )
+    return alt.layer(bars, labels(base, data, align="left", dx=4)).properties(
+        width=layout.width - 200, height=alt.Step(step)
+    )
+
+
+HBAR_NAME_CHARS = 40  # about 260 px of 12 px text beside the bars
 
 
 # Narrow rows: a label line above each bar, then the bar; px at the natural size.
