@@ -8,6 +8,7 @@ import os
 import re
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 CHROMIUM = os.environ.get("MOLDIR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -99,6 +100,18 @@ def page_url(root: Path, page_type: str) -> str | None:
     if path is None or not path.is_file():
         return None
     return "/" + str(path.relative_to(root).parent).replace("\\", "/").strip(".") + "/"
+
+
+LANGUAGES = ["kk", "ru", "en"]
+
+
+def in_language(url: str, lang: str) -> str:
+    """The same page in another language of the portal (the default, kk, is at the root;
+    the 404 page answers any path)."""
+    if lang == LANGUAGES[0]:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{lang}{parts.path}"))
 
 
 class PortalRequestHandler(SimpleHTTPRequestHandler):

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import PAGE_TYPES, SCHEMES, parse_color, store_vi_settings, vi_settings
+from browser_support import (
+    LANGUAGES,
+    PAGE_TYPES,
+    SCHEMES,
+    in_language,
+    parse_color,
+    store_vi_settings,
+    vi_settings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +48,25 @@ def open_page(page, url: str) -> None:
     page.wait_for_function("document.documentElement.hasAttribute('lang')")
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_page_has_no_axe_violations(page, url_of, page_type):
-    open_page(page, url_of(page_type))
+# Every page type in every language (their words, labels and lengths differ); the 404
+# page is one page for every path.
+LANGUAGE_CASES = [
+    (page_type, lang)
+    for page_type in PAGE_TYPES
+    for lang in LANGUAGES
+    if page_type != "not-found" or lang == LANGUAGES[0]
+]
+# The VI schemes in every language on the pages with the most tables and figures.
+VI_LANGUAGE_CASES = [(page_type, LANGUAGES[0]) for page_type in PAGE_TYPES] + [
+    (page_type, lang)
+    for page_type in ("appeals", "budget", "dataset", "chart")
+    for lang in LANGUAGES[1:]
+]
+
+
+@pytest.mark.parametrize(("page_type", "lang"), LANGUAGE_CASES)
+def test_page_has_no_axe_violations(page, url_of, page_type, lang):
+    open_page(page, in_language(url_of(page_type), lang))
     assert violations(page, {"type": "tag", "values": WCAG_AA}) == []
     assert page.script_errors == []
 
@@ -56,14 +80,14 @@ FULL_RUN_SCHEME = {
 }
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_vi_schemes_pass_axe_and_aaa_contrast(context, url_of, page_type):
+@pytest.mark.parametrize(("page_type", "lang"), VI_LANGUAGE_CASES)
+def test_vi_schemes_pass_axe_and_aaa_contrast(context, url_of, page_type, lang):
     """Each scheme in turn on one page: saved settings for the first (through the <head>
     script), then the attributes moldir.js sets when a reader picks another scheme."""
     schemes = sorted(SCHEMES)
     store_vi_settings(context, vi_settings(scheme=schemes[0], font="150"))
     page = context.new_page()
-    open_page(page, url_of(page_type))
+    open_page(page, in_language(url_of(page_type), lang))
     found = {}
     for scheme in schemes:
         page.evaluate("s => document.documentElement.setAttribute('data-vi-scheme', s)", scheme)

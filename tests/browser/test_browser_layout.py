@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
-from browser_support import PAGE_TYPES, PHONE, store_vi_settings, vi_settings
+from browser_support import (
+    LANGUAGES,
+    PAGE_TYPES,
+    PHONE,
+    in_language,
+    store_vi_settings,
+    vi_settings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,17 +54,8 @@ def open_page(page, url: str) -> None:
     page.goto(url, wait_until="load")
 
 
-def in_language(url: str, lang: str) -> str:
-    """The same page in another language of the portal (kk is at the root)."""
-    if lang == "kk":
-        return url
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{lang}{parts.path}"))
-
-
 # Pages with the widest tables, checked in every language (their words differ in length).
 TABLE_PAGES = ["appeals", "budget", "budget-administrator", "dataset", "receptions"]
-LANGUAGES = ["kk", "ru", "en"]
 
 
 def assert_no_horizontal_scrolling(page) -> None:

@@ -1,8 +1,12 @@
-"""The 404 page from any depth, the icons, and dataset pages on paper."""
+"""The 404 page from any depth, the icons, dataset pages on paper, and what each page
+type weighs on a phone."""
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
+from browser_support import PAGE_TYPES, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +71,39 @@ def test_dataset_page_prints_without_navigation(page, url_of):
     )
     assert "datasets/" in download
     assert page.pdf(format="A4")[:4] == b"%PDF"
+
+
+# What a phone fetches to show a page (HTML, CSS, JS, images, frames, and what scripts load
+# at once, such as the search bundle), each body gzipped as a server would send it.
+# Downloads are not fetched until the reader asks, so they do not count.
+PAGE_WEIGHT_LIMIT = 100 * 1024
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_loads_at_most_100_kb_gzipped_on_a_phone(browser, url_of, page_type):
+    context = browser.new_context(viewport=PHONE)
+    fetched: dict[str, int] = {}
+
+    def record(response):
+        if response.url.startswith(("data:", "blob:")):
+            return
+        try:
+            body = response.body()
+        except Exception:  # a redirect or an aborted request has no body
+            return
+        fetched[response.url] = len(gzip.compress(body, compresslevel=6, mtime=0))
+
+    try:
+        page = context.new_page()
+        page.on("response", record)
+        url = url_of(page_type)
+        page.goto(url, wait_until="networkidle")
+        origin = url.split("/", 3)[:3]
+        foreign = [url for url in fetched if url.split("/", 3)[:3] != origin]
+        assert foreign == []
+        total = sum(fetched.values())
+        heaviest = sorted(fetched.items(), key=lambda item: -item[1])[:5]
+        assert total <= PAGE_WEIGHT_LIMIT, (total, heaviest)
+        assert len(fetched) >= 3  # the page, its stylesheet and its scripts
+    finally:
+        context.close()
