@@ -657,6 +657,19 @@ def kind_text(kind: str, key: str, lang: str) -> Localized:
     return _text(schema.get(key) or "", _i18n(schema, lang).get(key), lang)
 
 
+def session_label(published: Iterable[Any], row: Any, field: str, lang: str) -> str:
+    """The value of ``field`` of a row object (``.dataset`` slug, ``.resource``, one
+    attribute per field) as the reader of ``lang`` reads it, from the published dataset of
+    that slug; the value itself when the dataset is not among ``published``."""
+    value = getattr(row, field, "")
+    slug = getattr(row, "dataset", None)
+    for item in published:
+        if getattr(item, "slug", None) == slug:
+            dataset = getattr(item, "dataset", item)
+            return str(value_label(dataset, getattr(row, "resource", ""), field, value, lang))
+    return "" if value is None else str(value)
+
+
 def _portal_datasets(context: Any) -> list[Any]:
     portal = context.get("portal")
     return [p.dataset for p in getattr(portal, "datasets", ())]
@@ -729,6 +742,20 @@ def install(env: Any) -> None:
             dataset, resource, field, lang
         ),
     }
+    # Reception pages: a session (a row) or a body names its dataset by slug; its words come
+    # from that dataset among the page's ``datasets`` (moldir.kinds.pages).
+    env.globals["session_label"] = pass_context(
+        lambda context, session, field: session_label(
+            context.get("datasets") or (), session, str(field), lang_of(context)
+        )
+    )
+    env.globals["body_label"] = pass_context(
+        lambda context, body: (
+            session_label(context.get("datasets") or (), body.sessions[0], "body", lang_of(context))
+            if getattr(body, "sessions", None)
+            else getattr(body, "name", "")
+        )
+    )
     env.globals["kind_descriptor"] = kind_descriptor
     env.globals["kind_text"] = pass_context(
         lambda context, kind, key: kind_text(str(kind), str(key), lang_of(context))

@@ -79,7 +79,7 @@ GLOBAL_NAMES = frozenset(
         "localized_fields", "field_title", "value_label", "publisher_name", "licence_title",
         "source_title", "localized_keywords", "type_word", "constraints_text",
         "readable_in_page_language", "contact_name", "language_name_in", "field_description",
-        "kind_descriptor", "kind_text",
+        "kind_descriptor", "kind_text", "session_label", "body_label",
     }
 )  # fmt: skip
 PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
