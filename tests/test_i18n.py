@@ -481,3 +481,12 @@ def test_search_status_lines_are_translated(site):
     assert page["data-text-results-many"] == "{count} результатов по запросу «{query}»"
     kk = soup(site / "search" / "index.html").find(attrs={"data-module": "moldir-search"})
     assert kk["data-text-filtered-other"] == "Сүзгілерге {count} бет сәйкес келеді"
+
+
+def test_reception_pages_name_bodies_and_positions_in_the_language(site):
+    ru = soup(site / "ru" / "receptions" / "index.html").main.get_text(" ")
+    kk = soup(site / "receptions" / "index.html").main.get_text(" ")
+    assert "Министерство труда и социальной защиты населения" in ru
+    assert "Еңбек және халықты әлеуметтік қорғау министрлігі" in kk
+    assert "Ministry of" not in ru and "Ministry of" not in kk
+    assert "Вице-министр" in ru and "Раз в месяц по утверждённому графику" in ru

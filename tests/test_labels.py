@@ -305,3 +305,14 @@ def test_facet_labels_come_from_a_dataset_that_translates_them():
     )
     assert labels.language_name_in("en", "ru") == "Английский"
     assert labels.language_name_in("en", "kk") == "Ағылшын тілі"
+
+
+def test_session_label_reads_the_row_from_its_dataset():
+    from types import SimpleNamespace
+
+    d = descriptor()
+    published = [SimpleNamespace(slug="x", dataset=d)]
+    row = SimpleNamespace(dataset="x", resource="calls", body="Akimat of Astana", channel="blog")
+    assert labels.session_label(published, row, "body", "kk") == "Астана қаласының әкімдігі"
+    assert labels.session_label(published, row, "channel", "ru") == "Блог"
+    assert labels.session_label([], row, "body", "kk") == "Akimat of Astana"
