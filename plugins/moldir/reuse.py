@@ -80,6 +80,9 @@ GLOBAL_NAMES = frozenset(
         "source_title", "localized_keywords", "type_word", "constraints_text",
         "readable_in_page_language", "contact_name", "language_name_in", "field_description",
         "kind_descriptor", "kind_text", "session_label", "body_label",
+        # moldir.opendata: a version of a dataset's data in words (from its history,
+        # which the dataset's key covers).
+        "version_lines", "version_title",
     }
 )  # fmt: skip
 PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
