@@ -202,36 +202,52 @@ def git_histories(datasets_root: Path, slugs: list[str]) -> dict[str, History]:
     shallow = (run_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
     commits = parse_log(log, prefix)
     histories = {}
-    blobs = BlobReader(repo)
-    try:
-        for slug in slugs:
-            found = commits.get(slug)
-            if not found or not found.changes:
-                histories[slug] = History(
-                    source="uncommitted", first_published=None, last_changed=None, uncommitted=True
-                )
-                continue
-            changes = found.changes
-            oldest_first = [(change.commit, change.date) for change in reversed(changes)]
-            versions, metadata_edits = dataset_versions(
-                repo, f"{prefix}{slug}/", slug, oldest_first, blobs
-            )
+    for slug in slugs:
+        found = commits.get(slug)
+        if not found or not found.changes:
             histories[slug] = History(
-                source="git",
-                first_published=changes[-1].date,
-                last_changed=changes[0].date,
-                changes=tuple(changes),
-                total_changes=len(changes),
-                uncommitted=slug in dirty,
-                shallow=shallow,
-                version_stale=found.version_stale,
-                versions=tuple(reversed(versions)),
-                metadata_edits=metadata_edits,
-                repo=str(repo),
+                source="uncommitted", first_published=None, last_changed=None, uncommitted=True
             )
-    finally:
-        blobs.close()
+            continue
+        changes = found.changes
+        histories[slug] = History(
+            source="git",
+            first_published=changes[-1].date,
+            last_changed=changes[0].date,
+            changes=tuple(changes),
+            total_changes=len(changes),
+            uncommitted=slug in dirty,
+            shallow=shallow,
+            version_stale=found.version_stale,
+            repo=str(repo),
+        )
     return histories
+
+
+def with_versions(dataset: Dataset, history: History) -> History:
+    """The history with the versions of the dataset's data (versions.py), newest first.
+
+    Commits never change, so the versions are cached with the dataset under its newest
+    commit: a build reads git blobs only for a dataset with a new commit or new files."""
+    if not history.from_git or not history.changes or not history.repo:
+        return history
+    repo = Path(history.repo)
+    try:
+        folder = dataset.folder.resolve().relative_to(repo).as_posix() + "/"
+    except ValueError:
+        return history
+    oldest_first = [(change.commit, change.date) for change in reversed(history.changes)]
+
+    def compute() -> tuple[tuple[Version, ...], int]:
+        blobs = BlobReader(repo)
+        try:
+            return dataset_versions(repo, folder, dataset.slug, oldest_first, blobs)
+        finally:
+            blobs.close()
+
+    key = f"versions {history.changes[0].commit} {folder}"
+    found, metadata_edits = cache.per_dataset(dataset, key, compute)
+    return replace(history, versions=tuple(reversed(found)), metadata_edits=metadata_edits)
 
 
 def parse_date(value: object) -> dt.datetime | None:
@@ -279,6 +295,7 @@ def dataset_histories(datasets: list[Dataset]) -> dict[str, History]:
         if history.uncommitted_dataset:
             # Not committed yet: the dates of its files, and no versions.
             history = replace(file_history(dataset), source="uncommitted", uncommitted=True)
+        history = with_versions(dataset, history)
         if history.shallow:
             # The oldest commit of a shallow clone is only where the clone starts.
             created = parse_date(dataset.get("created"))
