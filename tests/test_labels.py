@@ -316,3 +316,33 @@ def test_session_label_reads_the_row_from_its_dataset():
     assert labels.session_label(published, row, "body", "kk") == "Астана қаласының әкімдігі"
     assert labels.session_label(published, row, "channel", "ru") == "Блог"
     assert labels.session_label([], row, "body", "kk") == "Akimat of Astana"
+
+
+def test_the_build_logs_one_line_per_dataset_and_language(tmp_path, caplog):
+    import logging
+    import shutil
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from moldir.datasets import build_dataset
+    from moldir.portal import warn_untranslated
+
+    folder = tmp_path / "front-office-visits"
+    shutil.copytree(ROOT / "datasets" / "front-office-visits", folder)
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    ru_fields = descriptor["i18n"]["ru"]["resources"]["visits"]["fields"]
+    del ru_fields["body"]["labels"]["Ministry of Education"]
+    dataset = build_dataset(folder, path, descriptor)
+    tables = {"visits": pd.read_csv(folder / dataset.resource("visits").relpath)}
+    portal = SimpleNamespace(
+        datasets=[SimpleNamespace(dataset=dataset, tables=tables)],
+        settings=SimpleNamespace(languages=("kk", "ru", "en")),
+    )
+    with caplog.at_level(logging.WARNING, logger="moldir.portal"):
+        lines = warn_untranslated(portal)
+    assert lines == [
+        'front-office-visits: 1 not translated into ru: labels of body: 1 ("Ministry of Education")'
+    ]
+    assert [r.getMessage() for r in caplog.records] == [f"Moldir: {lines[0]}"]
