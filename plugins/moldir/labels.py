@@ -6,7 +6,7 @@ language, read from (first found wins):
 
 1. the descriptor's ``i18n.<lang>.resources.<resource>.fields.<field>`` block:
    ``{"title", "description", "labels": {value: label}}`` — the convention
-   (docs/editors.md, "Translate the data");
+   (docs/editors.md, "The data: column titles, descriptions and value labels");
 2. the field's own ``i18n.<lang>`` (``{"title", "description", "labels"}``; what
    ``moldir new`` writes for a header in another language);
 3. the resource schema's ``i18n.<lang>.fields.<field>`` (a schema file that carries its
@@ -18,9 +18,10 @@ language, read from (first found wins):
 5. English labels of values (``i18n.en`` of the above, or Table Schema v2 ``categories``),
    then the English text (marked as English) or the value itself.
 
-Every function is pure: it reads the descriptor (a ``Dataset`` or a plain dict) and the kind
-schemas, never the data. Values are looked up by their text (``str(value)``; booleans as
-``"true"``/``"false"``; whole floats as integers).
+The same block translates the licence titles, the publisher, the contact, the sources, the
+keywords and the charts' units. Every function is pure: it reads the descriptor (a
+``Dataset`` or a plain dict) and the kind schemas, never the data. Values are looked up by
+their text (``str(value)``; booleans as ``"true"``/``"false"``; whole floats as integers).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .i18n import N_, SOURCE_LANG, Localized, load_translations
+from .i18n import N_, SOURCE_LANG, Localized, catalogue_path, load_translations
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
@@ -378,7 +379,15 @@ def type_word(type_: str, lang: str) -> str:
 
 
 def _gettext(lang: str):
-    return _translations(lang).gettext
+    path = catalogue_path(lang)
+    return _translations(lang, path.stat().st_mtime_ns if path.is_file() else 0).gettext
+
+
+@functools.lru_cache(maxsize=16)
+def _translations(lang: str, mtime_ns: int):
+    # Booleans and types are looked up per cell: one catalogue per language and version of
+    # its file (``moldir serve`` picks up an edited catalogue).
+    return load_translations(lang)
 
 
 @functools.lru_cache(maxsize=16)
