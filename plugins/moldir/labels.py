@@ -390,13 +390,6 @@ def _translations(lang: str, mtime_ns: int):
     return load_translations(lang)
 
 
-@functools.lru_cache(maxsize=16)
-def _translations(lang: str):
-    # Booleans and types are looked up per cell: the catalogue is compiled once per
-    # language and process (load_translations caches by the file's mtime).
-    return load_translations(lang)
-
-
 # --- fields for a page ------------------------------------------------------------------
 
 
