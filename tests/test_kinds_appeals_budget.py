@@ -403,6 +403,23 @@ def test_canada_program_figures_match_gc_infobase(corpus):
             assert abs(Decimal(ours) - Decimal(theirs)) < Decimal("0.01"), (row, theirs)
 
 
+def test_international_example_validates_with_its_own_settings(monkeypatch):
+    """Its datasets name the budget topic, which is the international example's own
+    (examples/international/pelicanconf.py) and not the Kazakh portal's."""
+    from click.testing import CliRunner
+
+    from moldir.cli import main
+
+    monkeypatch.chdir(ROOT)
+    settings = "examples/international/pelicanconf.py"
+    valid = CliRunner().invoke(main, ["validate", "--settings", settings, str(INTERNATIONAL)])
+    assert valid.exit_code == 0, valid.output
+    assert "All 3 datasets are valid." in valid.output
+    kazakh = CliRunner().invoke(main, ["validate", str(INTERNATIONAL)])
+    assert kazakh.exit_code == 1
+    assert 'unknown topic "budget"' in kazakh.output
+
+
 def test_wide_acsh_datasets_no_longer_claim_the_kind():
     for slug in ("receptions-akimats", "blog-requests", "front-office-visits"):
         descriptor = json.loads((ROOT / "datasets" / slug / "datapackage.json").read_text())

@@ -214,17 +214,21 @@ def shown_path(value: str | Path) -> str:
     default=None,
     help="Also write the JSON report to this file.",
 )
+@settings_option
 @verbose_option
-def validate(path: Path, output_format: str, report_file: Path | None) -> None:
+def validate(
+    path: Path, output_format: str, report_file: Path | None, settings_file: Path | None
+) -> None:
     """Validate datasets: PATH is the datasets folder or one dataset folder.
 
     Prints every error (dataset, file, row, field, type, message) and exits 1 if any.
+    The portal's settings (its topics, limits) are read from pelicanconf.py, or --settings.
     """
     connect_features(pelican=False)  # checks only: no Pelican, Altair or XlsxWriter to load
     # "Validating datasets: 14…" on stderr for a whole folder; the machine-readable
     # formats print nothing but themselves.
     cache.show_phases(output_format == "text")
-    report = validate_path(path)
+    report = validate_path(path, settings_file)
     if report_file:
         report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
     if output_format == "json":
@@ -238,12 +242,12 @@ def validate(path: Path, output_format: str, report_file: Path | None) -> None:
     sys.exit(0 if report.valid else 1)
 
 
-def validate_path(path: Path) -> Report:
+def validate_path(path: Path, settings_file: Path | None = None) -> Report:
     """Validate one dataset folder, or every dataset under a datasets folder."""
     from .portal import collect_checks, validate
     from .validation import ValidationOptions, run_checks, validate_dataset
 
-    settings = project_settings()
+    settings = project_settings(settings_file)
     cwd = Path.cwd()
     if find_descriptor(path) is not None:
         options = ValidationOptions(settings.max_file_bytes, cwd, Limits.from_settings(settings))
@@ -253,16 +257,20 @@ def validate_path(path: Path) -> Report:
     return report
 
 
-def project_settings() -> MoldirSettings:
-    """The MOLDIR settings of the project in the current folder (defaults elsewhere).
+def project_settings(settings_file: Path | None = None) -> MoldirSettings:
+    """The MOLDIR settings of ``settings_file``, or of the project in the current folder
+    (defaults elsewhere).
 
     Only the ``MOLDIR`` dict is needed, which Pelican takes from the file as it is: the
     file is run as Pelican runs it, without importing Pelican (and its generators).
     """
-    if Path(DEV_SETTINGS).is_file():
+    if settings_file is not None and not settings_file.is_file():
+        raise click.ClickException(f"{settings_file} not found")
+    settings_file = settings_file or Path(DEV_SETTINGS)
+    if settings_file.is_file():
         import runpy
 
-        return MoldirSettings.from_pelican(runpy.run_path(DEV_SETTINGS))
+        return MoldirSettings.from_pelican(runpy.run_path(str(settings_file)))
     return MoldirSettings()
 
 
