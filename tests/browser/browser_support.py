@@ -53,10 +53,17 @@ PAGE_TYPES = [
     "budget-administrator",
     "schemas",
     "news",
+    "international-appeals",
+    "international-dataset",
 ]
 # Page types of the international reference example (examples/international/): the
 # Kazakh example portal publishes no budget data.
-INTERNATIONAL_PAGE_TYPES = {"budget", "budget-administrator"}
+INTERNATIONAL_PAGE_TYPES = {
+    "budget",
+    "budget-administrator",
+    "international-appeals",
+    "international-dataset",
+}
 
 
 def _first(paths: list[Path]) -> Path | None:
@@ -76,6 +83,10 @@ def page_url(root: Path, page_type: str) -> str | None:
         "budget": "budget/index.html",
         "schemas": "schemas/index.html",
         "news": "news/index.html",
+        # The international example's appeals (long English body names) and its budget
+        # dataset (the widest preview: amounts beside long program names).
+        "international-appeals": "appeals/index.html",
+        "international-dataset": "datasets/budget-canada-programs/index.html",
     }
     if page_type == "not-found":
         return "/no/such/page/at/any/depth/" if (root / "404.html").is_file() else None

@@ -55,7 +55,15 @@ def open_page(page, url: str) -> None:
 
 
 # Pages with the widest tables, checked in every language (their words differ in length).
-TABLE_PAGES = ["appeals", "budget", "budget-administrator", "dataset", "receptions"]
+TABLE_PAGES = [
+    "appeals",
+    "budget",
+    "budget-administrator",
+    "dataset",
+    "receptions",
+    "international-appeals",
+    "international-dataset",
+]
 
 
 def assert_no_horizontal_scrolling(page) -> None:
@@ -301,7 +309,10 @@ TABLES_ON_A_PHONE = """() => [...document.querySelectorAll('main table')]
   })"""
 
 
-@pytest.mark.parametrize("page_type", ["appeals", "budget", "budget-administrator", "dataset"])
+@pytest.mark.parametrize(
+    "page_type",
+    ["appeals", "budget", "budget-administrator", "dataset", "international-dataset"],
+)
 def test_tables_on_a_phone_are_cards_or_scroll_with_a_cue(browser, url_of, page_type):
     context = browser.new_context(viewport=PHONE)
     try:
