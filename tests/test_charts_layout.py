@@ -126,7 +126,7 @@ def test_tick_labels_share_one_style_and_have_no_trailing_zero():
 @pytest.mark.parametrize(
     ("table", "spec"), ALL_TYPES, ids=[f"{s['type']}-{i}" for i, (_, s) in enumerate(ALL_TYPES)]
 )
-@pytest.mark.parametrize("geometry", ["narrow", "wide"])
+@pytest.mark.parametrize("geometry", ["compact", "narrow", "wide"])
 def test_every_chart_type_is_drawn_narrow_and_wide_with_12px_text(tmp_path, table, spec, geometry):
     chart = chart_of(tmp_path, table, spec)
     drawn = chart.spec_for("en", geometry)
@@ -143,6 +143,19 @@ def test_every_chart_type_is_drawn_narrow_and_wide_with_12px_text(tmp_path, tabl
     labels = [words_of(t) for t in texts(root)]
     assert not any(re.search(r"\d\.0\b", label) for label in labels), labels
     assert not any("…" in label for label in labels), f"a label cut: {labels}"
+
+
+def test_only_bar_charts_get_a_compact_drawing(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    bars = chart_of(tmp_path / "a", BODIES, ALL_TYPES[0][1])
+    assert bars.geometries == ("compact", "narrow", "wide")
+    line = chart_of(tmp_path / "b", YEARS, ALL_TYPES[4][1])
+    assert line.geometries == ("narrow", "wide")
+    compact = svg_root(bars.inline_svg_for("ru", "compact"))
+    words = [words_of(t) for t in texts(compact)]
+    # Names and values stacked above full-width bars: "Akimat of Astana 22 365".
+    assert any("Akimat of Astana" in w and f"22{NBSP}365" in w for w in words), words
 
 
 def test_narrow_bar_charts_are_rows_with_names_above_the_bars(tmp_path):

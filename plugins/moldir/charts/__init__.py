@@ -19,6 +19,7 @@ import functools
 import gettext as gettext_module
 import json
 import logging
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,16 @@ class Chart:
 
         return accessible_svg(self.svg, self.id, labelled_by=f"{self.id}-alt")
 
+    @property
+    def geometries(self) -> tuple[str, ...]:
+        """The drawings pages get: compact only for charts drawn as rows (bars), where
+        names and values can wrap; lines and dots would not read at 128 px."""
+        from .build import drawn_as_rows
+
+        if self.data is not None and drawn_as_rows(self.data):
+            return ("compact", "narrow", "wide")
+        return ("narrow", "wide")
+
     def data_for(self, locale: str) -> ChartData | None:
         """The drawn data with its words in ``locale`` (localize.localize)."""
         if self.data is None:
@@ -133,21 +144,26 @@ class Chart:
         return build_spec(data, Layout(locale, geometry))
 
     def inline_svg_for(self, locale: str, geometry: str = "wide") -> str:
-        """The SVG for pages in ``locale`` and ``geometry`` ("narrow" or "wide"), named by
+        """The SVG for pages in ``locale`` and ``geometry`` (localize.GEOMETRIES), named by
         the visible text alternative and sized in ``em`` (render.accessible_svg), rendered
         once per language and geometry."""
         key = (locale, geometry)
         if key not in self.localized_svgs:
-            from .render import accessible_svg, render_svg
+            from .render import render_svg
 
-            svg = render_svg(self.spec_for(locale, geometry), locale)
-            self.localized_svgs[key] = accessible_svg(
-                svg,
-                f"{self.id}-{geometry}",
-                labelled_by=f"{self.id}-alt",
-                geometry=geometry if self.data is not None else "only",
-            )
+            self.keep_drawing(locale, geometry, render_svg(self.spec_for(locale, geometry), locale))
         return self.localized_svgs[key]
+
+    def keep_drawing(self, locale: str, geometry: str, svg: str) -> None:
+        """Keep vl-convert's ``svg`` of ``locale`` and ``geometry``, made fit for a page."""
+        from .render import accessible_svg
+
+        self.localized_svgs[(locale, geometry)] = accessible_svg(
+            svg,
+            f"{self.id}-{geometry}",
+            labelled_by=f"{self.id}-alt",
+            geometry=geometry if self.data is not None else "only",
+        )
 
     @property
     def size(self) -> tuple[int, int]:
@@ -186,6 +202,33 @@ class Chart:
 
     def vega_lite_json(self) -> str:
         return json.dumps(self.spec, ensure_ascii=False, indent=2)
+
+
+def draw_all(charts: list[Chart], languages: list[str]) -> None:
+    """Every page drawing of ``charts`` in ``languages``, rendered in parallel threads.
+
+    Specs are built one after another (Altair holds the GIL); vl-convert renders outside
+    it, so the 2–3 drawings per chart and language cost about what one did. The drawings
+    are kept in the charts, which the build cache stores per dataset (add_charts): an
+    unchanged dataset is not drawn again by the next build."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .render import render_svg
+
+    work = [
+        (chart, locale, geometry, chart.spec_for(locale, geometry))
+        for chart in charts
+        for locale in languages
+        for geometry in (chart.geometries if chart.data is not None else ("wide",))
+        if (locale, geometry) not in chart.localized_svgs
+    ]
+    if not work:
+        return
+    workers = min(len(work), max(2, os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        drawings = list(pool.map(lambda item: render_svg(item[3], item[1]), work))
+    for (chart, locale, geometry, _spec), svg in zip(work, drawings, strict=True):
+        chart.keep_drawing(locale, geometry, svg)
 
 
 def vega_lite_axes(
@@ -320,9 +363,18 @@ check_views.on_invalid = check_view_descriptor  # type: ignore[attr-defined]
 
 
 def add_charts(portal: Any) -> None:
+    settings = getattr(portal, "settings", None)
+    languages = [str(code) for code in (getattr(settings, "languages", None) or ())]
+
+    def charts_of(published: Any) -> list[Chart]:
+        charts = build_charts(published)
+        if languages:
+            draw_all(charts, languages)
+        return charts
+
     for published in cache.progress("charts", portal.datasets):
-        # Rendering (vl-convert) is the costly part: cached per dataset during a build.
-        charts = cache.per_dataset(published.dataset, "charts", lambda p=published: build_charts(p))
+        # Rendering (vl-convert) is the costly part: cached per dataset, drawings included.
+        charts = cache.per_dataset(published.dataset, "charts", lambda p=published: charts_of(p))
         published.extras[EXTRAS_KEY] = charts
     count = sum(len(p.extras[EXTRAS_KEY]) for p in portal.datasets)
     logger.info("Moldir charts: %d charts built", count)
@@ -349,8 +401,9 @@ def chart_alternative(context: Any, chart: Chart, table_hint: Any = None) -> str
 
 @pass_context
 def chart_svg(context: Any, chart: Chart) -> Markup:
-    """Template global: the chart's inline SVGs for the language being built — narrow
-    (phones, the VI mode) and wide; chart.css shows one — cut down to drawing elements and
+    """Template global: the chart's inline SVGs for the language being built — compact (VI
+    mode on phones), narrow (phones, VI mode) and wide; chart.css shows one — cut down to
+    drawing elements and
     attributes (its styles become classes: no inline style under the
     Content-Security-Policy; docs/security.md)."""
     from ..sanitize import sanitize_svg
@@ -358,8 +411,8 @@ def chart_svg(context: Any, chart: Chart) -> Markup:
     locale = run_locale(context)
     if chart.data is None:  # a declared Vega-Lite spec: drawn as its author laid it out
         return sanitize_svg(chart.inline_svg_for(locale))
-    return sanitize_svg(chart.inline_svg_for(locale, "narrow")) + sanitize_svg(
-        chart.inline_svg_for(locale, "wide")
+    return Markup("").join(
+        sanitize_svg(chart.inline_svg_for(locale, geometry)) for geometry in chart.geometries
     )
 
 

@@ -487,10 +487,7 @@ def build_spec(data: ChartData, layout: Layout | None = None) -> dict[str, Any]:
     layout = layout or Layout()
     view = data.view
     builder = BUILDERS[view.chart_type]
-    if layout.narrow and (
-        view.chart_type in ("hbar", "grouped-bar")
-        or (view.chart_type == "bar" and data.axis == "N" and not data.dense)
-    ):
+    if layout.narrow and drawn_as_rows(data):
         builder = build_rows
     elif view.chart_type == "grouped-bar" and grouped_width(data, layout) > layout.width:
         builder = build_rows  # small groups side by side would not fit: rows do
@@ -501,7 +498,9 @@ def build_spec(data: ChartData, layout: Layout | None = None) -> dict[str, Any]:
     # The rows were thinned before (sizing.py); Altair's 5,000-row guard must not stop a
     # chart whose few thousand rows are all wanted (a stacked area, many categories).
     with alt.data_transformers.disable_max_rows():
-        spec = chart.to_dict()
+        # Not validated here (jsonschema took most of the drawing time): the tests validate
+        # every chart type's spec against the Vega-Lite schema.
+        spec = chart.to_dict(validate=False)
     spec["$schema"] = alt.SCHEMA_URL
     spec["config"] = merge_config(spec.get("config", {}), base_config())
     spec["description"] = view.description or view.title
@@ -511,19 +510,32 @@ def build_spec(data: ChartData, layout: Layout | None = None) -> dict[str, Any]:
         # bars, series names after lines), so that text gets its room as padding.
         spec["width"] = layout.width
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-        spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": right_room(data, builder)}
+        right = right_room(data, builder, layout)
+        spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": right}
     return spec
 
 
-def right_room(data: ChartData, builder: Any) -> int:
+def drawn_as_rows(data: ChartData) -> bool:
+    """Whether narrow drawings of the chart are rows (bar charts of named categories): only
+    those have a compact drawing too (docs/charts.md)."""
+    view = data.view
+    return view.chart_type in ("hbar", "grouped-bar") or (
+        view.chart_type == "bar" and data.axis == "N" and not data.dense
+    )
+
+
+def right_room(data: ChartData, builder: Any, layout: Layout) -> int:
     """Px of text that may stand right of the plot: the longest value label after a bar,
     the longest line of a series name after a line, half a value label above a point."""
-    labels = [str(v) for v in source(data)[LABEL]]
+    labels = [str(v) for v in source(data, layout)[LABEL]]
     longest = max((len(label) for label in labels), default=0) * CHAR_PX
+    if builder is build_rows and layout.compact:
+        return 5
     if builder in (build_hbar, build_rows):
         return longest + 8
     if data.view.chart_type in ("line", "area", "point"):
-        names = [line for s in data.series for line in wrap(str(s), 24).split(LINE_BREAK)]
+        wrap_at = 8 if layout.compact else 14 if layout.narrow else 24
+        names = [line for s in data.series for line in wrap(str(s), wrap_at).split(LINE_BREAK)]
         named = max((len(name) for name in names), default=0) * CHAR_PX + 12
         return max(5, named if data.view.series else longest // 2 + 4)
     return 5
@@ -770,6 +782,7 @@ HBAR_NAME_CHARS = 40  # about 260 px of 12 px text beside the bars
 # Narrow rows: a label line above each bar, then the bar; px at the natural size.
 ROW_BAR = 14
 ROW_LINE = 15
+BOLD_CHAR_PX = 8
 CHAR_PX = 7  # an average character of 12 px Liberation Sans, rounded up
 
 
@@ -780,7 +793,8 @@ def build_rows(data: ChartData, layout: Layout) -> alt.LayerChart:
     so that each takes the lines its name needs."""
     view = data.view
     frame = source(data, layout)
-    chars = max(12, layout.width // CHAR_PX)
+    chars = max(10, (layout.width - 10) // CHAR_PX)
+    head_chars = max(10, (layout.width - 10) // BOLD_CHAR_PX)
     grouped = bool(view.series) and view.chart_type == "grouped-bar"
     order = {c: i for i, c in enumerate(data.categories)}
     frame = frame.assign(_o=frame[view.category].map(order)).sort_values("_o", kind="stable")
@@ -789,7 +803,8 @@ def build_rows(data: ChartData, layout: Layout) -> alt.LayerChart:
 
     def add(text: str, head: int, **values: Any) -> None:
         nonlocal top
-        wrapped = wrap(str(text), chars)
+        width = head_chars if head else chars
+        wrapped = LINE_BREAK.join(wrap(line, width) for line in str(text).split(LINE_BREAK))
         lines = wrapped.count(LINE_BREAK) + 1
         record = {"_text": wrapped, "_head": head, "_top": top, **values}
         top += lines * ROW_LINE + 2
@@ -807,8 +822,12 @@ def build_rows(data: ChartData, layout: Layout) -> alt.LayerChart:
             add(name, 1)
         for record in rows.to_dict(orient="records"):
             value = record[data.value_column]
+            text = str(record[view.series] if grouped else name)
+            if layout.compact:
+                # Too narrow for a value after the bar: it is written under the name.
+                text = f"{wrap(text, chars)}{LINE_BREAK}{record[LABEL]}"
             add(
-                record[view.series] if grouped else name,
+                text,
                 0,
                 _value=None if pd.isna(value) else float(value),
                 _end=0.0 if pd.isna(value) else max(float(value), 0.0),
@@ -821,10 +840,18 @@ def build_rows(data: ChartData, layout: Layout) -> alt.LayerChart:
     ticks = value_ticks(data, layout)
     write = tick_formatter(view.units, layout.lang, ticks)
     x_scale = alt.Scale(domain=[ticks[0], ticks[-1]], nice=False)
+    # The title starts at the left edge and wraps, so it never runs past the drawing.
+    title = value_title(data)
+    title_lines = wrap(title, head_chars).split(LINE_BREAK) if title else None
     x_axis = alt.Axis(
-        values=ticks, labelExpr=label_expression(ticks, write), grid=False, labelFlush=True
+        values=ticks,
+        labelExpr=label_expression(ticks, write),
+        grid=False,
+        labelFlush=True,
+        titleAnchor="start",
+        titleAlign="left",
     )
-    x = alt.X("_value:Q", title=value_title(data), scale=x_scale, axis=x_axis)
+    x = alt.X("_value:Q", title=title_lines, scale=x_scale, axis=x_axis)
     bar_rows = alt.Chart(rows).transform_filter(alt.datum._head == 0)
     colour: Any = (
         alt.Color(
@@ -850,11 +877,12 @@ def build_rows(data: ChartData, layout: Layout) -> alt.LayerChart:
         if head == 0 or grouped
     ]
     values = bar_rows.mark_text(aria=False, align="left", baseline="middle", dx=4).encode(
-        x=alt.X("_end:Q", title=value_title(data), scale=x_scale, axis=x_axis),
+        x=alt.X("_end:Q", title=title_lines, scale=x_scale, axis=x_axis),
         y=alt.Y("_middle:Q", scale=y_scale, axis=None),
         text=alt.Text(f"{LABEL}:N"),
     )
-    return alt.layer(bars, *names, values).properties(height=height)
+    layers = [bars, *names] if layout.compact else [bars, *names, values]
+    return alt.layer(*layers).properties(height=height)
 
 
 def build_bar(data: ChartData, layout: Layout) -> alt.LayerChart:
@@ -1024,7 +1052,7 @@ def build_line(data: ChartData, layout: Layout, area: bool = False) -> alt.Layer
         )
     if view.series:
         label_y = "_mid" if area else data.value_column
-        chars = 14 if layout.narrow else 24
+        chars = 8 if layout.compact else 14 if layout.narrow else 24
         ends = last_of_each_series(frame, data, data.value_column).copy()
         ends["_name"] = [wrap(str(s), chars) for s in ends[view.series]]
         layers.append(

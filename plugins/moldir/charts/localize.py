@@ -1,11 +1,13 @@
 """A chart for one reader: the page's language and the room the chart has.
 
-Every chart is drawn for each page language and for two geometries (``Layout``):
+Every chart is drawn for each page language and for three geometries (``Layout``), all
+sized in ``em`` so that the page scales them with the reader's font size:
 
-- ``narrow``: about 288 CSS px wide, for phones (320–420 px viewports) and for the
-  visually-impaired mode, where the page scales it with the chosen font size (its width is
-  written in ``em``: 18 em at 100 %, 27 em at 150 %, 36 em at 200 %);
-- ``wide``: about 640 CSS px, for wider screens.
+- ``compact``: 128 CSS px (8em), for phones in the visually-impaired mode at 125–200 %,
+  where it is shown 160–256 px wide with 15–24 px text and fits a 320 px screen;
+- ``narrow``: 288 CSS px (18em), for phones (320–420 px viewports) and for the VI mode on
+  wider screens (27em at 150 %, 36em at 200 %);
+- ``wide``: 640 CSS px (40em), for wider screens.
 
 Texts come from the descriptor in the reader's language (``moldir.labels``: field titles,
 value labels of codes and booleans; a view's ``units`` from ``i18n.<lang>.views.<view>.units``)
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from .build import ChartData
 
 # The SVG's whole width, in CSS px at a 16 px root font size.
-GEOMETRIES: dict[str, int] = {"narrow": 288, "wide": 640}
+GEOMETRIES: dict[str, int] = {"compact": 128, "narrow": 288, "wide": 640}
 ROOT_FONT_PX = 16
 # Value labels in full below this; in short words above ("2.85 bn"). Axis ticks from 10,000.
 LABEL_COMPACT_FROM = 1_000_000
@@ -48,11 +50,16 @@ class Layout:
 
     @property
     def narrow(self) -> bool:
-        return self.geometry == "narrow"
+        """Narrow or compact: bar charts as rows, fewer ticks."""
+        return self.geometry in ("narrow", "compact")
+
+    @property
+    def compact(self) -> bool:
+        return self.geometry == "compact"
 
     @property
     def tick_count(self) -> int:
-        return 3 if self.narrow else 5
+        return 2 if self.compact else 3 if self.narrow else 5
 
 
 def language(lang: str) -> str:
