@@ -31,8 +31,9 @@ VIEWS = [
     ("home-kk-desktop.png", "/", DESKTOP, None),
     ("dataset-kk-desktop.png", "/datasets/receptions-akimats/", DESKTOP, "figure.moldir-chart"),
     ("home-kk-phone.png", "/", PHONE, None),
-    ("receptions-kk-phone.png", "/receptions/", PHONE, None),
+    ("receptions-kk-phone.png", "/receptions/", PHONE, "section[data-body]"),
     ("dataset-kk-phone.png", "/datasets/receptions-akimats/", PHONE, "figure.moldir-chart"),
+    ("preview-kk-phone.png", "/datasets/receptions-akimats/", PHONE, "#preview-receptions"),
 ]
 
 
@@ -57,9 +58,12 @@ def take(site: Path, folder: Path) -> list[Path]:
                 page = context.new_page()
                 page.goto(base + url, wait_until="networkidle")
                 if anchor:
-                    page.locator(anchor).first.scroll_into_view_if_needed()
-                    # The heading above the chart stays in the picture.
-                    page.evaluate("window.scrollBy(0, -120)")
+                    # The element at the top, with the heading above it still in the picture.
+                    page.evaluate(
+                        "s => { document.querySelector(s).scrollIntoView({block: 'start'});"
+                        " window.scrollBy(0, -96); }",
+                        anchor,
+                    )
                 path = folder / name
                 page.screenshot(path=str(path))
                 written.append(path)
