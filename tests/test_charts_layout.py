@@ -308,3 +308,10 @@ def test_kazakh_dataset_page_chart_axis_is_not_generic(built):
     page = built.html("/datasets/appeal-statistics-kazakhstan/")
     words = " ".join(t.get_text(" ") for t in page.select("figure.moldir-chart svg text"))
     assert "Value" not in words and ".0" not in words
+
+
+def test_text_alternative_writes_money_compactly(tmp_path):
+    chart = chart_of(tmp_path, BUDGET, ALL_TYPES[-1][1])
+    text = chart.alternative(locale="en")
+    assert "CA$2.85\u00a0bn" in text and "2,853,756,218" not in text
+    assert f"2,85{NBSP}млрд" in chart.alternative(locale="ru")

@@ -63,8 +63,15 @@ CHART_KINDS = {
 def format_value(
     value: float, locale: str = "en", units: str = "", gettext: Gettext = _identity
 ) -> str:
-    """A number as the reader's locale writes it (22,365 · 22 365), with its units."""
+    """A number as the reader's locale writes it (22,365 · 22 365), with its units; money
+    (units an ISO 4217 code) in short words with its currency ("CA$2.85 bn", "2,85 млрд
+    CA$")."""
+    from ..numbers import format_compact
+    from .localize import currency_of
+
     number = float(value)
+    if currency_of(units):
+        return format_compact(number, locale, units)
     digits = 0 if number.is_integer() else 1
     text = format_decimal(
         round(number, digits),
