@@ -257,6 +257,13 @@ def test_read_aloud_speaks_the_main_content_in_the_page_language(context, url_of
     button.click()
     assert button.get_attribute("aria-pressed") == "false"
     assert pause.is_hidden()
+    # Back to the normal version while reading: the reading stops.
+    button.click()
+    assert pause.is_visible()
+    page.locator(f"{PANEL} [data-vi-action=reset]").click()
+    assert page.evaluate("window.__calls")[-1] == "cancel"
+    assert pause.evaluate("e => e.hidden") is True
+    assert button.get_attribute("aria-pressed") == "false"
 
 
 def test_panel_strings_come_from_the_page_not_the_script(page, url_of, base_url):

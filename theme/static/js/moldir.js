@@ -185,6 +185,7 @@
       toggle.addEventListener("click", function () {
         var on = !readSettings();
         if (on) root.setAttribute("data-vi-panel", "open");
+        else stopReading();
         update(on ? Object.assign({}, DEFAULTS) : null);
       });
     });
@@ -203,14 +204,24 @@
     var reset = panel.querySelector("[data-vi-action='reset']");
     if (reset) {
       reset.addEventListener("click", function () {
-        if (window.speechSynthesis) window.speechSynthesis.cancel();
-        if (speak) speak.setAttribute("aria-pressed", "false");
+        stopReading();
         update(null);
         if (toggles[0]) toggles[0].focus();
       });
     }
     var speak = panel.querySelector("[data-vi-action='read-aloud']");
-    if (speak) readAloud(speak, panel.querySelector("[data-vi-action='pause']"));
+    var pause = panel.querySelector("[data-vi-action='pause']");
+    if (speak) readAloud(speak, pause);
+
+    /* Leaving the mode stops reading: nothing speaks on behind a folded panel. */
+    function stopReading() {
+      if (window.speechSynthesis) window.speechSynthesis.cancel();
+      if (speak) speak.setAttribute("aria-pressed", "false");
+      if (pause) {
+        pause.hidden = true;
+        pause.setAttribute("aria-pressed", "false");
+      }
+    }
 
     /* Another tab changed the settings: follow it. */
     window.addEventListener("storage", function (event) {
