@@ -80,27 +80,43 @@
     select(0, false);
   }
 
-  /* Each drawing of the chart (narrow and wide: CSS shows one) gets its own keyboard stop;
-     the hidden one is display: none, so it is never reached. One tooltip serves both. */
+  /* Each drawing of the chart (compact, narrow, wide: CSS shows one) gets its own keyboard
+     stop once it is shown — the others have none — and one tooltip serves them all. A
+     rotated phone or another VI font size shows another drawing: it is set up then. */
   function makeTooltips(figure) {
     var image = figure.querySelector(".moldir-chart__image");
     if (!image) return;
     var tooltip = null;
-    Array.prototype.forEach.call(image.querySelectorAll("svg"), function (svg) {
-      var marks = Array.prototype.filter.call(svg.querySelectorAll("[data-cell]"), function (mark) {
-        return cellText(figure, mark.getAttribute("data-cell")) !== "";
+    var svgs = Array.prototype.slice.call(image.querySelectorAll("svg"));
+
+    function setUp() {
+      svgs.forEach(function (svg) {
+        if (svg.hasAttribute("data-marks-ready") || !svg.getClientRects().length) return;
+        svg.setAttribute("data-marks-ready", "");
+        var marks = Array.prototype.filter.call(svg.querySelectorAll("[data-cell]"), function (mark) {
+          return cellText(figure, mark.getAttribute("data-cell")) !== "";
+        });
+        if (!marks.length) return;
+        if (!tooltip) {
+          tooltip = document.createElement("div");
+          tooltip.className = "moldir-chart__tooltip";
+          tooltip.id = figure.id + "-tooltip";
+          tooltip.setAttribute("role", "tooltip");
+          tooltip.hidden = true;
+          image.appendChild(tooltip);
+        }
+        makeMarks(figure, image, svg, marks, tooltip);
       });
-      if (!marks.length) return;
-      if (!tooltip) {
-        tooltip = document.createElement("div");
-        tooltip.className = "moldir-chart__tooltip";
-        tooltip.id = figure.id + "-tooltip";
-        tooltip.setAttribute("role", "tooltip");
-        tooltip.hidden = true;
-        image.appendChild(tooltip);
-      }
-      makeMarks(figure, image, svg, marks, tooltip);
-    });
+    }
+
+    setUp();
+    window.addEventListener("resize", setUp);
+    if (typeof window.MutationObserver === "function") {
+      new window.MutationObserver(setUp).observe(document.documentElement, {
+        attributes: true,
+        attributeFilter: ["data-vi-font", "data-vi-images", "data-vi"]
+      });
+    }
   }
 
   function makeMarks(figure, image, svg, marks, tooltip) {
