@@ -1,7 +1,8 @@
 // Moldir search page: an accessible interface on Pagefind's JavaScript API.
 //
 // Progressive enhancement of search.html: without JavaScript the page keeps its form and
-// a link to the catalogue. With it, this module loads the Pagefind bundle written at the
+// a link to the catalogue. With it, this module loads (when the reader asks for a search,
+// startOnIntent below) the Pagefind bundle written at the
 // site root (`data-bundle`, a relative URL, so the site works from any sub-path), reads
 // `?q=` (the header form's query), filters and sort from the address, and shows results
 // with filter counts. The result count is announced by a polite live region. Every text
@@ -129,7 +130,8 @@ class MoldirSearch {
 
   readAddress() {
     const params = new URLSearchParams(window.location.search);
-    this.input.value = params.get("q") || "";
+    // Words typed while the engine was loading are kept when the address has no query.
+    if (params.has("q")) this.input.value = params.get("q");
     for (const box of this.filtersBox.querySelectorAll('input[type="checkbox"]')) {
       box.checked = params.getAll(box.name).includes(box.value);
     }
@@ -296,6 +298,27 @@ function excerptNodes(html) {
   return nodes;
 }
 
+// Pagefind's engine (about 70 KB of WebAssembly and the filter index) is the heaviest
+// thing a page of the portal can load, so it is fetched only when the reader asks for a
+// search: at once when the address holds a query or filters (the header form, a shared
+// link), otherwise at the first sign of intent on the form. Until then the form submits
+// to ?q= as it does without JavaScript, so nothing typed is lost.
+function startOnIntent(search) {
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    search.start();
+  };
+  if (new URLSearchParams(window.location.search).toString()) {
+    start();
+    return;
+  }
+  for (const type of ["focusin", "pointerdown", "keydown"]) {
+    search.root.addEventListener(type, start, { once: true });
+  }
+}
+
 for (const root of document.querySelectorAll('[data-module="moldir-search"]')) {
-  new MoldirSearch(root).start();
+  startOnIntent(new MoldirSearch(root));
 }
