@@ -7,8 +7,11 @@ Set SITEURL to where the portal is served, including any sub-path
 import os
 import sys
 
-sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: F403
+# This folder's pelicanconf.py, even when a process (the tests, a script) has already read
+# another project's: Pelican registers the settings it reads as the module "pelicanconf".
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.modules.pop("pelicanconf", None)
+from pelicanconf import *  # noqa: E402, F403
 
 SITEURL = os.environ.get("MOLDIR_SITEURL", "https://moldir.example.kz")
 RELATIVE_URLS = False

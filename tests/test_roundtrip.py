@@ -81,6 +81,10 @@ def real_site(tmp_path_factory) -> tuple[Path, Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MOLDIR_NO_CACHE", "1")
         project = HostileProject(tmp_path_factory.mktemp("real") / "project")
+        # GC InfoBase is budget data: a topic of the international example, not of the
+        # Kazakh portal whose settings the project copies.
+        settings = project.root / "pelicanconf.py"
+        settings.write_text(settings.read_text() + '\nMOLDIR["topics"].append("budget")\n')
         for slug, folder in REAL.items():
             shutil.copytree(folder, project.root / "datasets" / slug)
         outcome = project.build()
