@@ -77,6 +77,9 @@ def say(config: pytest.Config, text: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.ensure_newline()
+        # With -q the dots carry no file name, which ensure_newline goes by.
+        if getattr(getattr(reporter, "_tw", None), "width_of_current_line", 0):
+            reporter.write("\n")
         reporter.write_line(text)
 
 
