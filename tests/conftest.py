@@ -135,8 +135,9 @@ def built(site: Path) -> Site:
 
 @pytest.fixture(scope="session")
 def built_en(site: Path) -> Site:
-    """The English version of the built portal (at /en/ once the portal is multilingual)."""
-    return Site(site / "en") if (site / "en").is_dir() else Site(site)
+    """The English version of the built portal (at /en/: the example portal is trilingual)."""
+    assert (site / "en").is_dir(), f"{site} has no English version at /en/"
+    return Site(site / "en")
 
 
 @pytest.fixture(scope="session")
