@@ -66,7 +66,7 @@ browser:  ## Debian's Chromium for the real-browser tests
 # pytest names each test file as it runs it and says its phases (tests/conftest.py): the
 # counts of unit, built-site and browser tests, and when each example site is being built.
 test: setup browser lint  ## set up everything and run the whole suite
-	@echo "Running the test suite (about 6 minutes on a 2-core machine)."
+	@echo "Running the test suite (about 13 minutes on a 2-core machine)."
 	$(BIN)/python -m pytest
 
 test-fast: setup  ## the suite without browser tests, stopping at the first failure
