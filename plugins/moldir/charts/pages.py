@@ -22,24 +22,16 @@ class ChartPagesGenerator(PortalGenerator):
             depends_on = reuse.dataset_key(published)
             if writes_root:
                 write_chart_files(Path(self.output_path), chart, depends_on)
-            self.write_page(
-                writer,
-                f"{chart.page_url}index.html",
-                "chart",
-                depends_on=depends_on,
-                published=published,
-                dataset=published.dataset,
-                chart=chart,
-                page_name=chart.page_url.rstrip("/"),
-            )
-            # The same figure without the portal's frame, for <iframe>s (docs/charts.md).
-            self.write_page(
-                writer,
-                f"{chart.embed_url}index.html",
-                "chart_embed",
-                depends_on=depends_on,
-                published=published,
-                dataset=published.dataset,
-                chart=chart,
-                page_name=chart.embed_url.rstrip("/"),
-            )
+            # The chart page, and the same figure without the portal's frame for <iframe>s
+            # (docs/charts.md).
+            for url, template in ((chart.page_url, "chart"), (chart.embed_url, "chart_embed")):
+                self.write_page(
+                    writer,
+                    f"{url}index.html",
+                    template,
+                    depends_on=depends_on,
+                    published=published,
+                    dataset=published.dataset,
+                    chart=chart,
+                    page_name=url.rstrip("/"),
+                )
