@@ -11,13 +11,13 @@ import datetime as dt
 import io
 import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from gitrepo import git
 
 from moldir import connect_features
 from moldir.build import build_site
@@ -26,32 +26,6 @@ from moldir.opendata import feeds, history, versions
 from moldir.opendata.catalogue import CatalogueInfo
 
 SECRET = "Refactor the loader, see ticket 4711"  # a commit message: never shown
-
-
-def git(folder: Path, *args: str, date: str | None = None) -> str:
-    env = None
-    if date:
-        import os
-
-        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    return subprocess.run(
-        [
-            "git",
-            "-C",
-            str(folder),
-            "-c",
-            "user.name=Editor",
-            "-c",
-            "user.email=e@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout
 
 
 def descriptor(version: str, fields: list[dict], changelog: list | None = None, **extra) -> str:

@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Site
+from gitrepo import git
 from rdflib import RDF, Graph, Namespace, URIRef
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
@@ -495,23 +496,6 @@ def test_git_log_is_split_per_dataset_newest_first():
     assert [c.message for c in found["two"].changes] == ["Describe both"]
     # The data changed after the descriptor last did: its version cannot have been raised.
     assert found["one"].version_stale and not found["two"].version_stale
-
-
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(folder),
-            "-c",
-            "user.name=Editor",
-            "-c",
-            "user.email=e@example.org",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 def test_histories_from_a_real_repository(tmp_path, caplog):
