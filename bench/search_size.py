@@ -2,12 +2,12 @@
 
 Two sites are measured:
 
-- ``example``: the example portal, built with ``moldir.build.build_site`` into a temporary
+- ``example``: the example portal, built with ``moldir.site.build.build_site`` into a temporary
   folder (or ``--example-site DIR``, an already built output folder). The first query is
   typed into the real search page (``/en/search/`` or ``/search/``), as a reader would.
 - ``large``: a generated portal of ``--pages`` HTML pages per language (kk, ru, en), made
   directly from a fixed seed (no Pelican): dataset-like pages with the same
-  ``data-pagefind-*`` markup as the real templates, indexed with ``moldir.search``. The
+  ``data-pagefind-*`` markup as the real templates, indexed with ``moldir.features.search``. The
   first query runs on a small page that makes the calls the search page makes (init,
   filters, search, the data of the first 10 results).
 
@@ -319,7 +319,7 @@ def measure(browser, name: str, site: Path, real_ui: bool) -> list[dict]:
 
 def build_example(folder: Path) -> Path:
     from moldir import connect_features
-    from moldir.build import build_site
+    from moldir.site.build import build_site
 
     connect_features()
     return build_site(ROOT / "pelicanconf.py", folder / "output").output
@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "plugins"))
     from playwright.sync_api import sync_playwright
 
-    from moldir.search import build_index
+    from moldir.features.search import build_index
 
     with tempfile.TemporaryDirectory(prefix="moldir-search-bench-") as work:
         work = Path(work)

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from moldir import connect_features
-from moldir.build import build_site
+from moldir.site.build import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 # The reference data the tests compare against, vendored from the team's shared folder

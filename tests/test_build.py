@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from moldir.build import build_site
 from moldir.cli import main
-from moldir.report import InvalidDatasets
+from moldir.model.report import InvalidDatasets
+from moldir.site.build import build_site
 
 
 def break_dataset(project):

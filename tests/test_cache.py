@@ -7,8 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
-from moldir import cache
-from moldir.validation import ValidationOptions, validate_dataset
+from moldir.incremental import cache
+from moldir.pipeline.validate import ValidationOptions, validate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,7 +89,7 @@ def test_output_record_notices_edits_to_the_output(tmp_path):
 
 
 def test_site_fingerprint_follows_content_and_environment(project_copy, monkeypatch):
-    from moldir.build import load_settings
+    from moldir.site.build import load_settings
 
     settings = load_settings(project_copy / "pelicanconf.py")
     first = cache.site_fingerprint(project_copy / "pelicanconf.py", settings)
@@ -116,7 +116,7 @@ def test_stages_summary_and_progress(capsys, monkeypatch):
 
 def test_rebuild_reuses_unchanged_datasets(project_copy, monkeypatch):
     from moldir import connect_features
-    from moldir.build import build_site
+    from moldir.site.build import build_site
 
     connect_features()
     output = project_copy / "output"

@@ -1,4 +1,4 @@
-"""The catalogue (moldir.catalogue): facets with counts, sorts and pages on 2,500
+"""The catalogue (moldir.features.catalogue): facets with counts, sorts and pages on 2,500
 synthetic datasets, and the static pages of the built example portal in every language,
 which work without JavaScript (every view is a page reached by a link)."""
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from moldir import catalogue
-from moldir.datasets import Dataset, Resource
-from moldir.downloads import Download
-from moldir.portal import PublishedDataset
+from moldir.features import catalogue
+from moldir.model.dataset import Dataset, Resource
+from moldir.pipeline.downloads import Download
+from moldir.pipeline.portal import PublishedDataset
 
 TOPICS = ("appeals", "budget", "receptions", "surveys", "open-government")
 PUBLISHERS = (*(f"Akimat of District {n}" for n in range(40)), "Министерство финансов")

@@ -14,15 +14,15 @@ import pytest
 from altair.vegalite.v6.schema import load_schema
 from click.testing import CliRunner
 
-from moldir.charts import build_chart
-from moldir.charts.build import ChartTable, chart_table, prepare
-from moldir.charts.describe import describe, format_value
-from moldir.charts.palette import PALETTE, contrast_ratio
-from moldir.charts.render import accessible_svg
-from moldir.charts.spec import check_views, parse_views
 from moldir.cli import main
-from moldir.datasets import Dataset, Resource
-from moldir.tables import read_table
+from moldir.features.charts import build_chart
+from moldir.features.charts.build import ChartTable, chart_table, prepare
+from moldir.features.charts.describe import describe, format_value
+from moldir.features.charts.palette import PALETTE, contrast_ratio
+from moldir.features.charts.render import accessible_svg
+from moldir.features.charts.spec import check_views, parse_views
+from moldir.model.dataset import Dataset, Resource
+from moldir.pipeline.tables import read_table
 
 # --- inline datasets --------------------------------------------------------------------
 
@@ -559,7 +559,7 @@ def test_home_page_highlights_two_or_three_charts(built):
 def test_highlights_prefer_marked_views_one_per_dataset(tmp_path):
     from types import SimpleNamespace
 
-    from moldir.charts import highlights
+    from moldir.features.charts import highlights
 
     spec = {"type": "hbar", "x": "citizens", "y": "body"}
     datasets = []

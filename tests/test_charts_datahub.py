@@ -13,16 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from moldir.charts import build_chart, build_charts
-from moldir.charts.sizing import MAX_POINTS, lttb, time_granularity
-from moldir.charts.spec import (
+from moldir.features.charts import build_chart, build_charts
+from moldir.features.charts.sizing import MAX_POINTS, lttb, time_granularity
+from moldir.features.charts.spec import (
     SERIES_COLUMN,
     VALUE_COLUMN,
     check_view_declarations,
     dataset_view_checks,
 )
-from moldir.datasets import Dataset, Field, Resource
-from moldir.tables import read_table
+from moldir.model.dataset import Dataset, Field, Resource
+from moldir.pipeline.tables import read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "datahub"
 
@@ -459,7 +459,7 @@ def test_declaration_check_never_raises_on_malformed_descriptors(tmp_path, descr
 
 
 def test_a_chart_that_cannot_be_rendered_is_left_out_with_a_warning(tmp_path, monkeypatch):
-    import moldir.charts.render as render
+    import moldir.features.charts.render as render
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("renderer stack overflow")

@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 from test_charts import BODIES, PERIODS, YEARS, assert_valid_vega_lite, chart_of, make_dataset
 
-from moldir.charts import build_chart
-from moldir.charts.localize import (
+from moldir.features.charts import build_chart
+from moldir.features.charts.localize import (
     GEOMETRIES,
     currency_of,
     nice_ticks,
     tick_formatter,
     value_formatter,
 )
-from moldir.charts.palette import PALETTE, SCHEME_PALETTES, SCHEMES, contrast_ratio
-from moldir.charts.spec import parse_views
-from moldir.sanitize import sanitize_svg
-from moldir.tables import read_table
+from moldir.features.charts.palette import PALETTE, SCHEME_PALETTES, SCHEMES, contrast_ratio
+from moldir.features.charts.spec import parse_views
+from moldir.pipeline.sanitize import sanitize_svg
+from moldir.pipeline.tables import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"

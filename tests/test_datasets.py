@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from moldir.datasets import check_descriptor, line_of, metadata_texts, read_descriptor
+from moldir.pipeline.discover import check_descriptor, line_of, metadata_texts, read_descriptor
 
 GOOD = {
     "name": "example",

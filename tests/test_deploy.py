@@ -6,7 +6,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from moldir.build import build_site
+from moldir.site.build import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBPATH_SITEURL = "https://example.org/portal"

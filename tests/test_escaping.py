@@ -13,14 +13,14 @@ from bs4 import BeautifulSoup
 from jinja2 import DictLoader, Environment
 from markupsafe import Markup
 
-from moldir import content, csp, templating
-from moldir.sanitize import (
+from moldir.pipeline.sanitize import (
     THEMED_PROPERTIES,
     sanitize_html,
     sanitize_svg,
     svg_class,
     svg_file_problem,
 )
+from moldir.site import content, csp, templating
 
 ROOT = Path(__file__).resolve().parents[1]
 

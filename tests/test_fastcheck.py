@@ -18,8 +18,8 @@ import frictionless
 import pytest
 from frictionless import Checklist
 
-from moldir import fastcheck
-from moldir.validation import FormulaCells
+from moldir.pipeline import fastcheck
+from moldir.pipeline.validate import FormulaCells
 
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -221,7 +221,7 @@ def test_moldir_validation_goes_through_the_fast_path(tmp_path, monkeypatch):
     # validate_dataset (validation.py) on a dataset above the size threshold: same errors as
     # Frictionless with Moldir's checklist, located by row and field, and the row count.
     monkeypatch.setattr(fastcheck, "MIN_FAST_BYTES", 256 * 1024)
-    from moldir.validation import ValidationOptions, validate_dataset
+    from moldir.pipeline.validate import ValidationOptions, validate_dataset
 
     generate.write_dataset(tmp_path, "large", 6000, 11, planted=36)
     folder = tmp_path / "large"

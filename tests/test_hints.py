@@ -1,5 +1,5 @@
-"""Delimiter and encoding hints (plugins/moldir/hints.py): what a file most likely is, offered
-only when the evidence is clear."""
+"""Delimiter and encoding hints (plugins/moldir/pipeline/hints.py): what a file most likely
+is, offered only when the evidence is clear."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from moldir import hints
-from moldir.report import ValidationError
+from moldir.model.report import ValidationError
+from moldir.pipeline import hints
 
 # --- delimiters --------------------------------------------------------------------------
 

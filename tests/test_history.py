@@ -20,10 +20,10 @@ from bs4 import BeautifulSoup
 from gitrepo import git
 
 from moldir import connect_features
-from moldir.build import build_site
-from moldir.datasets import Dataset
-from moldir.opendata import feeds, history, versions
-from moldir.opendata.catalogue import CatalogueInfo
+from moldir.features.opendata import feeds, history, versions
+from moldir.features.opendata.catalogue import CatalogueInfo
+from moldir.model.dataset import Dataset
+from moldir.site.build import build_site
 
 SECRET = "Refactor the loader, see ticket 4711"  # a commit message: never shown
 
@@ -202,7 +202,7 @@ def test_a_dataset_not_committed_yet_is_said_so(repo: Path):
 
 
 def test_feed_entries_follow_the_versions(repo: Path):
-    from moldir.portal import PublishedDataset
+    from moldir.pipeline.portal import PublishedDataset
 
     found = history.dataset_histories([dataset_at(repo)])["appeals"]
     published = PublishedDataset(dataset=dataset_at(repo), tables={}, downloads=[], report=None)

@@ -12,8 +12,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from moldir import i18n
-from moldir.templating import format_bytes, format_cell, format_date, format_number
+from moldir.model import language
+from moldir.site import i18n
+from moldir.site.templating import format_bytes, format_cell, format_date, format_number
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ["kk", "ru", "en"]
@@ -22,7 +23,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def catalogue(lang: str):
-    with i18n.catalogue_path(lang).open("rb") as handle:
+    with language.catalogue_path(lang).open("rb") as handle:
         return read_po(handle, locale=lang)
 
 
@@ -74,7 +75,7 @@ def test_every_source_string_is_translated_and_not_fuzzy(lang, msgids):
 
 
 def test_template_pot_lists_every_source_string(msgids):
-    with (i18n.LOCALE_DIR / "messages.pot").open("rb") as handle:
+    with (language.LOCALE_DIR / "messages.pot").open("rb") as handle:
         pot = {singular(message.id) for message in read_po(handle) if message.id}
     assert not sorted(msgids - pot), "messages.pot is out of date: run `make messages`"
     for lang in LANGUAGES:
@@ -100,10 +101,10 @@ def test_kazakh_catalogue_is_written_in_kazakh_letters():
 
 
 def test_compiled_translations_are_used():
-    assert i18n.load_translations("ru").gettext("Datasets") == "Наборы данных"
-    assert i18n.load_translations("kk").gettext("Datasets") == "Деректер жиынтықтары"
-    assert i18n.load_translations("en").gettext("Datasets") == "Datasets"
-    assert i18n.load_translations("xx").gettext("Datasets") == "Datasets"
+    assert language.load_translations("ru").gettext("Datasets") == "Наборы данных"
+    assert language.load_translations("kk").gettext("Datasets") == "Деректер жиынтықтары"
+    assert language.load_translations("en").gettext("Datasets") == "Datasets"
+    assert language.load_translations("xx").gettext("Datasets") == "Datasets"
 
 
 # --- locale formatting (inline values) -----------------------------------------------
@@ -139,10 +140,10 @@ def test_dates_in_the_locale_words(locale, expected):
 
 
 def test_file_sizes_and_cells_by_locale():
-    ru = i18n.load_translations("ru").gettext
+    ru = language.load_translations("ru").gettext
     assert format_bytes(2_500_000, "ru", ru) == "2,4 МБ"
     assert format_bytes(2_500_000, "en") == "2.4 MB"
-    assert format_bytes(87, "kk", i18n.load_translations("kk").gettext) == "87 байт"
+    assert format_bytes(87, "kk", language.load_translations("kk").gettext) == "87 байт"
 
     class Field:
         def __init__(self, type_):
@@ -169,7 +170,7 @@ def test_language_builds_put_the_default_at_the_root(tmp_path):
     assert builds[1]["OUTPUT_PATH"] == str(tmp_path / "ru")
     assert "SITEURL" not in builds[0]
     assert builds[1]["SITEURL"] == "https://data.example.kz/portal/ru"
-    assert i18n.writes_root_files(builds[0]) and not i18n.writes_root_files(builds[1])
+    assert language.writes_root_files(builds[0]) and not language.writes_root_files(builds[1])
     assert builds[1]["MOLDIR_TRANSLATIONS"].gettext("News") == "Новости"
     settings["FEED_DOMAIN"] = "https://data.example.kz/portal"
     builds = list(i18n.language_builds(settings, tmp_path))
@@ -197,14 +198,14 @@ def test_language_links_from_relative_and_absolute_pages():
 
 
 def test_languages_are_named_in_themselves():
-    assert [i18n.language_name(code) for code in LANGUAGES] == ["Қазақша", "Русский", "English"]
-    assert i18n.language_name("uz") == "O\u2018zbek"  # CLDR
-    assert i18n.language_name("zz") == "zz"
+    assert [language.language_name(code) for code in LANGUAGES] == ["Қазақша", "Русский", "English"]
+    assert language.language_name("uz") == "O\u2018zbek"  # CLDR
+    assert language.language_name("zz") == "zz"
 
 
 def test_default_language_must_be_listed(tmp_path):
     settings = {"DEFAULT_LANG": "kk", "MOLDIR": {"languages": ["ru", "en"]}}
-    with pytest.raises(i18n.LanguageError, match="kk"):
+    with pytest.raises(language.LanguageError, match="kk"):
         list(i18n.language_builds(settings, tmp_path))
 
 
@@ -228,15 +229,17 @@ DESCRIPTOR = {
 
 
 def test_localized_metadata_and_its_fallback():
-    title = i18n.localize(DESCRIPTOR, "title", "ru")
+    title = language.localize(DESCRIPTOR, "title", "ru")
     assert title == "Приёмы" and not title.fallback and title.attr == ""
-    description = i18n.localize(DESCRIPTOR, "description", "ru")
+    description = language.localize(DESCRIPTOR, "description", "ru")
     assert description == "Citizens received." and description.fallback
     assert description.attr == ' lang="en"'
-    assert i18n.localize(DESCRIPTOR, "title", "ru", resource="receptions") == "Приёмы по органам"
-    view = i18n.localize(DESCRIPTOR, "title", "kk", view="by-body")
+    assert (
+        language.localize(DESCRIPTOR, "title", "ru", resource="receptions") == "Приёмы по органам"
+    )
+    view = language.localize(DESCRIPTOR, "title", "kk", view="by-body")
     assert view == "By body" and view.lang == "en"
-    assert not i18n.localize(DESCRIPTOR, "title", "en").fallback
+    assert not language.localize(DESCRIPTOR, "title", "en").fallback
 
 
 # --- the built portal -------------------------------------------------------------------
@@ -297,7 +300,7 @@ def test_switcher_links_lead_to_the_same_page_in_each_language(site, lang):
         assert current.get("lang") == lang
         for link in links:
             assert link["lang"] == link["hreflang"]
-            assert link.get_text(strip=True) == i18n.LANGUAGE_NAMES[link["lang"]]
+            assert link.get_text(strip=True) == language.LANGUAGE_NAMES[link["lang"]]
             target = (path.parent / link["href"]).resolve()
             if target.is_dir() or link["href"].endswith("/"):
                 target = target / "index.html"
@@ -408,7 +411,7 @@ def test_news_feed_of_each_language_lists_its_own_articles(site):
 
 
 def test_untranslated_page_falls_back_to_the_original(project_copy):
-    from moldir.build import build_site
+    from moldir.site.build import build_site
 
     (project_copy / "content" / "pages" / "about.ru.md").unlink()
     output = project_copy / "output"

@@ -11,11 +11,11 @@ import frictionless
 import pytest
 
 from moldir import connect_features
-from moldir.kinds import SCHEMAS_DIR, format_money, kind_schema
-from moldir.kinds.appeals import measure_ratios, period_changes, period_label
-from moldir.kinds.budget import execution_rate, tolerance
-from moldir.portal import validate
-from moldir.settings import MoldirSettings
+from moldir.features.kinds import SCHEMAS_DIR, format_money, kind_schema
+from moldir.features.kinds.appeals import measure_ratios, period_changes, period_label
+from moldir.features.kinds.budget import execution_rate, tolerance
+from moldir.model.settings import MoldirSettings
+from moldir.pipeline.portal import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 # The foreign reference data lives in the second example project (examples/international/).
@@ -169,8 +169,8 @@ def test_a_dataset_claiming_the_kind_without_its_fields_is_a_kind_error(tmp_path
 
 
 def appeal_frame(tmp_path, rows):
-    from moldir.tables import read_table
-    from moldir.validation import ValidationOptions, validate_dataset
+    from moldir.pipeline.tables import read_table
+    from moldir.pipeline.validate import ValidationOptions, validate_dataset
 
     folder = write_dataset(tmp_path, "appeals", "appeal-statistics", rows, APPEAL_HEADER)
     _, dataset = validate_dataset(folder, ValidationOptions())
@@ -591,9 +591,9 @@ def test_kazakh_portal_links_only_its_own_topics(built, built_en):
 
 
 def budget_section(tmp_path, rows):
-    from moldir.kinds.budget import summarise
-    from moldir.tables import read_table
-    from moldir.validation import ValidationOptions, validate_dataset
+    from moldir.features.kinds.budget import summarise
+    from moldir.pipeline.tables import read_table
+    from moldir.pipeline.validate import ValidationOptions, validate_dataset
 
     folder = write_dataset(tmp_path, "budget", "budget-programs", rows, BUDGET_HEADER)
     _, dataset = validate_dataset(folder, ValidationOptions())
@@ -602,7 +602,7 @@ def budget_section(tmp_path, rows):
 
 
 def test_budget_summary_uses_the_data_units_and_currency(tmp_path):
-    from moldir.kinds.budget import assign_slugs
+    from moldir.features.kinds.budget import assign_slugs
 
     section = budget_section(
         tmp_path,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from moldir import labels
-from moldir.datasets import descriptor_warnings, metadata_texts
+from moldir.pipeline import labels
+from moldir.pipeline.discover import descriptor_warnings, metadata_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,7 +128,7 @@ def test_field_level_i18n_as_moldir_new_writes_it():
 
 
 def test_localized_fields_carry_titles_and_labels():
-    from moldir.datasets import Resource
+    from moldir.model.dataset import Resource
 
     d = descriptor()
     resource = Resource("calls", None, None, d["resources"][0])
@@ -137,7 +137,7 @@ def test_localized_fields_carry_titles_and_labels():
     assert fields["partial"].labels == {"true": "иә", "false": "жоқ"}
     assert fields["channel"].labels["blog"] == "Блог"
     assert fields["level"].labels == {"1": "National"}
-    from moldir.templating import format_cell
+    from moldir.site.templating import format_cell
 
     assert format_cell(True, fields["partial"], "kk") == "иә"
     assert format_cell("blog", fields["channel"], "kk") == "Блог"
@@ -230,7 +230,7 @@ def test_the_kind_schemas_label_every_code_in_kk_ru_and_en():
 def test_validate_warns_of_a_misspelt_translation_with_file_and_line(tmp_path):
     import shutil
 
-    from moldir.validation import ValidationOptions, validate_dataset
+    from moldir.pipeline.validate import ValidationOptions, validate_dataset
 
     folder = tmp_path / "datasets" / "front-office-visits"
     shutil.copytree(ROOT / "datasets" / "front-office-visits", folder)
@@ -325,8 +325,8 @@ def test_the_build_logs_one_line_per_dataset_and_language(tmp_path, caplog):
 
     import pandas as pd
 
-    from moldir.datasets import build_dataset
-    from moldir.portal import warn_untranslated
+    from moldir.pipeline.discover import build_dataset
+    from moldir.pipeline.portal import warn_untranslated
 
     folder = tmp_path / "front-office-visits"
     shutil.copytree(ROOT / "datasets" / "front-office-visits", folder)
@@ -340,7 +340,7 @@ def test_the_build_logs_one_line_per_dataset_and_language(tmp_path, caplog):
         datasets=[SimpleNamespace(dataset=dataset, tables=tables)],
         settings=SimpleNamespace(languages=("kk", "ru", "en")),
     )
-    with caplog.at_level(logging.WARNING, logger="moldir.portal"):
+    with caplog.at_level(logging.WARNING, logger="moldir.pipeline.portal"):
         lines = warn_untranslated(portal)
     assert lines == [
         'front-office-visits: 1 not translated into ru: labels of body: 1 ("Ministry of Education")'

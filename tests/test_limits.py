@@ -1,4 +1,4 @@
-"""The raw pre-check of data files (plugins/moldir/limits.py), the error-limit count
+"""The raw pre-check of data files (plugins/moldir/pipeline/limits.py), the error-limit count
 (fastcheck) and how reports and the command show them."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import frictionless
 import pytest
 from frictionless import Checklist
 
-from moldir import fastcheck, limits
 from moldir.cli import format_text
-from moldir.limits import Limits, scan_file
-from moldir.report import DatasetReport, Report, ValidationError
-from moldir.settings import MoldirSettings
-from moldir.validation import FormulaCells
+from moldir.model.report import DatasetReport, Report, ValidationError
+from moldir.model.settings import MoldirSettings
+from moldir.pipeline import fastcheck, limits
+from moldir.pipeline.limits import Limits, scan_file
+from moldir.pipeline.validate import FormulaCells
 
 SMALL = Limits(max_columns=5, max_cell_bytes=20, max_rows=10)
 

@@ -185,7 +185,7 @@ def test_a_crash_is_a_short_message_naming_the_file_and_exit_code_2(project, mon
     def broken(resource, checklist, limit_errors=1000, limits=None):
         raise KeyError("path")
 
-    monkeypatch.setattr("moldir.fastcheck.validate_resource", broken)
+    monkeypatch.setattr("moldir.pipeline.fastcheck.validate_resource", broken)
     code, output = run(["validate"])
     assert code == CRASH_EXIT_CODE
     assert "Traceback" not in output

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from plugins.moldir.numbers import format_compact, format_number, with_currency
+from moldir.model.numbers import format_compact, format_number, with_currency
 
 NB = "\u00a0"
 

@@ -22,7 +22,7 @@ from whole_site import (
     run_moldir,
 )
 
-from moldir.search import BUNDLE_DIR
+from moldir.features.search import BUNDLE_DIR
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +121,7 @@ def test_remote_references_are_errors_and_nothing_is_fetched(tmp_path: Path):
     assert validate.returncode == 1, validate.stdout + validate.stderr
     report = json.loads(validate.stdout)
     tasks = {task["name"]: task for task in report["tasks"]}
-    # Depends on the validation flow's rule (plugins/moldir/datasets.py): each remote
+    # Depends on the validation flow's rule (plugins/moldir/pipeline/discover.py): each remote
     # reference is a "remote-reference" error naming the property, and nothing else.
     for slug, (key, _, _) in REMOTE_CASES.items():
         errors = tasks[slug]["errors"]

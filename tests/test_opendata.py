@@ -24,8 +24,8 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from moldir import connect_features
-from moldir.build import build_site
-from moldir.opendata import feeds, history, schemaorg, sitemap
+from moldir.features.opendata import feeds, history, schemaorg, sitemap
+from moldir.site.build import build_site
 
 BASE = "https://example.org/portal"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -500,7 +500,7 @@ def test_git_log_is_split_per_dataset_newest_first():
 
 def test_histories_from_a_real_repository(tmp_path, caplog):
     """Two datasets, three commits: dates, messages, a stale version and uncommitted work."""
-    from moldir.datasets import Dataset
+    from moldir.model.dataset import Dataset
 
     repo = tmp_path / "portal"
     for slug in ("one", "two"):
@@ -556,7 +556,7 @@ def test_histories_from_a_real_repository(tmp_path, caplog):
     ],
 )
 def test_licences_get_uris_and_types(entry, uri, types):
-    from moldir.opendata.catalogue import licence_of
+    from moldir.features.opendata.catalogue import licence_of
 
     licence = licence_of(entry, "https://x/#l")
     assert (licence.uri, licence.types) == (uri, types)
@@ -564,7 +564,7 @@ def test_licences_get_uris_and_types(entry, uri, types):
 
 
 def test_catalogue_last_updated_is_the_last_change_in_history(built, built_en):
-    from moldir.templating import format_date
+    from moldir.site.templating import format_date
 
     history = built.json("/datasets/receptions-akimats/index.json")["history"]
     item = built_en.html("/datasets/").find(

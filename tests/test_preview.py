@@ -4,7 +4,7 @@ import threading
 import time
 import urllib.request
 
-from moldir import preview
+from moldir.cli import preview
 
 
 def test_server_sends_calendar_and_jsonld_types(tmp_path):

@@ -1,4 +1,4 @@
-"""The data-quality report (moldir.quality): each measure on inline data, the order of the
+"""The data-quality report (moldir.features.quality): each measure on inline data, the order of the
 report, the score's method, and /quality/ and /quality/report.json on the built site."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from moldir import quality
-from moldir.datasets import Dataset, Resource
-from moldir.downloads import Download
-from moldir.portal import PublishedDataset
+from moldir.features import quality
+from moldir.model.dataset import Dataset, Resource
+from moldir.pipeline.downloads import Download
+from moldir.pipeline.portal import PublishedDataset
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -142,7 +142,7 @@ def test_freshness_is_measured_from_the_build_date_not_the_clock():
 
 
 def test_last_change_of_the_data_comes_from_the_history_when_there_is_one():
-    from moldir.opendata.history import Change, History
+    from moldir.features.opendata.history import Change, History
 
     item = published()
     date = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -158,7 +158,7 @@ def test_last_change_of_the_data_comes_from_the_history_when_there_is_one():
     )
     assert quality.last_data_change(item) == dt.date(2026, 6, 1)
     # The versions of the data (rows, fields, schema) come first when there are some.
-    from moldir.opendata.versions import Version
+    from moldir.features.opendata.versions import Version
 
     version = Version(1, date - dt.timedelta(days=10), "c" * 40, "1.0.0", "", (), (), "x.zip")
     item.extras["history"] = replace(item.extras["history"], versions=(version,))

@@ -16,9 +16,8 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from moldir.build import build_site
-from moldir.kinds import kind_schema
-from moldir.kinds.receptions import (
+from moldir.features.kinds import kind_schema
+from moldir.features.kinds.receptions import (
     ReceptionSession,
     build_calendar,
     build_date,
@@ -27,7 +26,8 @@ from moldir.kinds.receptions import (
     occurrences,
     schedule_problems,
 )
-from moldir.validation import ValidationOptions, validate_portal
+from moldir.pipeline.validate import ValidationOptions, validate_portal
+from moldir.site.build import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 LABOUR = "ministry-of-labour-and-social-protection-of-the-population"

@@ -31,7 +31,7 @@ from whole_site import (
 )
 
 from moldir.cli import main
-from moldir.search import (
+from moldir.features.search import (
     BUNDLE_DIR,
     PAGEFIND_MARK,
     SearchIndexError,
@@ -233,7 +233,7 @@ def test_the_build_command_reports_a_search_index_error_without_a_traceback(monk
     def failing_build(*args, **kwargs):
         raise SearchIndexError("Pagefind stopped (exit 3): pagefind broke")
 
-    monkeypatch.setattr("moldir.build.build_site", failing_build)
+    monkeypatch.setattr("moldir.site.build.build_site", failing_build)
     result = CliRunner().invoke(main, ["build", "--output", "never-written"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)  # a reported error, not a crash

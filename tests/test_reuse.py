@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment
 
-from moldir import reuse
+from moldir.incremental import reuse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,8 +55,8 @@ def test_the_themes_news_and_dataset_pages_are_reusable_and_the_home_page_is_not
     from pelican.generators import Generator
 
     from moldir import connect_features
-    from moldir.build import load_settings
-    from moldir.pelican_plugin import install_template_helpers
+    from moldir.site.build import load_settings
+    from moldir.site.plugin import install_template_helpers
 
     connect_features()
     settings = load_settings(ROOT / "pelicanconf.py")
@@ -78,8 +78,8 @@ def test_the_themes_news_and_dataset_pages_are_reusable_and_the_home_page_is_not
 
 
 def test_markdown_conversions_are_reused_until_the_file_changes(tmp_path):
-    from moldir import markdown_cache
-    from moldir.build import load_settings
+    from moldir.site import markdown as markdown_cache
+    from moldir.site.build import load_settings
 
     settings = load_settings(ROOT / "pelicanconf.py")
     article = tmp_path / "a.md"
@@ -130,7 +130,7 @@ def test_one_dataset_changed_renders_its_own_files_and_equals_a_clean_build(
     project_copy, monkeypatch
 ):
     from moldir import connect_features
-    from moldir.build import build_site
+    from moldir.site.build import build_site
 
     connect_features()
     # The about page is made to read the portal: it must then never be reused.
@@ -202,8 +202,9 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
 
 
 def test_a_build_failing_after_pages_were_linked_leaves_the_output_untouched(project_copy):
-    from moldir import connect_features, signals
-    from moldir.build import build_site
+    from moldir import connect_features
+    from moldir.pipeline import signals
+    from moldir.site.build import build_site
 
     connect_features()
     settings_file = project_copy / "pelicanconf.py"

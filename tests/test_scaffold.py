@@ -13,14 +13,14 @@ from click.testing import CliRunner
 
 from moldir import connect_features
 from moldir.cli import main
-from moldir.datasets import todo_marks
-from moldir.portal import validate
-from moldir.scaffold import Options, ScaffoldError, new_dataset
-from moldir.scaffold.columns import number_format
-from moldir.scaffold.names import language_of, latin_name
-from moldir.scaffold.reshape import parse_period
-from moldir.scaffold.sniff import detect_delimiter, detect_encoding
-from moldir.settings import MoldirSettings
+from moldir.cli.scaffold import Options, ScaffoldError, new_dataset
+from moldir.cli.scaffold.columns import number_format
+from moldir.cli.scaffold.names import language_of, latin_name
+from moldir.cli.scaffold.reshape import parse_period
+from moldir.cli.scaffold.sniff import detect_delimiter, detect_encoding
+from moldir.model.settings import MoldirSettings
+from moldir.pipeline.discover import todo_marks
+from moldir.pipeline.portal import validate
 
 EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 CONTACT_CENTRES = EXPORTS / "contact-centres.csv"

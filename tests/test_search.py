@@ -1,5 +1,5 @@
 """Search: the Pagefind index written into the built site, the pages' data-pagefind
-markup, the search page without JavaScript, and the pure helpers of moldir.search.
+markup, the search page without JavaScript, and the pure helpers of moldir.features.search.
 
 What only a browser can show (typing queries, filters narrowing results) is in
 tests/browser/test_search.py.
@@ -16,9 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from moldir.datasets import Dataset, Resource
-from moldir.portal import PublishedDataset
-from moldir.search import (
+from moldir.features.search import (
     MAX_DISTINCT_PER_FIELD,
     SearchIndexError,
     build_index,
@@ -27,6 +25,8 @@ from moldir.search import (
     indexable_html,
     search_terms,
 )
+from moldir.model.dataset import Dataset, Resource
+from moldir.pipeline.portal import PublishedDataset
 
 LANGUAGES = {"kk": "", "ru": "ru/", "en": "en/"}
 

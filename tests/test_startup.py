@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from moldir import FEATURES
-from moldir.build import load_settings
 from moldir.cli import project_settings
-from moldir.settings import MoldirSettings
+from moldir.model.settings import MoldirSettings
+from moldir.site.build import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,7 +86,10 @@ def test_plain_dataset_loads_no_page_code_nor_pandas(plain_dataset: Path, tmp_pa
     code, modules = run_validate(plain_dataset, tmp_path)
     assert code == 0
     assert "frictionless" in modules  # the check did run
-    assert {"moldir.kinds", "moldir.charts"} <= modules  # and the features' checks with it
+    assert {
+        "moldir.features.kinds",
+        "moldir.features.charts",
+    } <= modules  # and the features' checks with it
     assert not modules & {*PAGE_MODULES, "pandas"}
 
 
@@ -147,7 +150,7 @@ def test_checks_run_in_features_order_without_pelican(tmp_path: Path):
     found = json.loads(done.stdout)
     assert found["pelican"] is False
     assert found["order"] == [name for name in FEATURES if name in found["order"]]
-    assert found["order"][:2] == ["moldir.kinds", "moldir.charts"]
+    assert found["order"][:2] == ["moldir.features.kinds", "moldir.features.charts"]
 
 
 def test_validate_reads_the_same_moldir_settings_as_pelican(monkeypatch):

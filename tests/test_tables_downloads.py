@@ -26,9 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from moldir import downloads as downloads_module
-from moldir.datasets import build_dataset
-from moldir.downloads import (
+from moldir.pipeline import downloads as downloads_module
+from moldir.pipeline.discover import build_dataset
+from moldir.pipeline.downloads import (
     FORMULA_START,
     FORMULA_START_RE2,
     Download,
@@ -38,9 +38,9 @@ from moldir.downloads import (
     plan_downloads,
     xlsx_bytes,
 )
-from moldir.portal import derive
-from moldir.tables import DeriveError, Tables, missing_values, read_table, read_typed
-from moldir.validation import declared_defaults
+from moldir.pipeline.portal import derive
+from moldir.pipeline.tables import DeriveError, Tables, missing_values, read_table, read_typed
+from moldir.pipeline.validate import declared_defaults
 
 
 @dataclass
@@ -95,7 +95,7 @@ def publish(
     assert source.valid, source.flatten(["rowNumber", "fieldName", "type", "note"])
     dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
     if fast is False:
-        import moldir.tables as tables_module
+        import moldir.pipeline.tables as tables_module
 
         monkeypatch.setattr(tables_module, "fast_cells", slow_only)
     tables, planned = derive(dataset)
@@ -110,7 +110,7 @@ def publish(
 
 
 def slow_only(*_args: Any) -> None:
-    from moldir.tables import Unsupported
+    from moldir.pipeline.tables import Unsupported
 
     raise Unsupported("forced by the test")
 
@@ -814,7 +814,7 @@ def test_writers_take_plain_frames():
 
 
 def test_xlsx_carries_no_save_time_so_the_same_table_gives_the_same_bytes():
-    from moldir.downloads import ZIP_DATE
+    from moldir.pipeline.downloads import ZIP_DATE
 
     content = xlsx_bytes(pd.DataFrame({"year": [2021, 2022], "body": ["A", "B"]}), "sheet")
     assert content == xlsx_bytes(pd.DataFrame({"year": [2021, 2022], "body": ["A", "B"]}), "sheet")
@@ -973,7 +973,7 @@ def random_cells(seed: int, count: int) -> list[str]:
 
 @pytest.mark.parametrize("descriptor", FIELD_CASES, ids=lambda d: "-".join(map(str, d.values())))
 def test_every_cell_reads_to_frictionless_value(descriptor):
-    from moldir.tables import convert_column, float_of
+    from moldir.pipeline.tables import convert_column, float_of
 
     cells = random_cells(len(str(descriptor)), 3000)
     field = frictionless.Schema.from_descriptor({"fields": [descriptor]}).fields[0]

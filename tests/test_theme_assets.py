@@ -1,10 +1,10 @@
-"""The stylesheet bundle (moldir.assets): core layers first, then every component file."""
+"""The stylesheet bundle (moldir.site.assets): core layers first, then every component file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from moldir.assets import bundle_stylesheet, finish_site, write_bundle
+from moldir.site.assets import bundle_stylesheet, finish_site, write_bundle
 
 
 def make_theme(root: Path) -> Path:

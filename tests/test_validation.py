@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from moldir.validation import ValidationOptions, validate_dataset, validate_portal
+from moldir.pipeline.validate import ValidationOptions, validate_dataset, validate_portal
 
 OPTIONS = ValidationOptions(max_file_bytes=10_000_000)
 
@@ -212,8 +212,8 @@ def test_undeclared_semicolons_are_errors_with_a_dialect_hint(tmp_path):
 
 
 def test_unknown_topic_is_an_error(tmp_path):
-    from moldir.portal import validate
-    from moldir.settings import MoldirSettings
+    from moldir.model.settings import MoldirSettings
+    from moldir.pipeline.portal import validate
 
     make_dataset(
         tmp_path, "typo", "a\n1\n", {"fields": [{"name": "a", "type": "integer"}]}, topic="appeal"

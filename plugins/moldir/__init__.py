@@ -10,25 +10,25 @@ import importlib
 __version__ = "0.1.0"
 
 # Feature modules, each with a ``connect()`` that connects its handlers to
-# ``moldir.signals`` and, where it writes pages, a ``connect_pelican()`` that connects
+# ``moldir.pipeline.signals`` and, where it writes pages, a ``connect_pelican()`` that connects
 # Pelican's signals (importing Pelican and its generators only there).
 FEATURES: tuple[str, ...] = (
-    "moldir.kinds",
-    "moldir.charts",
-    "moldir.kinds.appeals",
-    "moldir.kinds.budget",
-    "moldir.kinds.receptions",
-    "moldir.search",
-    "moldir.catalogue",
-    "moldir.assets",
-    "moldir.opendata",
+    "moldir.features.kinds",
+    "moldir.features.charts",
+    "moldir.features.kinds.appeals",
+    "moldir.features.kinds.budget",
+    "moldir.features.kinds.receptions",
+    "moldir.features.search",
+    "moldir.features.catalogue",
+    "moldir.site.assets",
+    "moldir.features.opendata",
 )
 
 
 def connect_features(pelican: bool = True) -> None:
     """Connect Moldir's features to its own signals (safe to call more than once).
 
-    Features extend the pipeline through ``moldir.signals``, exactly as an outside
+    Features extend the pipeline through ``moldir.pipeline.signals``, exactly as an outside
     plugin would; both Pelican and ``moldir validate`` connect them. ``pelican=False``
     (``moldir validate``) leaves out their Pelican handlers, so that validating does not
     import Pelican, Altair, XlsxWriter or icalendar.
@@ -42,7 +42,7 @@ def connect_features(pelican: bool = True) -> None:
 
 def register() -> None:
     """Pelican's entry point."""
-    from .pelican_plugin import register as register_pelican
+    from moldir.site.plugin import register as register_pelican
 
     connect_features()
     register_pelican()

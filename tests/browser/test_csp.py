@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from browser_support import DESKTOP
 
-from moldir.csp import POLICY
+from moldir.site.csp import POLICY
 
 pytestmark = pytest.mark.browser
 
@@ -128,7 +128,7 @@ def test_the_harness_catches_inline_script_and_style(csp_context, base_url):
 
 
 def test_the_header_is_the_policy_of_the_pages(portal_root, built):
-    """_headers sends moldir.csp.POLICY, and every page carries the same in its <meta>."""
+    """_headers sends moldir.site.csp.POLICY, and every page carries the same in its <meta>."""
     assert header_policy(portal_root) == POLICY
     for url in ("/", "/datasets/", "/en/search/"):
         meta = built.html(url).select_one('meta[http-equiv="Content-Security-Policy"]')

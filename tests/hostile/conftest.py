@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from moldir import connect_features
-from moldir.report import InvalidDatasets, Report
+from moldir.model.report import InvalidDatasets, Report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,15 +109,15 @@ class HostileProject:
 
     def validate(self) -> Report:
         """``moldir validate`` of every dataset, as the command runs it (no Pelican)."""
-        from moldir.portal import validate
-        from moldir.settings import MoldirSettings
+        from moldir.model.settings import MoldirSettings
+        from moldir.pipeline.portal import validate
 
         connect_features(pelican=False)
         return validate(MoldirSettings(), self.root / "datasets", self.root)[0]
 
     def build(self, output: Path | None = None, **overrides: Any) -> BuildOutcome:
         """A real build into ``output`` (default ``<project>/output``)."""
-        from moldir.build import build_site
+        from moldir.site.build import build_site
 
         connect_features()
         output = output or self.root / "output"

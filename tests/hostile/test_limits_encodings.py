@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from moldir.kinds import kind_schema
-from moldir.limits import Limits
+from moldir.features.kinds import kind_schema
+from moldir.pipeline.limits import Limits
 
 from .conftest import package, table
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from moldir.safety import UnsafeOutputPath, checked_output, output_path, set_output_root
+from moldir.model.safety import UnsafeOutputPath, checked_output, output_path, set_output_root
 
 from .conftest import package, rows_of, table
 

@@ -83,7 +83,7 @@ def test_view_naming_a_missing_resource_or_field(project):
 def test_view_errors_come_with_data_errors_in_one_validate(project):
     """The checks on the declaration need no data: they are reported beside the data's
     errors when the lead's validation runs ``check_view_declarations`` in the same pass."""
-    from moldir.charts.spec import check_view_declarations
+    from moldir.features.charts.spec import check_view_declarations
 
     descriptor = with_views(line(resources=["nope"]))
     folder = project.dataset("d", descriptor, {"data.csv": "year,online\n2019,abc\n"})
@@ -131,7 +131,7 @@ def test_remote_data_and_links_are_refused(project):
 
 
 def test_javascript_urls_in_views_are_refused(project):
-    from moldir.charts.spec import check_view_declarations
+    from moldir.features.charts.spec import check_view_declarations
 
     views = [
         plot_mark("link", type="dot", href="javascript:alert(1)"),

@@ -1,0 +1,37 @@
+"""Open data that other systems can harvest (docs/open-data.md, docs/api.md).
+
+- ``/catalog.jsonld`` DCAT-AP 3 (``dcat.py``), ``/data.json`` DCAT-US 1.1 (``datajson.py``),
+  schema.org ``Dataset`` JSON-LD on each dataset page (``schemaorg.py``);
+- a static JSON API, ``/api/datasets.json`` and ``/datasets/<slug>/index.json`` (``api.py``);
+- each dataset's change history from git (``history.py``), Atom feeds of it (``feeds.py``);
+- ``/sitemap.xml`` and ``/robots.txt`` (``sitemap.py``); canonical and Open Graph links
+  (``pages.py`` + ``components/_meta.html``).
+"""
+
+from __future__ import annotations
+
+from moldir.features.opendata.history import add_histories
+from moldir.features.opendata.sitemap import write_sitemap
+from moldir.pipeline import signals
+
+
+def connect() -> None:
+    """Connect the feature's handlers (blinker keeps one connection per handler)."""
+    signals.portal_loaded.connect(add_histories)
+    signals.site_built.connect(write_sitemap)
+
+
+def connect_pelican() -> None:
+    """Connect the Pelican side (``pages.py``), imported here so that ``moldir validate``
+    loads neither Pelican nor the catalogue writers."""
+    from pelican import signals as pelican_signals
+
+    from moldir.features.opendata.pages import (
+        absolutize_article_feed,
+        get_generators,
+        install_template_helpers,
+    )
+
+    pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.generator_init.connect(install_template_helpers)
+    pelican_signals.feed_generated.connect(absolutize_article_feed)

@@ -1,0 +1,201 @@
+"""What every machine-readable view of the catalogue shares: absolute URLs, dates,
+licences and agents of each dataset, derived once from the portal and the settings.
+
+DCAT-AP, DCAT-US, schema.org and the JSON API are different spellings of the same facts;
+keeping the facts here means the four cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from moldir.features.opendata import vocabularies
+from moldir.features.opendata.config import OpenDataSettings, absolute, site_base
+from moldir.features.opendata.history import HISTORY_KEY, History, isoformat
+from moldir.model.settings import MoldirSettings
+from moldir.pipeline.portal import Portal, PublishedDataset
+
+
+@dataclass(frozen=True)
+class CatalogueInfo:
+    """The portal-wide facts: where it lives, who runs it, in which languages."""
+
+    base: str
+    title: str
+    description: str
+    publisher: str
+    publisher_type: str
+    contact_email: str
+    content_license: str
+    default_lang: str
+    languages: tuple[str, ...]
+    spatial: str
+    spatial_name: str
+    history_limit: int
+    feed_limit: int
+
+    @classmethod
+    def from_pelican(cls, settings: dict[str, Any]) -> CatalogueInfo:
+        moldir = MoldirSettings.from_pelican(settings)
+        opendata = OpenDataSettings.from_pelican(settings)
+        default_lang = settings.get("DEFAULT_LANG", "en")
+        languages = [default_lang]
+        configured = settings.get("MOLDIR_LANGUAGES") or (settings.get("MOLDIR") or {}).get(
+            "languages"
+        )
+        for lang in configured or []:
+            if lang not in languages:
+                languages.append(lang)
+        return cls(
+            base=site_base(settings),
+            title=settings.get("SITENAME", ""),
+            description=opendata.description,
+            publisher=moldir.publisher or settings.get("AUTHOR", "") or settings.get("SITENAME"),
+            publisher_type=opendata.publisher_type,
+            contact_email=moldir.contact_email,
+            content_license=moldir.content_license,
+            default_lang=default_lang,
+            languages=tuple(languages),
+            spatial=opendata.spatial,
+            spatial_name=opendata.spatial_name,
+            history_limit=opendata.history_limit,
+            feed_limit=opendata.feed_limit,
+        )
+
+    def url(self, path: str = "") -> str:
+        return absolute(self.base, path)
+
+
+@dataclass(frozen=True)
+class LicenceInfo:
+    uri: str
+    title: str
+    name: str
+    types: tuple[str, ...]
+
+
+def licence_of(entry: dict[str, str], fallback_uri: str) -> LicenceInfo:
+    """A Data Package licence entry with a URI: its ``path``, a known licence's page, or
+    ``fallback_uri`` (an anchor on the portal) for a licence that has no public text."""
+    name = entry.get("name", "") or entry.get("title", "")
+    known = vocabularies.known_licence(name)
+    path = entry.get("path", "")
+    if path.startswith(("http://", "https://")):
+        uri = path
+    elif known:
+        uri = known.uri
+    else:
+        uri = fallback_uri
+    title = entry.get("title") or (known.title if known else name)
+    return LicenceInfo(uri=uri, title=title, name=name, types=vocabularies.licence_types(name))
+
+
+def content_licence(info: CatalogueInfo) -> LicenceInfo:
+    return licence_of({"name": info.content_license}, info.url("about/#licence"))
+
+
+def history_of(published: PublishedDataset) -> History | None:
+    return published.extras.get(HISTORY_KEY)
+
+
+def dataset_url(info: CatalogueInfo, published: PublishedDataset) -> str:
+    return info.url(published.url)
+
+
+def download_url(info: CatalogueInfo, path: str) -> str:
+    return info.url(path)
+
+
+def dataset_licences(info: CatalogueInfo, published: PublishedDataset) -> list[LicenceInfo]:
+    base = dataset_url(info, published)
+    return [
+        licence_of(entry, f"{base}#licence-{vocabularies.licence_key(entry.get('name', ''))}")
+        for entry in published.dataset.licenses
+    ]
+
+
+def issued(published: PublishedDataset) -> str | None:
+    """When the dataset was first published (descriptor ``created``, else history)."""
+    created = published.dataset.get("created")
+    if isinstance(created, str) and created:
+        return created
+    history = history_of(published)
+    return isoformat(history.first_published) if history else None
+
+
+def modified(published: PublishedDataset) -> str | None:
+    """When the dataset last changed (history, else descriptor ``modified``)."""
+    history = history_of(published)
+    if history and history.last_changed:
+        return isoformat(history.last_changed)
+    value = published.dataset.get("modified")
+    return value if isinstance(value, str) and value else None
+
+
+def spatial_of(published: PublishedDataset) -> tuple[str, str] | None:
+    """(ISO 3166-1 alpha-3 code, name) of the country a dataset covers (its ``spatial``:
+    "KAZ" or {"code": "KAZ", "name": "Kazakhstan"}), or None when it does not say."""
+    value = published.dataset.get("spatial")
+    if isinstance(value, str) and value:
+        return value.upper(), value.upper()
+    if isinstance(value, dict) and value.get("code"):
+        return str(value["code"]).upper(), str(value.get("name") or value["code"])
+    return None
+
+
+def authors(published: PublishedDataset) -> list[str]:
+    return [
+        c.get("title", "")
+        for c in published.dataset.get("contributors", []) or []
+        if isinstance(c, dict) and c.get("title") and c.get("role", "author") == "author"
+    ]
+
+
+def publisher_of(info: CatalogueInfo, published: PublishedDataset) -> dict[str, str]:
+    publisher = published.dataset.publisher or {}
+    return {"name": publisher.get("name") or info.publisher, "url": publisher.get("url", "")}
+
+
+def contact_of(info: CatalogueInfo, published: PublishedDataset) -> dict[str, str]:
+    contact = published.dataset.get("contactPoint") or {}
+    if not isinstance(contact, dict):
+        contact = {}
+    return {
+        "name": contact.get("name") or publisher_of(info, published)["name"],
+        "email": contact.get("email") or info.contact_email,
+    }
+
+
+def translated(published: PublishedDataset, key: str, lang: str) -> str:
+    """A dataset's title or description in ``lang`` (its ``i18n`` block), else English."""
+    block = (published.dataset.get("i18n") or {}).get(lang) or {}
+    value = block.get(key) if isinstance(block, dict) else None
+    return value or published.dataset.get(key) or ""
+
+
+def translations(published: PublishedDataset, key: str) -> dict[str, str]:
+    """Every language's text of a dataset's title or description (source language first)."""
+    source = published.dataset.get("language", "en") or "en"
+    texts = {source: published.dataset.get(key) or ""}
+    for lang, block in (published.dataset.get("i18n") or {}).items():
+        if isinstance(block, dict) and isinstance(block.get(key), str) and block[key]:
+            texts.setdefault(lang, block[key])
+    return {lang: text for lang, text in texts.items() if text}
+
+
+def catalogue_dates(portal: Portal) -> tuple[str | None, str | None]:
+    """(earliest issued, latest modified) over every dataset."""
+    issued_dates = sorted(to_datetime(d) for d in (issued(p) for p in portal.datasets) if d)
+    modified_dates = sorted(to_datetime(d) for d in (modified(p) for p in portal.datasets) if d)
+    return (
+        isoformat(issued_dates[0]) if issued_dates else None,
+        isoformat(modified_dates[-1]) if modified_dates else None,
+    )
+
+
+def to_datetime(value: str) -> dt.datetime:
+    from moldir.features.opendata.history import parse_date
+
+    return parse_date(value) or dt.datetime.min.replace(tzinfo=dt.UTC)

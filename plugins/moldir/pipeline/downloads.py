@@ -1,0 +1,1160 @@
+"""Downloads: each resource as CSV, JSON and XLSX, the publisher's original file, the
+published descriptor, and a zip.
+
+Every function here turns typed tables (``tables.Table``) into bytes; nothing touches the
+disk, so the files can be planned, hashed and described (datapackage.json, DCAT) before
+anything is written. The build writes them (``write_bytes``, through ``output_path``).
+
+What a download holds (docs/open-data.md, "Downloads"):
+
+* **CSV** — UTF-8 without a byte order mark, ``,``, ``"`` quoting only where needed, LF line
+  ends, one header row of the field names; values in each type's default form (ISO dates,
+  datetimes and times, ``true``/``false``, numbers with ``.`` and no group separator);
+  missing cells empty. The published ``datapackage.json`` describes exactly that file
+  (formats, ``decimalChar``, ``trueValues``, ``missingValues`` and the dialect rewritten), so
+  it passes ``frictionless validate``.
+* **JSON** — the exact values: numbers as JSON numbers (a decimal Frictionless read exactly,
+  an integer of any size), ``NaN`` and infinities as the strings ``"NaN"``, ``"Infinity"``,
+  ``"-Infinity"``, objects and arrays as JSON.
+* **XLSX** — typed cells (numbers, dates, booleans), text always as a string cell, never a
+  formula; numbers that Excel cannot hold exactly (more than 15 significant digits) and
+  dates it cannot show (before 1900, with a UTC offset) as text.
+* **Formulas** (OWASP's CSV injection guidance): in the CSV and XLSX, a text cell or header
+  that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (also after
+  leading spaces or quotes) is written with a leading ``'``; values the schema types as
+  numbers are written as numbers. The published schema follows (``enum``, ``pattern``,
+  ``maxLength``, the field's name). JSON keeps every value exact.
+* **Original** — the publisher's file, byte-identical, at
+  ``original/<its path in the descriptor>``, listed in the published descriptor as a
+  resource of its own (``<name>-original``) with the encoding and dialect it was validated
+  with.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from moldir.model.dataset import Dataset, Resource
+from moldir.model.safety import output_path, safe_name
+
+# pandas, pyarrow, XlsxWriter and .tables are imported where files are written, so that
+# ``moldir validate`` (which imports ``Download`` through the portal) does not load them.
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from moldir.pipeline.tables import Table
+
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "zip": "application/zip",
+    "datapackage": "application/json",
+}
+COMPRESSED_TYPES = {
+    "gz": "application/gzip",
+    "zip": "application/zip",
+    "bz2": "application/x-bzip2",
+    "xz": "application/x-xz",
+}
+# Fixed timestamp inside zip entries so the same data always gives the same archive.
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+# Download names that other files of a dataset's folder already use (the published
+# descriptor, the API document): a resource so named gets "-data" added.
+RESERVED_STEMS = {"datapackage", "index", "feed", "original", "charts"}
+# Excel's limits: beyond them an XLSX would silently lose rows, columns or text.
+XLSX_MAX_ROWS = 1_048_575  # plus the header row
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_TEXT = 32_767
+XLSX_CHUNK_ROWS = 65_536
+# The published CSV's dialect, declared in full: Frictionless would otherwise sniff what is
+# not declared (a ";" or a skipped initial space) from the published data.
+CSV_DIALECT = {
+    "delimiter": ",",
+    "lineTerminator": "\n",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "skipInitialSpace": False,
+    "header": True,
+}
+
+# OWASP's CSV injection triggers: "=", "+", "-", "@", tab or carriage return first, also
+# after leading whitespace or quotes. Python's \s (str.isspace) and the RE2 class below
+# are the same set of characters (tests/test_tables_downloads.py checks every code point).
+FORMULA_START = re.compile(r"^[\s'\"]*[=+\-@\t\r]")
+FORMULA_START_RE2 = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}'\"]*[=+\-@\t\r]"
+FORMULA_PREFIX = "'"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file a data user can download, at ``datasets/<slug>/<filename>``.
+
+    ``original`` marks the publisher's own file (byte-identical); ``note`` says how it is
+    written (e.g. ``windows-1251, ";"``); ``mediatype`` overrides the format's type."""
+
+    dataset: str
+    filename: str
+    format: str
+    content: bytes
+    resource: str | None = None
+    original: bool = False
+    note: str = ""
+    mediatype: str | None = None
+
+    @property
+    def path(self) -> str:
+        return f"datasets/{self.dataset}/{self.filename}"
+
+    @property
+    def media_type(self) -> str:
+        return self.mediatype or MEDIA_TYPES.get(self.format, "application/octet-stream")
+
+    @property
+    def bytes(self) -> int:
+        return len(self.content)
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        # Computed once: every catalogue asks for it, and big downloads take a while.
+        return hashlib.sha256(self.content).hexdigest()
+
+
+# ----------------------------------------------------------------------------- formulas
+
+
+def neutralise(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet could read it as a formula."""
+    return FORMULA_PREFIX + text if FORMULA_START.match(text) else text
+
+
+def neutralise_array(texts: pa.Array) -> tuple[pa.Array, bool]:
+    """Every text of an arrow array neutralised; and whether any was."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.fill_null(pc.match_substring_regex(texts, FORMULA_START_RE2), False)
+    if not pc.any(found).as_py():
+        return texts, False
+    prefixed = pc.binary_join_element_wise(pa.scalar(FORMULA_PREFIX), texts, "")
+    return pc.if_else(found, prefixed, texts), True
+
+
+def neutralised_field(item: Any) -> bool:
+    """Whether a field's cells are text from the publisher (and so neutralised): strings
+    of the default format, ``any``, lists of strings. Typed values (numbers, dates, …) are
+    written by Moldir in their type's form and cannot carry a formula."""
+    if item.type == "string":
+        return item.format in ("default", None)
+    if item.type == "any":
+        return True
+    return item.type == "list" and getattr(item, "item_type", "string") == "string"
+
+
+# ----------------------------------------------------------------------------- cell texts
+
+
+def number_text(value: Any) -> str:
+    """A number in the form Frictionless reads back to the same value: Python's shortest
+    form of a float, a Decimal's own digits, ``NaN``/``Infinity``/``-Infinity``."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            return "NaN"
+        if value.is_infinite():
+            return "Infinity" if value > 0 else "-Infinity"
+        return str(value)
+    return str(value)
+
+
+def component_text(value: Any) -> str:
+    """A geopoint coordinate: a float's short form when the Decimal came from a float."""
+    if isinstance(value, Decimal) and value.is_finite():
+        number = float(value)
+        if Decimal(number) == value:
+            return repr(number)
+    return number_text(value)
+
+
+def cell_text(item: Any, value: Any) -> str:
+    """The CSV text of one typed value of ``item`` (not neutralised): the type's default
+    form, which the published schema declares."""
+    kind = item.type
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "year" and isinstance(value, int):
+        return f"{value:04d}"
+    if kind == "integer" and isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        return number_text(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if kind == "yearmonth":
+        return f"{value[0]}-{value[1]:02d}"
+    if kind == "duration":
+        import isodate
+
+        return isodate.duration_isoformat(value)
+    if kind == "geopoint":
+        return f"{component_text(value[0])},{component_text(value[1])}"
+    if kind == "list":
+        return item.create_value_writer()(value)
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def json_ready(value: Any) -> Any:
+    """A typed value as JSON-serialisable Python (exact numbers kept as Decimal)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else number_text(value)
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else number_text(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return str(value)
+
+
+def json_text(item: Any, value: Any) -> str:
+    """One value as JSON text, exact: numbers with their own digits, ``yearmonth`` and
+    ``duration`` as their text, a geopoint as ``[lon, lat]``, objects and arrays as JSON."""
+    if item.type in ("yearmonth", "duration"):
+        return json.dumps(cell_text(item, value), ensure_ascii=False)
+    if item.type == "geopoint":
+        return f"[{component_text(value[0])}, {component_text(value[1])}]"
+    ready = json_ready(value)
+    if isinstance(ready, Decimal):
+        return str(ready)
+    if isinstance(ready, float):
+        return repr(ready)
+    if isinstance(ready, dict | list):
+        return json.dumps(_decimals_as_floats(ready), ensure_ascii=False)
+    return json.dumps(ready, ensure_ascii=False)
+
+
+def _decimals_as_floats(value: Any) -> Any:
+    # Nested Decimals (geopoints inside lists) are rare: written as floats' short form.
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _decimals_as_floats(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decimals_as_floats(item) for item in value]
+    return value
+
+
+# ----------------------------------------------------------------------------- columns
+
+
+def arrow_of(series: pd.Series) -> pa.Array:
+    import pyarrow as pa
+
+    array = pa.array(series.array) if hasattr(series.array, "__arrow_array__") else None
+    if array is None:
+        array = pa.array(series.astype(object).where(series.notna(), None).tolist())
+    if pa.types.is_large_string(array.type):
+        array = array.cast(pa.string())
+    return array
+
+
+def column_texts(table: Table, item: Any) -> pa.Array:
+    """The CSV texts of one column (null where the value is missing), not neutralised."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    series = table.frame[item.name]
+    overlay = table.exact.get(item.name)
+    dtype = str(series.dtype)
+    if dtype == "string":
+        # Text fields, and the published text of yearmonth, duration, geopoint, objects...
+        return arrow_of(series)
+    if dtype == "Int64":
+        texts = pc.cast(arrow_of(series), pa.string())
+        # A year is four digits in Table Schema ("0999"), as Frictionless reads it.
+        return pc.utf8_lpad(texts, 4, "0") if item.type == "year" else texts
+    if dtype == "boolean":
+        return pc.if_else(arrow_of(series), pa.scalar("true"), pa.scalar("false"))
+    if dtype == "Float64":
+        texts = float_texts(arrow_of(series))
+        if overlay is None:
+            return texts
+        listed = texts.to_pylist()
+        for index, value in overlay.items():
+            listed[index] = number_text(value)
+        return pa.array(listed, pa.string())
+    # Object columns (dates, times, integers beyond 64 bits) and datetimes (exact values).
+    values = series.tolist()
+    if overlay is not None:
+        for index, value in overlay.items():
+            values[index] = value
+    return pa.array([None if missing(v) else cell_text(item, v) for v in values], pa.string())
+
+
+def float_texts(values: pa.Array) -> pa.Array:
+    """Floats in Python's shortest form (``repr``), the same in every path."""
+    import pyarrow as pa
+
+    return pa.array([None if v is None else repr(v) for v in values.to_pylist()], pa.string())
+
+
+def missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(value, float) and math.isnan(value)
+
+
+@dataclass
+class Written:
+    """A table as written: per column the CSV texts (neutralised), the marker of missing
+    cells, the published field names, and which fields were neutralised."""
+
+    names: list[str]
+    texts: list[pa.Array]
+    marker: str
+    neutralised: set[str]
+
+
+def written(table: Table) -> Written:
+    """The texts every CSV cell and header holds (the one writing rule for CSV and XLSX)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = []
+    neutralised: set[str] = set()
+    for item in table.fields:
+        column = column_texts(table, item)
+        if neutralised_field(item):
+            column, changed = neutralise_array(column)
+            if changed:
+                neutralised.add(item.name)
+        texts.append(column)
+    names = [neutralise(item.name) for item in table.fields]
+    # Missing cells are written empty, unless a present value is written empty too (a
+    # string "" where the source's missing values did not include ""): then another marker.
+    marker = ""
+    if any(pc.any(pc.equal(column, pa.scalar(""))).as_py() for column in texts if len(column)):
+        marker = missing_marker(table, texts)
+    return Written(names, texts, marker, neutralised)
+
+
+MARKER_CANDIDATES = ("NA", "N/A", "null", "NULL", "-", "n/a", "#N/A", "\\N")
+
+
+def missing_marker(table: Table, texts: list[pa.Array]) -> str:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    declared = [v for item in table.fields for v in item_missing(item) if v]
+    for candidate in [*declared, *MARKER_CANDIDATES]:
+        if neutralise(candidate) != candidate:
+            continue
+        if not any(pc.any(pc.equal(c, pa.scalar(candidate))).as_py() for c in texts if len(c)):
+            return candidate
+    index = 0
+    while True:  # pragma: no cover - every candidate above in use
+        candidate = f"NA{index}"
+        if not any(pc.any(pc.equal(c, pa.scalar(candidate))).as_py() for c in texts if len(c)):
+            return candidate
+        index += 1
+
+
+def item_missing(item: Any) -> list[str]:
+    from moldir.pipeline.tables import missing_values
+
+    return missing_values(item)
+
+
+def quoted(texts: pa.Array, single: bool = False) -> pa.Array:
+    """CSV cells: quoted (inner quotes doubled) where they hold ``,``, ``"``, CR or LF;
+    in a one-column table also when empty (an empty line would be a blank row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    needs = pc.match_substring_regex(texts, r'[,"\r\n]')
+    if single:
+        needs = pc.or_(needs, pc.equal(pc.utf8_length(texts), 0))
+    inner = pc.replace_substring(texts, '"', '""')
+    wrapped = pc.binary_join_element_wise(pa.scalar('"'), inner, pa.scalar('"'), "")
+    return pc.if_else(needs, wrapped, texts)
+
+
+def joined_lines(columns: list[pa.Array], separator: str) -> bytes:
+    """Rows of per-column texts (no nulls) joined by ``separator``, each ending in LF."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not columns or not len(columns[0]):
+        return b""
+    # Large strings: 64-bit offsets, so a file over 2 GiB does not overflow.
+    columns = [column.cast(pa.large_string()) for column in columns]
+    glue = pa.scalar(separator, pa.large_string())
+    rows = pc.binary_join_element_wise(*columns, glue) if len(columns) > 1 else columns[0]
+    empty = pa.scalar("", pa.large_string())
+    rows = pc.binary_join_element_wise(rows, pa.scalar("\n", pa.large_string()), empty)
+    buffers = rows.buffers()
+    offsets = memoryview(buffers[1]).cast("q")
+    start, end = offsets[rows.offset], offsets[rows.offset + len(rows)]
+    return bytes(memoryview(buffers[2])[start:end])
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def csv_bytes(table: Table | pd.DataFrame, shape: Written | None = None) -> bytes:
+    """UTF-8, comma-separated, LF line ends, quoted where needed; missing cells empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = as_table(table)
+    shape = shape or written(table)
+    single = len(shape.names) == 1
+    header = ",".join(quoted(pa.array(shape.names, pa.string()), single).to_pylist()) + "\n"
+    columns = [quoted(pc.fill_null(t, shape.marker), single) for t in shape.texts]
+    return header.encode("utf-8") + joined_lines(columns, ",")
+
+
+def json_bytes(table: Table | pd.DataFrame) -> bytes:
+    """A JSON array with one row object per line (``{"field": value, …}``, the field
+    names and values exact)."""
+    import pyarrow as pa
+
+    table = as_table(table)
+    if not table.fields or not len(table.frame):
+        return b"[]\n"
+    columns = []
+    for index, item in enumerate(table.fields):
+        key = json.dumps(item.name, ensure_ascii=False) + ": "
+        prefix = ("{" if index == 0 else "") + key
+        fragments = json_fragments(table, item)
+        columns.append(pa.compute.binary_join_element_wise(pa.scalar(prefix), fragments, ""))
+    columns[-1] = pa.compute.binary_join_element_wise(columns[-1], pa.scalar("}"), "")
+    body = joined_lines(columns, ", ")
+    # Rows are separated by ",\n": the LF after each row but the last gets its comma.
+    body = body[:-1].replace(b"}\n{", b"},\n{")
+    return b"[\n" + body + b"\n]\n"
+
+
+def json_fragments(table: Table, item: Any) -> pa.Array:
+    """The JSON text of each value of a column (``null`` where missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    series = table.frame[item.name]
+    overlay = table.exact.get(item.name)
+    dtype = str(series.dtype)
+    if dtype == "string" and overlay is None:
+        encode = json.encoder.encode_basestring
+        values = [None if v is None else encode(v) for v in arrow_of(series).to_pylist()]
+        return pc.fill_null(pa.array(values, pa.string()), "null")
+    if dtype == "Int64":
+        return pc.fill_null(pc.cast(arrow_of(series), pa.string()), "null")
+    if dtype == "boolean":
+        return pc.fill_null(column_texts(table, item), "null")
+    if dtype == "Float64":
+        texts = float_texts(arrow_of(series))
+        if overlay is not None:
+            listed = texts.to_pylist()
+            for index, value in overlay.items():
+                listed[index] = json_text(item, value)
+            texts = pa.array(listed, pa.string())
+        return pc.fill_null(texts, "null")
+    values = series.tolist()
+    if overlay is not None:
+        for index, value in overlay.items():
+            values[index] = value
+    return pa.array(["null" if missing(v) else json_text(item, v) for v in values], pa.string())
+
+
+def xlsx_limits(table: Table, shape: Written) -> str | None:
+    """Why the table cannot be an XLSX without losing data, or None."""
+    import pyarrow.compute as pc
+
+    if len(table.frame) > XLSX_MAX_ROWS:
+        return f"more than {XLSX_MAX_ROWS:,} rows"
+    if len(table.fields) > XLSX_MAX_COLUMNS:
+        return f"more than {XLSX_MAX_COLUMNS:,} columns"
+    longest = max(
+        [len(name) for name in shape.names]
+        + [pc.max(pc.utf8_length(t)).as_py() or 0 for t in shape.texts if len(t)]
+        or [0]
+    )
+    if longest > XLSX_MAX_TEXT:
+        return f"a cell longer than {XLSX_MAX_TEXT:,} characters"
+    return None
+
+
+def xlsx_bytes(
+    table: Table | pd.DataFrame, sheet_title: str, shape: Written | None = None
+) -> bytes:
+    """A workbook with typed cells: numbers as numbers, dates as dates, text as text.
+
+    Text is always a string cell (never a formula), neutralised as in the CSV. XlsxWriter's
+    ``constant_memory`` mode flushes each row as it is written: a 1,000,000-row table
+    neither holds every cell in memory nor takes minutes."""
+    import xlsxwriter
+
+    table = as_table(table)
+    shape = shape or written(table)
+    buffer = io.BytesIO()
+    options = {"constant_memory": True, "nan_inf_to_errors": True, "strings_to_numbers": False}
+    options.update({"strings_to_formulas": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(buffer, options)
+    sheet = workbook.add_worksheet(safe_sheet_title(sheet_title))
+    bold = workbook.add_format({"bold": True})
+    formats = {
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        "time": workbook.add_format({"num_format": "hh:mm:ss"}),
+    }
+    sheet.freeze_panes(1, 0)  # the header stays visible while scrolling
+    for column, name in enumerate(shape.names):
+        sheet.write_string(0, column, name, bold)
+    # In chunks of rows: the Python values of one chunk at a time are held in memory.
+    count = len(table.frame)
+    for start in range(0, count, XLSX_CHUNK_ROWS):
+        stop = min(count, start + XLSX_CHUNK_ROWS)
+        writers = [
+            xlsx_column(table, item, texts, sheet, formats, start, stop)
+            for item, texts in zip(table.fields, shape.texts, strict=True)
+        ]
+        functions = [write for _values, write in writers]
+        columns = [values for values, _write in writers]
+        for number, row in enumerate(zip(*columns, strict=True), start=start + 1):
+            for column, (value, write) in enumerate(zip(row, functions, strict=True)):
+                if value is not None:
+                    write(number, column, value)
+    workbook.close()
+    return reproducible_xlsx(buffer.getvalue())
+
+
+def xlsx_column(
+    table: Table, item: Any, texts: pa.Array, sheet: Any, formats: dict, start: int, stop: int
+):
+    """(values, write(row, column, value)) of one column: the XLSX cell of each value.
+
+    Text columns are the CSV's texts (neutralised) as string cells; numbers are number cells
+    when Excel holds them exactly, else their CSV text; dates, datetimes and times are date
+    cells when Excel can show them (1900-9999, no UTC offset), else their ISO text."""
+    import numpy as np
+
+    series = table.frame[item.name].iloc[start:stop]
+    texts = texts.slice(start, stop - start)
+    overlay = table.exact.get(item.name)
+    if overlay is not None:
+        overlay = overlay[(overlay.index >= start) & (overlay.index < stop)]
+        overlay.index = overlay.index - start
+        overlay = overlay if len(overlay) else None
+    dtype = str(series.dtype)
+    kind = item.type
+    if dtype == "boolean":
+        return arrow_of(series).to_pylist(), sheet.write_boolean
+    if dtype in ("Int64", "Float64") and kind in ("integer", "year", "number"):
+        numbers = arrow_of(series)
+        if dtype == "Int64":
+            values = numbers.fill_null(0).to_numpy(zero_copy_only=False)
+            exact = np.abs(values) < 10**15
+        else:
+            exact = excel_exact(texts)
+        if overlay is not None:
+            exact[overlay.index.to_numpy()] = False
+        listed = numbers.to_pylist()
+        if exact.all():
+            return listed, sheet.write_number
+        shown = texts.to_pylist()
+        for index in np.flatnonzero(~exact).tolist():
+            if shown[index] is not None:
+                listed[index] = _Text(shown[index])
+        return listed, _either(sheet.write_number, sheet)
+    if dtype == "object" and kind in ("integer", "year", "number"):
+        shown = texts.to_pylist()
+        listed = [
+            None if missing(v) else (v if excel_number(v) else _Text(t))
+            for v, t in zip(series.tolist(), shown, strict=True)
+        ]
+        return listed, _either(sheet.write_number, sheet)
+    if kind in ("date", "datetime", "time"):
+        values = (overlay if overlay is not None else series).tolist()
+        shown = texts.to_pylist()
+        listed = [
+            None if missing(v) else (v if excel_moment(v) else _Text(t))
+            for v, t in zip(values, shown, strict=True)
+        ]
+        style = formats[kind]
+
+        def moment(row: int, column: int, value: Any) -> None:
+            if type(value) is _Text:
+                sheet.write_string(row, column, value)
+            else:
+                sheet.write_datetime(row, column, value, style)
+
+        return listed, moment
+    return texts.to_pylist(), sheet.write_string
+
+
+def _either(write_number: Any, sheet: Any):
+    def write(row: int, column: int, value: Any) -> None:
+        if type(value) is _Text:
+            sheet.write_string(row, column, value)
+        else:
+            write_number(row, column, value)
+
+    return write
+
+
+def excel_exact(texts: pa.Array):
+    """Whether each float's shortest form has at most 15 significant digits (Excel keeps
+    15; a longer one would change when the workbook is saved again)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    mantissa = pc.replace_substring_regex(texts, r"e.*$", "")
+    digits = pc.utf8_trim(pc.replace_substring_regex(mantissa, r"[-.]", ""), "0")
+    exponent = pc.extract_regex(texts, r"e(?P<e>[-+]?[0-9]+)$")
+    ok = pc.less_equal(pc.utf8_length(digits), 15)
+    ok = pc.fill_null(ok, True)
+    values = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool).copy()
+    if pc.any(pc.is_valid(exponent)).as_py():
+        powers = pc.cast(pc.struct_field(exponent, [0]), "int64").to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore"):
+            values &= ~(np.nan_to_num(powers.astype(float), nan=0) > 300)
+            values &= ~(np.nan_to_num(powers.astype(float), nan=0) < -300)
+    return values
+
+
+class _Text(str):
+    """A value written as a string cell although its column is typed (exactness)."""
+
+
+def excel_number(value: Any) -> bool:
+    """Whether Excel holds the number exactly (15 significant digits, finite)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) < 10**15
+    return False
+
+
+def excel_moment(value: Any) -> bool:
+    """Whether Excel can show the date, datetime or time as such (1900-9999, no offset)."""
+    if isinstance(value, dt.datetime):
+        return value.tzinfo is None and 1900 <= value.year <= 9999
+    if isinstance(value, dt.date):
+        return 1900 <= value.year <= 9999
+    if isinstance(value, dt.time):
+        return value.tzinfo is None
+    return False
+
+
+def safe_sheet_title(title: str) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
+    if cleaned.lower() == "history":  # reserved by Excel
+        cleaned += "_"
+    return cleaned[:31] or "data"
+
+
+# XLSX writers stamp the save time into docProps/core.xml and into every zip entry, so the
+# same table gave a different file (and sha256 in the catalogues) on every build.
+XLSX_TIMES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def reproducible_xlsx(workbook: bytes) -> bytes:
+    """The workbook without save times: the same data always gives the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["docProps/core.xml"] = XLSX_TIMES.sub(b"", files["docProps/core.xml"])
+    return zip_bytes(files)
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def as_table(table: Table | pd.DataFrame, resource: Resource | None = None) -> Table:
+    """A ``Table`` for a plain DataFrame (fields from the resource's schema, or from the
+    column types), so the writers also take the frames of older callers and tests."""
+    from moldir.pipeline.tables import Table
+
+    if isinstance(table, Table):
+        return table
+    frame = table
+    if resource is not None and resource.fields:
+        descriptors = list(resource.schema.get("fields", []))
+    else:
+        descriptors = [{"name": str(name), "type": dtype_type(frame[name])} for name in frame]
+    schema = {"fields": descriptors}
+    if resource is not None and "missingValues" in resource.schema:
+        schema["missingValues"] = resource.schema["missingValues"]
+    return Table(str(resource.name if resource else "data"), schema, frame)
+
+
+def dtype_type(series: pd.Series) -> str:
+    dtype = str(series.dtype)
+    if dtype in ("Int64", "int64"):
+        return "integer"
+    if dtype in ("Float64", "float64"):
+        return "number"
+    if dtype in ("boolean", "bool"):
+        return "boolean"
+    sample = series.dropna()
+    if len(sample) and all(isinstance(v, dt.date) for v in sample.head(100)):
+        return "datetime" if isinstance(sample.iloc[0], dt.datetime) else "date"
+    return "string"
+
+
+# ----------------------------------------------------------------------------- descriptor
+
+
+def download_stems(dataset: Dataset) -> dict[str, str]:
+    """The file name (without extension) of each resource's downloads: its name, unless a
+    file of the dataset's folder already has it or another resource's differs only in case
+    (on a case-insensitive disk they would be one file)."""
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for resource in dataset.resources:
+        stem = resource.name
+        if stem.lower() in RESERVED_STEMS:
+            stem = f"{stem}-data"
+        base, number = stem, 2
+        while stem.lower() in taken:
+            stem = f"{base}-{number}"
+            number += 1
+        taken.add(stem.lower())
+        stems[resource.name] = stem
+    return stems
+
+
+def original_name(resource: Resource, taken: set[str]) -> str:
+    """Where the publisher's file is published: ``original/<path in the descriptor>`` when
+    every part is a safe name, else ``original/<resource name>.<extension>``."""
+    parts = [p for p in PurePosixPath(str(resource.relpath).replace("\\", "/")).parts if p != "."]
+    if parts and all(safe_name(part) for part in parts):
+        candidate = "/".join(["original", *parts])
+    else:
+        suffix = PurePosixPath(parts[-1]).suffix.lstrip(".").lower() if parts else ""
+        suffix = suffix if re.fullmatch(r"[a-z0-9]{1,10}", suffix) else "dat"
+        candidate = f"original/{resource.name}.{suffix}"
+    base, number = candidate, 2
+    while candidate.lower() in taken:
+        stem = PurePosixPath(base)
+        candidate = str(stem.with_name(f"{stem.stem}-{number}{stem.suffix}"))
+        number += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def original_note(descriptor: dict[str, Any], content: bytes) -> str:
+    """How the publisher's file is written, for the dataset page: encoding, separator."""
+    path = PurePosixPath(str(descriptor.get("path")))
+    compression = descriptor.get("compression")
+    if isinstance(compression, str) and path.suffix.lower() == f".{compression.lower()}":
+        path = path.with_suffix("")  # "data.csv.gz" is a compressed CSV
+    fmt = str(descriptor.get("format") or path.suffix).lstrip(".").lower()
+    words = []
+    if fmt in ("csv", "tsv", "txt", ""):
+        encoding = str(descriptor.get("encoding") or "utf-8")
+        if content.startswith(b"\xef\xbb\xbf"):
+            encoding += " with BOM"
+        words.append(encoding)
+        dialect = descriptor.get("dialect") if isinstance(descriptor.get("dialect"), dict) else {}
+        delimiter = dialect.get("delimiter", "\t" if fmt == "tsv" else ",")
+        words.append('"\\t"' if delimiter == "\t" else f'"{delimiter}"')
+        marks = {f.get("decimalChar") for f in schema_fields(descriptor)} - {None, "."}
+        words += ["decimal comma" if mark == "," else f'decimal "{mark}"' for mark in sorted(marks)]
+    else:
+        words.append(fmt.upper() or "file")
+    if isinstance(descriptor.get("compression"), str) and descriptor["compression"]:
+        words.append(f"{descriptor['compression']}-compressed")
+    return ", ".join(words)
+
+
+def schema_fields(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = descriptor.get("schema")
+    return (
+        [f for f in (schema or {}).get("fields", []) if isinstance(f, dict)]
+        if isinstance(schema, dict)
+        else []
+    )
+
+
+def rewrite_bound(item: Any, bound: Any) -> Any:
+    """A constraint bound or example written in the source's form, in the published form."""
+    if not isinstance(bound, str):
+        return bound
+    from moldir.pipeline.tables import value_reader
+
+    try:
+        value = value_reader(item)(bound)
+    except Exception:
+        return bound
+    if value is None:
+        return bound
+    return cell_text(item, value)
+
+
+def published_schema(
+    source: dict[str, Any] | None, table: Table, shape: Written
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The schema of the published CSV, and the renamed fields (neutralised names)."""
+    schema = copy.deepcopy(source) if isinstance(source, dict) else {}
+    if not schema.get("fields"):
+        schema["fields"] = copy.deepcopy(table.schema.get("fields", []))
+    items = {item.name: item for item in table.fields}
+    renames: dict[str, str] = {}
+    for descriptor in schema["fields"]:
+        item = items.get(descriptor.get("name"))
+        if item is None:
+            continue
+        kind = item.type
+        descriptor.pop("missingValues", None)
+        if kind in ("integer", "number", "year"):
+            for key in ("decimalChar", "groupChar", "bareNumber"):
+                descriptor.pop(key, None)
+        if kind == "boolean":
+            descriptor.pop("trueValues", None)
+            descriptor.pop("falseValues", None)
+        if kind in ("date", "datetime", "time", "geopoint", "yearmonth", "duration"):
+            descriptor.pop("format", None)
+        constraints = descriptor.get("constraints")
+        if isinstance(constraints, dict):
+            for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                if key in constraints:
+                    constraints[key] = rewrite_bound(item, constraints[key])
+            if isinstance(constraints.get("enum"), list):
+                constraints["enum"] = [rewrite_bound(item, v) for v in constraints["enum"]]
+            if item.name in shape.neutralised:
+                if isinstance(constraints.get("enum"), list):
+                    constraints["enum"] = [
+                        neutralise(v) if isinstance(v, str) else v for v in constraints["enum"]
+                    ]
+                if isinstance(constraints.get("pattern"), str):
+                    constraints["pattern"] = prefixed_pattern(constraints["pattern"])
+                if isinstance(constraints.get("maxLength"), int):
+                    constraints["maxLength"] += len(FORMULA_PREFIX)
+        if "example" in descriptor:
+            descriptor["example"] = rewrite_bound(item, descriptor["example"])
+            if item.name in shape.neutralised and isinstance(descriptor["example"], str):
+                descriptor["example"] = neutralise(descriptor["example"])
+        published_name = neutralise(item.name)
+        if published_name != item.name:
+            renames[item.name] = published_name
+            descriptor["name"] = published_name
+    schema["missingValues"] = [shape.marker]
+    rename_keys(schema, renames)
+    return schema, renames
+
+
+def prefixed_pattern(pattern: str) -> str:
+    """A Table Schema pattern that also accepts its values with the formula prefix."""
+    flags = re.match(r"^\(\?[aiLmsux]+\)", pattern)
+    head = flags.group(0) if flags else ""
+    return f"{head}{re.escape(FORMULA_PREFIX)}?(?:{pattern[len(head) :]})"
+
+
+def rename_keys(schema: dict[str, Any], renames: dict[str, str]) -> None:
+    """Keys of a schema (primary, unique, foreign) after fields were renamed."""
+    if not renames:
+        return
+
+    def renamed(value: Any) -> Any:
+        if isinstance(value, str):
+            return renames.get(value, value)
+        if isinstance(value, list):
+            return [renames.get(v, v) if isinstance(v, str) else v for v in value]
+        return value
+
+    if "primaryKey" in schema:
+        schema["primaryKey"] = renamed(schema["primaryKey"])
+    if isinstance(schema.get("uniqueKeys"), list):
+        schema["uniqueKeys"] = [renamed(key) for key in schema["uniqueKeys"]]
+    for key in schema.get("foreignKeys", []) or []:
+        if isinstance(key, dict):
+            key["fields"] = renamed(key.get("fields"))
+            reference = key.get("reference")
+            if isinstance(reference, dict) and reference.get("resource") in ("", None):
+                reference["fields"] = renamed(reference.get("fields"))
+
+
+def published_descriptor(
+    dataset: Dataset,
+    csv_files: dict[str, Download],
+    shapes: dict[str, Written] | None = None,
+    tables: dict[str, Table] | None = None,
+    originals: dict[str, Download] | None = None,
+) -> dict[str, Any]:
+    """The descriptor as published: resources point at the UTF-8 CSV downloads, with
+    ``bytes`` and ``hash``, and a schema and dialect that describe that file; then one
+    resource per publisher's original file, as it was validated."""
+    from moldir.pipeline.validate import declared_defaults
+
+    descriptor = copy.deepcopy(dataset.descriptor)
+    descriptor["name"] = dataset.slug
+    shapes = shapes or {}
+    tables = tables or {}
+    originals = originals or {}
+    renames: dict[str, dict[str, str]] = {}
+    resources = []
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        download = csv_files.get(name)
+        if download is None:
+            # Not a table: the resource is the publisher's file (or its inline data) itself.
+            resources.append(published_file(resource, originals.get(name)))
+            continue
+        published = {
+            k: v
+            for k, v in resource.items()
+            if k
+            not in (
+                "data",
+                "dialect",
+                "encoding",
+                "compression",
+                "path",
+                "scheme",
+                "innerpath",
+                "sheet",
+                "bytes",
+                "hash",
+                "format",
+                "mediatype",
+            )
+        }
+        table, shape = tables.get(name), shapes.get(name)
+        if table is not None and shape is not None:
+            schema, renames[name] = published_schema(resource.get("schema"), table, shape)
+            published["schema"] = schema
+        published.update(
+            {
+                "path": download.filename,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": dict(CSV_DIALECT),
+                "bytes": download.bytes,
+                "hash": f"sha256:{download.sha256}",
+            }
+        )
+        resources.append(published)
+    # Foreign keys to another resource's renamed fields.
+    for published in resources:
+        for key in published.get("schema", {}).get("foreignKeys", []) or []:
+            reference = key.get("reference") if isinstance(key, dict) else None
+            target = reference.get("resource") if isinstance(reference, dict) else None
+            if target and target in renames and renames[target]:
+                fields = reference.get("fields")
+                names = renames[target]
+                reference["fields"] = (
+                    names.get(fields, fields)
+                    if isinstance(fields, str)
+                    else [names.get(f, f) for f in fields or []]
+                )
+    names = {r["name"] for r in resources}
+    original_names: dict[str, str] = {}
+    for source in dataset.resources:
+        if source.name in originals and source.name in csv_files:
+            candidate, number = f"{source.name}-original", 2
+            while candidate in names:
+                candidate = f"{source.name}-original-{number}"
+                number += 1
+            names.add(candidate)
+            original_names[source.name] = candidate
+    for source in declared_defaults(dataset.descriptor)["resources"]:
+        name = source.get("name")
+        download = originals.get(name)
+        if download is None or name not in csv_files:
+            continue
+        original = copy.deepcopy(source)
+        original["name"] = original_names[name]
+        original["path"] = download.filename
+        original["bytes"] = download.bytes
+        original["hash"] = f"sha256:{download.sha256}"
+        original["title"] = f"{source.get('title') or name} (as published)"
+        original["moldir:originalOf"] = name
+        schema = original.get("schema")
+        if isinstance(schema, dict):
+            keys = []
+            for key in schema.get("foreignKeys", []) or []:
+                reference = key.get("reference", {}) if isinstance(key, dict) else {}
+                target = reference.get("resource")
+                if target in ("", None, name):
+                    reference["resource"] = original["name"] if target == name else target
+                    keys.append(key)
+                elif target in original_names:
+                    reference["resource"] = original_names[target]
+                    keys.append(key)
+                # A key to a resource without an original (inline data) is dropped: its
+                # published CSV may be neutralised.
+            if "foreignKeys" in schema:
+                schema["foreignKeys"] = keys
+        resources.append(original)
+    descriptor["resources"] = resources
+    return descriptor
+
+
+def published_file(resource: dict[str, Any], original: Download | None) -> dict[str, Any]:
+    """A resource that is not a table, as published: the publisher's file at its
+    ``original/`` path (or its inline data as it was)."""
+    from moldir.pipeline.validate import declared_defaults
+
+    published = declared_defaults({"resources": [copy.deepcopy(resource)]})["resources"][0]
+    if original is not None:
+        published.update(
+            {
+                "path": original.filename,
+                "bytes": original.bytes,
+                "hash": f"sha256:{original.sha256}",
+            }
+        )
+    return published
+
+
+def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
+    """Every download of a dataset: per resource CSV, JSON, XLSX (unless Excel's limits
+    would cut it) and the publisher's original file; datapackage.json; zip."""
+    from moldir.pipeline.tables import DeriveError
+
+    typed = getattr(tables, "typed", None) or {
+        resource.name: as_table(tables[resource.name], resource) for resource in dataset.resources
+    }
+    slug = dataset.slug
+    stems = download_stems(dataset)
+    downloads: list[Download] = []
+    csv_files: dict[str, Download] = {}
+    originals: dict[str, Download] = {}
+    shapes: dict[str, Written] = {}
+    taken: set[str] = set()
+    for resource in dataset.resources:
+        try:
+            planned = plan_resource(dataset, resource, typed[resource.name], stems, taken)
+        except Exception as problem:
+            if isinstance(problem, DeriveError):
+                problem.resource = problem.resource or resource.name
+                raise
+            raise DeriveError(
+                f"the downloads could not be written: {type(problem).__name__}: {problem}",
+                resource=resource.name,
+            ) from problem
+        shape, files, original = planned
+        if shape is not None:
+            shapes[resource.name] = shape
+            csv_files[resource.name] = files[0]
+        downloads += files
+        if original is not None:
+            originals[resource.name] = original
+            downloads.append(original)
+    descriptor = published_descriptor(dataset, csv_files, shapes, typed, originals)
+    descriptor_bytes = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
+    package = Download(slug, "datapackage.json", "datapackage", descriptor_bytes)
+    archive = zip_bytes(
+        {
+            f"{slug}/datapackage.json": descriptor_bytes,
+            **{f"{slug}/{d.filename}": d.content for d in csv_files.values()},
+            **{f"{slug}/{d.filename}": d.content for d in originals.values()},
+        }
+    )
+    planned = [*downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]
+    for download in planned:
+        # Every part of every download's path: a safe name, inside the dataset's folder
+        # (the writer checks the resolved path again, safety.checked_output).
+        parts = download.filename.split("/")
+        if not all(safe_name(part) for part in parts):
+            raise DeriveError(
+                f'unsafe download name "{download.filename}"', resource=download.resource
+            )
+        output_path(Path("/site"), "datasets", slug, *parts)
+    return planned
+
+
+def plan_resource(
+    dataset: Dataset, resource: Resource, table: Table, stems: dict[str, str], taken: set[str]
+) -> tuple[Written, list[Download], Download | None]:
+    """One resource's written shape, its CSV, JSON and XLSX, and its original file."""
+    slug, stem = dataset.slug, stems[resource.name]
+    if not table.tabular:
+        return None, [], original_download(dataset, resource, taken)
+    shape = written(table)
+    files = [
+        Download(slug, f"{stem}.csv", "csv", csv_bytes(table, shape), resource.name),
+        Download(slug, f"{stem}.json", "json", json_bytes(table), resource.name),
+    ]
+    if xlsx_limits(table, shape) is None:
+        content = xlsx_bytes(table, resource.name, shape)
+        files.append(Download(slug, f"{stem}.xlsx", "xlsx", content, resource.name))
+    return shape, files, original_download(dataset, resource, taken)
+
+
+def original_download(dataset: Dataset, resource: Resource, taken: set[str]) -> Download | None:
+    """The publisher's file of a resource, byte-identical (None for inline data)."""
+    descriptor = resource.descriptor
+    if descriptor.get("data") is not None or not descriptor.get("path"):
+        return None
+    path = getattr(resource, "path", None)
+    if path is None:
+        return None
+    content = path.read_bytes()
+    filename = original_name(resource, taken)
+    fmt = str(descriptor.get("format") or PurePosixPath(filename).suffix.lstrip(".")).lower()
+    mediatype = descriptor.get("mediatype") or MEDIA_TYPES.get(fmt)
+    compression = descriptor.get("compression")
+    if isinstance(compression, str) and compression:
+        # The file as published is the archive: its type is the compression's.
+        fmt = compression.lower()
+        mediatype = COMPRESSED_TYPES.get(fmt, "application/octet-stream")
+    return Download(
+        dataset.slug,
+        filename,
+        fmt or "dat",
+        content,
+        resource.name,
+        original=True,
+        note=original_note(descriptor, content),
+        mediatype=mediatype if isinstance(mediatype, str) else None,
+    )

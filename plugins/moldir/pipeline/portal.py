@@ -1,0 +1,369 @@
+"""The portal: every valid dataset with its typed tables and downloads.
+
+``load_portal`` runs the pipeline from dataset folders to data ready for pages:
+validate (all datasets, all errors) → read typed tables → plan downloads → let features
+(charts, history, kinds) add their results through ``signals.portal_loaded``.
+It raises ``InvalidDatasets`` with the whole report when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from moldir.incremental import cache
+from moldir.model.dataset import Dataset, Field, Resource
+from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
+from moldir.model.settings import MoldirSettings
+from moldir.pipeline import labels, signals
+from moldir.pipeline.discover import TODO_MARK
+from moldir.pipeline.downloads import Download, plan_downloads
+from moldir.pipeline.limits import Limits
+from moldir.pipeline.validate import ValidationOptions, descriptor_only, validate_portal
+
+# pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
+# ``moldir validate`` uses this module's checks and must not pay for it.
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class PublishedDataset:
+    """A valid dataset and everything derived from it for the site."""
+
+    dataset: Dataset
+    tables: dict[str, pd.DataFrame]
+    downloads: list[Download]
+    report: DatasetReport
+    # Results of features (e.g. "charts", "history"), keyed by feature name.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.dataset.slug
+
+    @property
+    def url(self) -> str:
+        return f"datasets/{self.slug}/"
+
+    def downloads_for(self, resource: Resource) -> list[Download]:
+        """The normalised downloads of a resource (CSV, JSON, XLSX)."""
+        return [d for d in self.downloads if d.resource == resource.name and not d.original]
+
+    def original_for(self, resource: Resource) -> Download | None:
+        """The publisher's own file of a resource, byte-identical (None for inline data)."""
+        found = [d for d in self.downloads if d.resource == resource.name and d.original]
+        return found[0] if found else None
+
+    def package_downloads(self) -> list[Download]:
+        return [d for d in self.downloads if d.resource is None]
+
+    def preview(self, resource: Resource, rows: int) -> pd.DataFrame:
+        """The first rows, with exact values where the typed column rounds them."""
+        typed = getattr(self.tables, "typed", {}).get(resource.name)
+        if typed is not None:
+            return typed.preview(rows)
+        return self.tables[resource.name].head(rows)
+
+    def row_count(self, resource: Resource) -> int:
+        return len(self.tables[resource.name])
+
+    @functools.cached_property
+    def temporal(self) -> dict[str, str]:
+        """The period the data covers: the descriptor's ``temporal`` when it gives one, else
+        the earliest and latest value of the tables' temporal fields (date, datetime, year,
+        yearmonth), so that catalogues and schema.org's ``temporalCoverage`` always have it."""
+        declared = {
+            key: str(value)
+            for key, value in self.dataset.temporal.items()
+            if key in ("start", "end") and value not in (None, "")
+        }
+        if declared:
+            return declared
+        return data_coverage(self.dataset, self.tables)
+
+    @property
+    def formats(self) -> list[str]:
+        return sorted({d.format.upper() for d in self.downloads if d.resource})
+
+
+@dataclass
+class Portal:
+    datasets: list[PublishedDataset]
+    report: Report
+    settings: MoldirSettings
+
+    def get(self, slug: str) -> PublishedDataset:
+        for published in self.datasets:
+            if published.slug == slug:
+                return published
+        raise KeyError(slug)
+
+    def by_topic(self, topic: str) -> list[PublishedDataset]:
+        return [p for p in self.datasets if p.dataset.topic == topic]
+
+    def by_kind(self, kind: str) -> list[PublishedDataset]:
+        return [p for p in self.datasets if p.dataset.kind == kind]
+
+
+def topic_check(settings: MoldirSettings):
+    """A dataset's topic must be one the portal knows (MOLDIR["topics"])."""
+
+    def check(dataset: Dataset):
+        topic = dataset.descriptor.get("topic")
+        if isinstance(topic, str) and topic.startswith(TODO_MARK):
+            return  # reported as still to be written (check_descriptor)
+        if topic is not None and topic not in settings.topics:
+            yield ValidationError(
+                type="unknown-topic",
+                message=f'unknown topic "{topic}"; use one of: {", ".join(settings.topics)} '
+                '(or add it to MOLDIR["topics"])',
+                dataset=dataset.slug,
+                file=dataset.shown_path,
+            )
+
+    return descriptor_only(check)
+
+
+def collect_checks(settings: MoldirSettings) -> list:
+    """Every check run after Frictionless: Moldir's own, then the features'."""
+    checks = [topic_check(settings)]
+    for _receiver, found in signals.validation_checks.send(settings):
+        checks.extend(found or [])
+    return checks
+
+
+def validate(settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None):
+    """Validate every dataset with every registered check: (Report, valid Datasets)."""
+    options = ValidationOptions(
+        max_file_bytes=settings.max_file_bytes,
+        display_root=display_root,
+        limits=Limits.from_settings(settings),
+    )
+    return validate_portal(datasets_root, options, collect_checks(settings))
+
+
+def load_portal(
+    settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None
+) -> Portal:
+    """Validate and load every dataset; raise InvalidDatasets if any error was found."""
+    report, datasets = validate(settings, datasets_root, display_root)
+    if not report.valid:
+        raise InvalidDatasets(report)
+    published = []
+    for dataset in cache.progress("tables and downloads", datasets):
+        # Cached per dataset fingerprint during ``moldir build`` (cache.py).
+        try:
+            tables, downloads = cache.derived(dataset, lambda dataset=dataset: derive(dataset))
+        except Exception as problem:
+            # What validates must build; if a table still cannot be read or written, the
+            # editor gets a report entry naming the dataset, never a traceback.
+            report.task(dataset.slug).errors.append(derive_error(dataset, problem))
+            continue
+        published.append(
+            PublishedDataset(
+                dataset=dataset,
+                tables=tables,
+                downloads=downloads,
+                report=report.task(dataset.slug),
+            )
+        )
+    if not report.valid:
+        raise InvalidDatasets(report)
+    portal = Portal(datasets=published, report=report, settings=settings)
+    warn_untranslated(portal)
+    with cache.STAGES.stage("features (charts, kinds, …)"):
+        signals.portal_loaded.send(portal)
+    return portal
+
+
+def warn_untranslated(portal: Portal) -> list[str]:
+    """Log one warning per dataset and language with what is still in English (texts and
+    value labels; labels.untranslated), and return the lines."""
+    lines = []
+    for published in portal.datasets:
+        dataset = published.dataset
+        values: dict[tuple[str, str], Any] = {}
+        for resource in dataset.resources:
+            table = published.tables.get(resource.name)
+            for field_ in resource.fields:
+                columns = getattr(table, "columns", ())
+                if field_.name in columns and labels.has_labels(dataset, resource, field_):
+                    values[(resource.name, field_.name)] = table[field_.name].dropna().unique()
+        for lang in portal.settings.languages:
+            missing = labels.untranslated(dataset, lang, values)
+            if missing:
+                lines.append(labels.untranslated_summary(dataset.slug, lang, missing))
+    for line in lines:
+        logger.warning("Moldir: %s", line)
+    return lines
+
+
+TEMPORAL_TYPES = ("date", "datetime", "year", "yearmonth")
+
+
+def data_coverage(dataset: Dataset, tables: dict[str, Any]) -> dict[str, str]:
+    """{"start", "end"} as ISO text from the temporal fields of the tables ({} if none)."""
+    starts: list[str] = []
+    ends: list[str] = []
+    for resource in dataset.resources:
+        table = tables.get(resource.name)
+        if table is None:
+            continue
+        for field_ in resource.fields:
+            if field_.type not in TEMPORAL_TYPES or field_.name not in getattr(
+                table, "columns", ()
+            ):
+                continue
+            column = table[field_.name].dropna()
+            try:  # vectorised on typed columns; cells of mixed types are compared as text
+                extremes = [column.min(), column.max()] if len(column) else []
+            except TypeError:
+                extremes = column.tolist()
+            values = [iso_period(value, field_.type) for value in extremes]
+            values = [value for value in values if value]
+            if values:
+                starts.append(min(values))
+                ends.append(max(values))
+    if not starts:
+        return {}
+    return {"start": min(starts), "end": max(ends)}
+
+
+def iso_period(value: Any, type_: str) -> str:
+    """A temporal cell as ISO text ("2023", "2023-05", "2023-05-01"); "" when missing."""
+    if value is None or str(value) in ("", "<NA>", "NaT", "nan", "None"):
+        return ""
+    if type_ == "year":
+        text = str(value)
+        return text if text.lstrip("-").isdigit() else ""
+    if type_ == "yearmonth" and isinstance(value, tuple | list) and len(value) == 2:
+        return f"{int(value[0]):04d}-{int(value[1]):02d}"
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if type_ in ("date", "datetime") else text
+    return str(value)[:10]
+
+
+def derive_error(dataset: Dataset, problem: Exception) -> ValidationError:
+    """A failure while reading or converting a valid dataset, as a located report entry."""
+    where = {
+        key: getattr(problem, key)
+        for key in ("resource", "row", "field")
+        if getattr(problem, key, None) is not None
+    }
+    resource = where.get("resource")
+    file = getattr(problem, "file", None)
+    if file is None and resource is not None:
+        try:
+            relpath = dataset.resource(resource).relpath
+        except KeyError:
+            relpath = None
+        if relpath:
+            file = str(Path(dataset.shown_path).parent / relpath)
+    return ValidationError(
+        type="build-error",
+        message=f"the dataset passed validation but could not be published: "
+        f"{type(problem).__name__}: {str(problem)[:300]}",
+        dataset=dataset.slug,
+        file=file or dataset.shown_path,
+        line=where.get("row"),
+        **where,
+    )
+
+
+def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
+    """A valid dataset's typed tables and planned downloads.
+
+    Tables are read by the validator's rules (tables.py); anything that still fails is a
+    ``DeriveError`` naming the dataset, resource, file and, where known, row and field."""
+    from moldir.pipeline.tables import DeriveError, Tables, read_typed
+
+    typed = {}
+    for resource in dataset.resources:
+        file = resource_file(dataset, resource)
+        try:
+            typed[resource.name] = read_typed(resource)
+        except DeriveError as error:
+            error.dataset, error.resource, error.file = dataset.slug, resource.name, file
+            raise
+        except Exception as problem:
+            raise DeriveError(
+                f"the table could not be read: {type(problem).__name__}: {problem}",
+                dataset=dataset.slug,
+                resource=resource.name,
+                file=file,
+            ) from problem
+    tables = Tables(typed)
+    try:
+        downloads = plan_downloads(dataset, tables)
+    except DeriveError as error:
+        error.dataset = dataset.slug
+        if error.resource and error.file is None:
+            error.file = resource_file(dataset, dataset.resource(error.resource))
+        raise
+    except Exception as problem:
+        raise DeriveError(
+            f"the downloads could not be written: {type(problem).__name__}: {problem}",
+            dataset=dataset.slug,
+            file=dataset.shown_path,
+        ) from problem
+    return tables, downloads
+
+
+def resource_file(dataset: Dataset, resource: Resource) -> str:
+    """The resource's data file as the editor sees it (the descriptor for inline data)."""
+    if not resource.relpath:
+        return dataset.shown_path
+    return str(Path(dataset.shown_path).parent / resource.relpath)
+
+
+def field_constraints(field_: Field, gettext: Callable[[str], str] | None = None) -> list[Any]:
+    """Constraints of a field in words, for the field table of a dataset page.
+
+    With ``gettext`` (the page's language) the words are translated and an ``enum`` lists
+    each value's label (``field.labels``, labels.localized_fields) with its code as
+    ``<code>`` markup; without it, plain English (the API's ``constraints_text``)."""
+    _ = gettext or (lambda text: text)
+    words: list[Any] = []
+    constraints = field_.constraints
+    if constraints.get("required"):
+        words.append(_("required"))
+    if constraints.get("unique"):
+        words.append(_("unique"))
+    if "minimum" in constraints:
+        words.append(f"≥ {constraints['minimum']}")
+    if "maximum" in constraints:
+        words.append(f"≤ {constraints['maximum']}")
+    if "minLength" in constraints:
+        words.append(_("length ≥ %(n)s") % {"n": constraints["minLength"]})
+    if "maxLength" in constraints:
+        words.append(_("length ≤ %(n)s") % {"n": constraints["maxLength"]})
+    if "pattern" in constraints:
+        if gettext is None:
+            words.append(f"pattern {constraints['pattern']}")
+        else:
+            words.append(Markup("{} <code>{}</code>").format(_("pattern"), constraints["pattern"]))
+    if "enum" in constraints:
+        values = constraints["enum"]
+        if gettext is None:
+            words.append("one of: " + ", ".join(str(v) for v in values))
+        else:
+            labels = getattr(field_, "labels", None) or {}
+            items = [
+                Markup("{} (<code>{}</code>)").format(labels[str(v)], v)
+                if str(v) in labels
+                else Markup("<code>{}</code>").format(v)
+                for v in values
+                if str(v) != ""
+            ]
+            words.append(Markup("{} {}").format(_("one of:"), Markup(", ").join(items)))
+    return words

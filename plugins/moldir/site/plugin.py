@@ -1,0 +1,168 @@
+"""The Pelican adapter: thin handlers that call the pipeline and write its results.
+
+``DatasetPagesGenerator`` loads the portal (validating every dataset) in
+``generate_context`` — before Pelican writes anything — and, in ``generate_output``,
+writes one page per dataset, the downloads and the quality report (the catalogue is
+``catalogue_pages.py``'s).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pelican import signals as pelican_signals
+from pelican.generators import Generator
+
+from moldir.features import quality
+from moldir.features.kinds.receptions import build_date
+from moldir.incremental import reuse
+from moldir.model import language
+from moldir.model.settings import MoldirSettings, project_root
+from moldir.pipeline.portal import Portal, field_constraints, load_portal
+from moldir.site import content, i18n, templating
+from moldir.site import markdown as markdown_cache
+
+logger = logging.getLogger(__name__)
+
+PORTAL_CONTEXT_KEY = "moldir_portal"
+
+
+class PortalGenerator(Generator):
+    """Base of Moldir's page generators: the loaded portal, root files, page writing.
+
+    The portal is loaded once (by ``DatasetPagesGenerator.generate_context`` or by
+    ``moldir build``); the other generators only read it from the shared context.
+    """
+
+    def generate_context(self) -> None:
+        """Nothing to add: the portal is loaded by the dataset pages generator."""
+
+    @property
+    def portal(self) -> Portal | None:
+        return self.context.get(PORTAL_CONTEXT_KEY) or self.settings.get("MOLDIR_PORTAL")
+
+    def writes_root_files(self) -> bool:
+        """Only the default language's run writes files kept once at the site root."""
+        return language.writes_root_files(self.settings)
+
+    def page_values(self) -> dict[str, Any]:
+        """Values every page of this generator gets (subclasses add formatters)."""
+        return {}
+
+    def write_page(
+        self, writer, save_as: str, template: str, depends_on: str | None = None, **values: Any
+    ) -> None:
+        """Render ``template`` to ``save_as`` with ``values``.
+
+        ``depends_on`` is a key of everything ``values`` are derived from besides the
+        settings and the theme (``reuse.dataset_key(published)`` for a dataset's own
+        pages): when it is unchanged since the last build the previous page is reused
+        (reuse.py). Pages without it (those reading the whole portal) are always rendered.
+        """
+        values = {**self.page_values(), **values}
+        reuse_values: dict[str, Any] = {reuse.DEPENDS_ON: depends_on}
+        if depends_on is not None:
+            # What the key covers: the values passed here, except the whole portal.
+            reuse_values[reuse.COVERED] = tuple(set(values) - {"portal"})
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=save_as.removesuffix("index.html"),
+            **values,
+            **reuse_values,
+        )
+
+
+class DatasetPagesGenerator(PortalGenerator):
+    """Pages and files of the datasets: /datasets/<slug>/…, /quality/."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moldir = MoldirSettings.from_pelican(self.settings)
+
+    def generate_context(self) -> None:
+        # ``moldir build`` loads the portal once, before Pelican runs (and once for all
+        # languages); a plain ``pelican`` run loads it here, before anything is written.
+        portal = self.settings.get("MOLDIR_PORTAL")
+        if portal is None:
+            root = project_root(self.settings)
+            portal = load_portal(self.moldir, self.moldir.datasets_root(self.settings), root)
+        self.context[PORTAL_CONTEXT_KEY] = portal
+        logger.info("Moldir: %d datasets valid", len(portal.datasets))
+
+    def generate_output(self, writer) -> None:
+        portal = self.portal
+        # The catalogue, /datasets/ and its views, is written by catalogue_pages.py.
+        for published in portal.datasets:
+            self.write_page(
+                writer,
+                f"datasets/{published.slug}/index.html",
+                "dataset",
+                depends_on=reuse.dataset_key(published),
+                published=published,
+                dataset=published.dataset,
+                field_constraints=field_constraints,
+                preview_rows=self.moldir.preview_rows,
+                page_name=f"datasets/{published.slug}",
+            )
+            # Downloads and the report are written once, at the site root, by the default
+            # language's run (pages of every language link to them with data_url()).
+            key = reuse.dataset_key(published)
+            for download in published.downloads if self.writes_root_files() else ():
+                write_bytes(Path(self.output_path) / download.path, download.content, key)
+        measured = quality.portal_quality(portal, build_date(self.settings))
+        self.write_page(
+            writer,
+            "quality/index.html",
+            "quality",
+            portal=portal,
+            quality=measured,
+            validation={task.dataset: task for task in portal.report.tasks},
+            page_name="quality",
+        )
+        if self.writes_root_files():
+            # The validation report (valid, stats, tasks) and the measures beside it.
+            descriptor = portal.report.to_descriptor(timings=False)
+            descriptor["quality"] = quality.report_document(measured)
+            report = json.dumps(descriptor, ensure_ascii=False, indent=2)
+            path = Path(self.output_path) / "quality" / "report.json"
+            write_bytes(path, report.encode("utf-8"))
+
+
+def write_bytes(
+    path: Path, content: bytes | Callable[[], bytes], depends_on: str | None = None
+) -> None:
+    """Write a file of the site; reused from the last build when ``depends_on`` (a key,
+    e.g. ``reuse.dataset_key(published)``) is unchanged (reuse.py)."""
+    reuse.write_bytes(path, content, depends_on)
+
+
+def get_generators(pelican_object):
+    return DatasetPagesGenerator
+
+
+def install_template_helpers(generator) -> None:
+    """Give Pelican's own generators (articles, pages) the same filters and gettext."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        settings = generator.settings
+        templating.install(
+            env, language.translations_for(settings), language.default_language(settings)
+        )
+        # The main navigation links to a topic page only for the portal's own topics.
+        env.globals["MOLDIR_TOPICS"] = tuple(MoldirSettings.from_pelican(settings).topics)
+
+
+def register() -> None:
+    pelican_signals.get_generators.connect(get_generators)
+    pelican_signals.get_writer.connect(reuse.get_writer)
+    pelican_signals.readers_init.connect(markdown_cache.install)
+    pelican_signals.generator_init.connect(install_template_helpers)
+    i18n.connect()
+    content.connect()  # sanitised HTML, readable front matter, safe page addresses
