@@ -55,6 +55,8 @@ lint: setup
 	@echo "ruff: checking the code and its format"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@echo "import-linter: checking the layers' import contracts (pyproject.toml)"
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .
