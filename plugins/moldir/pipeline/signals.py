@@ -13,6 +13,17 @@
   settings of the default language) after every Pelican run succeeded and before the
   folder is swapped into place: whole-site steps (search index, sitemap) run here. An
   exception aborts the build and leaves the previous output untouched.
+
+Pages (``moldir.pipeline.pages``; sent by ``moldir.site`` only, so ``moldir validate``
+never imports what the receivers import when called):
+
+- ``page_writers``: sent with the run's BuildContext; each receiver returns a list of
+  page writers ``write(site) -> None``. Each writer runs in every language run, in the
+  order connected (pages of a feature package live in its ``pages`` module).
+- ``template_helpers``: sent with the run's BuildContext for each Jinja environment of the
+  run; each receiver returns a ``TemplateHelpers`` (globals and filters of the theme).
+- ``feed_generated``: sent with the run's BuildContext and ``feed=`` (a feedgenerator
+  feed of the news) before the feed is written, to adjust its links.
 """
 
 from blinker import NamedSignal
@@ -32,3 +43,6 @@ class OrderedSignal(NamedSignal):
 validation_checks = OrderedSignal("moldir_validation_checks")
 portal_loaded = OrderedSignal("moldir_portal_loaded")
 site_built = OrderedSignal("moldir_site_built")
+page_writers = OrderedSignal("moldir_page_writers")
+template_helpers = OrderedSignal("moldir_template_helpers")
+feed_generated = OrderedSignal("moldir_feed_generated")

@@ -80,10 +80,3 @@ def finish_site(staging: Path, settings: dict | None = None, **_: Any) -> None:
 def connect() -> None:
     """Connect the bundling step (idempotent: blinker keeps one connection per receiver)."""
     signals.site_built.connect(finish_site)
-
-
-def connect_pelican() -> None:
-    """Bundle after each Pelican run (Pelican is imported here, not by ``moldir validate``)."""
-    from pelican import signals as pelican_signals
-
-    pelican_signals.finalized.connect(bundle_after_pelican)

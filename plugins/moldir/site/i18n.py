@@ -17,7 +17,7 @@ from __future__ import annotations
 import gettext
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,15 @@ from moldir.model.language import (
     LANGUAGE_NAMES,
     SOURCE_LANG,
     Localized,
+    default_language,
     language_name,
     language_prefix,
     languages,
     load_translations,
     localize,
+    translations_for,
 )
+from moldir.pipeline.pages import BuildContext
 
 # Pelican's settings for where a translation of a page or article is written. Each
 # language run writes its own version at the normal URL, so these copies are not needed.
@@ -85,6 +88,22 @@ def language_builds(settings: dict[str, Any], staging: Path) -> Iterator[dict[st
             # only: the other languages' runs do not copy them into their folders.
             overrides["IGNORE_FILES"] = [*settings.get("IGNORE_FILES", ["**/.*"]), *root_only]
         yield overrides
+
+
+def run_context(settings: Mapping[str, Any]) -> BuildContext:
+    """The typed run state of a Pelican run (what :func:`language_builds` put in its
+    settings), for features; a plain ``pelican`` run is the root language's only run."""
+    lang = default_language(settings)
+    codes = tuple(settings.get("MOLDIR_LANGUAGES") or (lang,))
+    return BuildContext(
+        lang=lang,
+        languages=codes,
+        root_lang=str(settings.get("MOLDIR_ROOT_LANG") or codes[0]),
+        lang_prefix=str(settings.get("MOLDIR_LANG_PREFIX") or ""),
+        translations=translations_for(settings),
+        output_path=Path(str(settings.get("OUTPUT_PATH") or "output")),
+        settings=settings,
+    )
 
 
 def _root_only_static_files(settings: dict[str, Any]) -> list[str]:

@@ -22,8 +22,10 @@ from moldir.features.kinds.receptions import build_date
 from moldir.incremental import reuse
 from moldir.model import language
 from moldir.model.settings import MoldirSettings, project_root
+from moldir.pipeline import signals as pipeline_signals
+from moldir.pipeline.pages import BuildContext, PageWriter
 from moldir.pipeline.portal import Portal, field_constraints, load_portal
-from moldir.site import content, i18n, templating
+from moldir.site import assets, content, i18n, templating
 from moldir.site import markdown as markdown_cache
 
 logger = logging.getLogger(__name__)
@@ -49,21 +51,10 @@ class PortalGenerator(Generator):
         """Only the default language's run writes files kept once at the site root."""
         return language.writes_root_files(self.settings)
 
-    def page_values(self) -> dict[str, Any]:
-        """Values every page of this generator gets (subclasses add formatters)."""
-        return {}
-
     def write_page(
         self, writer, save_as: str, template: str, depends_on: str | None = None, **values: Any
     ) -> None:
-        """Render ``template`` to ``save_as`` with ``values``.
-
-        ``depends_on`` is a key of everything ``values`` are derived from besides the
-        settings and the theme (``reuse.dataset_key(published)`` for a dataset's own
-        pages): when it is unchanged since the last build the previous page is reused
-        (reuse.py). Pages without it (those reading the whole portal) are always rendered.
-        """
-        values = {**self.page_values(), **values}
+        """Render ``template`` to ``save_as`` with ``values`` (``Site.page``)."""
         reuse_values: dict[str, Any] = {reuse.DEPENDS_ON: depends_on}
         if depends_on is not None:
             # What the key covers: the values passed here, except the whole portal.
@@ -77,6 +68,56 @@ class PortalGenerator(Generator):
             **values,
             **reuse_values,
         )
+
+
+class PelicanSite:
+    """``moldir.pipeline.pages.Site`` over a Pelican generator and its writer: what a
+    feature's page writer writes into in one language run."""
+
+    def __init__(self, generator: PortalGenerator, writer: Any, context: BuildContext) -> None:
+        self._generator = generator
+        self._writer = writer
+        self.context = context
+
+    @property
+    def portal(self) -> Portal:
+        return self._generator.portal
+
+    @property
+    def writes_root_files(self) -> bool:
+        return self.context.writes_root_files
+
+    def page(
+        self, save_as: str, template: str, depends_on: str | None = None, **values: Any
+    ) -> None:
+        self._generator.write_page(self._writer, save_as, template, depends_on, **values)
+
+    def file(
+        self, path: str, content: bytes | Callable[[], bytes], depends_on: str | None = None
+    ) -> None:
+        write_bytes(Path(self._generator.output_path) / path, content, depends_on)
+
+
+class FeaturePagesGenerator(PortalGenerator):
+    """Runs one page writer of a feature (``signals.page_writers``) in a language run;
+    :func:`get_generators` makes a subclass per writer, so that Pelican runs them in the
+    order the features connected them."""
+
+    page_writer: PageWriter
+
+    def generate_output(self, writer) -> None:
+        type(self).page_writer(PelicanSite(self, writer, i18n.run_context(self.settings)))
+
+
+def feature_generators() -> list[type[FeaturePagesGenerator]]:
+    """One generator class per page writer the features declare, in their order."""
+    context = None  # the writers do not depend on the run: declared once per build
+    classes = []
+    for _receiver, writers in pipeline_signals.page_writers.send(context):
+        for write in writers or ():
+            name = "".join(part.title() for part in write.__name__.split("_")) + "Generator"
+            classes.append(type(name, (FeaturePagesGenerator,), {"page_writer": write}))
+    return classes
 
 
 class DatasetPagesGenerator(PortalGenerator):
@@ -143,20 +184,32 @@ def write_bytes(
     reuse.write_bytes(path, content, depends_on)
 
 
-def get_generators(pelican_object):
-    return DatasetPagesGenerator
+def get_generators(pelican_object) -> list[type[PortalGenerator]]:
+    """The features' page generators, then the datasets' (which loads the portal)."""
+    return [*feature_generators(), DatasetPagesGenerator]
 
 
 def install_template_helpers(generator) -> None:
-    """Give Pelican's own generators (articles, pages) the same filters and gettext."""
+    """Give every generator's Jinja environment (Pelican's own too: articles, pages) the
+    features' template helpers (``signals.template_helpers``), Moldir's filters and
+    gettext."""
     env = getattr(generator, "env", None)
     if env is not None:
         settings = generator.settings
+        context = i18n.run_context(settings)
+        for _receiver, helpers in pipeline_signals.template_helpers.send(context):
+            env.globals.update(helpers.globals)
+            env.filters.update(helpers.filters)
         templating.install(
             env, language.translations_for(settings), language.default_language(settings)
         )
         # The main navigation links to a topic page only for the portal's own topics.
         env.globals["MOLDIR_TOPICS"] = tuple(MoldirSettings.from_pelican(settings).topics)
+
+
+def relay_feed(context: dict[str, Any], feed: Any = None, **_: Any) -> None:
+    """Pelican's ``feed_generated`` → ``signals.feed_generated`` (the features' hook)."""
+    pipeline_signals.feed_generated.send(i18n.run_context(context), feed=feed)
 
 
 def register() -> None:
@@ -166,3 +219,5 @@ def register() -> None:
     pelican_signals.generator_init.connect(install_template_helpers)
     i18n.connect()
     content.connect()  # sanitised HTML, readable front matter, safe page addresses
+    pelican_signals.feed_generated.connect(relay_feed)
+    pelican_signals.finalized.connect(assets.bundle_after_pelican)

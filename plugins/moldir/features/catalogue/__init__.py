@@ -17,7 +17,7 @@ Filtered lists are sorted by the latest update only: three sorts of every facet 
 would triple the pages of a large portal for little use. The dataset folder name
 ``browse`` is reserved (``reserved-name`` validation error).
 
-Pure functions of the portal and the run's language; ``catalogue_pages.py`` writes them.
+Pure functions of the portal and the run's language; ``pages.py`` writes them.
 """
 
 from __future__ import annotations
@@ -292,17 +292,5 @@ def reserved_name_checks(settings: Any) -> list:
     return [descriptor_only(check)]
 
 
-def get_generators(pelican_object) -> type:
-    from moldir.features.catalogue.pages import CataloguePagesGenerator
-
-    return CataloguePagesGenerator
-
-
 def connect() -> None:
     signals.validation_checks.connect(reserved_name_checks)
-
-
-def connect_pelican() -> None:
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)

@@ -4,11 +4,11 @@ The feature, wired through Moldir's extension points like an outside plugin:
 
 - ``validation_checks`` → ``spec.check_views``: a bad declaration is a ``view-error``;
 - ``portal_loaded`` → ``build_charts`` per dataset: ``published.extras["charts"]``;
-- Pelican's ``get_generators`` → ``ChartPagesGenerator``: the chart files at the site root
+- ``page_writers`` → ``pages.write_chart_pages``: the chart files at the site root
   (``/datasets/<slug>/charts/<view>.vl.json|.svg|.png``, once) and one standalone chart
   page per language (``/datasets/<slug>/charts/<view>/``, for embedding);
-- Pelican's ``generator_init`` → the template global ``chart_alternative(chart)``, the
-  text alternative in the language being built.
+- ``template_helpers`` → the template global ``chart_alternative(chart)``, the text
+  alternative in the language being built, and the other chart globals (``pages.py``).
 
 See docs/charts.md.
 """
@@ -22,7 +22,6 @@ import logging
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Undefined, pass_context
@@ -34,13 +33,14 @@ from moldir.incremental import cache
 from moldir.model.dataset import Dataset
 from moldir.pipeline import signals
 
-# Drawing (pandas, .build → Altair, .render → vl_convert) and the Pelican generator
-# (.pages) are imported by the functions that draw or write: ``moldir validate`` connects
-# this feature for ``check_views`` only and must not load them.
+# Drawing (pandas, .build → Altair, .render → vl_convert) is imported by the functions
+# that draw, and the pages (.pages) only when pages are written: ``moldir validate``
+# connects this feature for ``check_views`` only and must not load them.
 if TYPE_CHECKING:
     import pandas as pd
 
     from moldir.features.charts.build import ChartData, ChartTable
+    from moldir.pipeline.pages import Site
 
 logger = logging.getLogger(__name__)
 
@@ -381,7 +381,7 @@ def add_charts(portal: Any) -> None:
     logger.info("Moldir charts: %d charts built", count)
 
 
-# --- Pelican ---------------------------------------------------------------------------
+# --- pages -----------------------------------------------------------------------------
 
 
 def run_gettext(settings: Any) -> describing.Gettext:
@@ -455,46 +455,21 @@ def highlights(portal: Any, count: int = 3) -> list[tuple[Any, Chart]]:
     return (marked + others)[:count]
 
 
-def install_template_globals(generator: Any) -> None:
-    env = getattr(generator, "env", None)
-    if env is not None:
-        env.globals["chart_alternative"] = chart_alternative
-        env.globals["chart_alternative_lang"] = chart_alternative_lang
-        env.globals["chart_svg"] = chart_svg
-        env.globals["chart_table"] = chart_table
-        env.globals["chart_highlights_for"] = highlights
-
-
-def write_chart_files(output: Path, chart: Chart, depends_on: str | None = None) -> None:
-    """``.vl.json``, ``.svg`` and ``.png`` of one chart under ``output`` (linked from the
-    last build when ``depends_on``, the dataset's key, is unchanged: reuse.py)."""
+def write_chart_files(site: Site, chart: Chart, depends_on: str | None = None) -> None:
+    """``.vl.json``, ``.svg`` and ``.png`` of one chart, at the site root of ``site``
+    (linked from the last build when ``depends_on``, the dataset's key, is unchanged)."""
     from moldir.features.charts.render import standalone_svg
-    from moldir.incremental.reuse import write_bytes
 
     files = chart.files
     # The file stands alone (English, the data's language): no table below to point at.
     text = chart.alternative(table_hint="")
     svg = standalone_svg(chart.svg, chart.id, chart.view.title, text)
-    write_bytes(output / files["svg"], svg.encode("utf-8"), depends_on)
-    write_bytes(output / files["png"], chart.png, depends_on)
-    write_bytes(output / files["vl.json"], chart.vega_lite_json().encode("utf-8"), depends_on)
-
-
-def get_generators(_pelican: Any):
-    from moldir.features.charts.pages import ChartPagesGenerator
-
-    return ChartPagesGenerator
+    site.file(files["svg"], svg.encode("utf-8"), depends_on)
+    site.file(files["png"], chart.png, depends_on)
+    site.file(files["vl.json"], chart.vega_lite_json().encode("utf-8"), depends_on)
 
 
 def connect() -> None:
     """Connect the chart feature (safe to call more than once: blinker dedupes)."""
     signals.validation_checks.connect(provide_checks)
     signals.portal_loaded.connect(add_charts)
-
-
-def connect_pelican() -> None:
-    """Connect the chart pages and template globals to Pelican's signals."""
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)
-    pelican_signals.generator_init.connect(install_template_globals)

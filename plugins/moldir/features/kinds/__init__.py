@@ -3,13 +3,20 @@
 A dataset declares ``"kind": "<name>"`` in its descriptor; its main resource must then
 follow the kind's schema (``plugins/moldir/schemas/<name>.json``, also published on the
 portal for other bodies to reuse): every field the kind requires, with the kind's type.
-The kind modules (appeals, receptions, budget) add their own checks and topic pages.
+Each kind is a package (``appeals/``, ``budget/``, ``receptions/``) holding its checks and
+summaries (``__init__.py``) and its topic pages (``pages.py``); this module is what they
+share: the registry of kinds, their schemas, row errors, slugs and number formats. The
+``/schemas/`` pages are in ``kinds/pages.py``. Nothing here imports a kind, and a kind's
+``__init__`` never imports its pages (``moldir.connect_features`` does, for a build):
+``moldir validate`` runs the kinds' checks without loading what pages need.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -17,14 +24,13 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_currency, format_decimal
+from markupsafe import Markup
+from unidecode import unidecode
 
 from moldir.model.dataset import Dataset, Resource
-from moldir.model.numbers import format_compact
+from moldir.model.numbers import format_compact, format_number
 from moldir.model.report import ValidationError
 from moldir.pipeline import signals
-
-# The kinds' pages are Pelican generators in .pages, imported by the ``get_generators``
-# handlers: ``moldir validate`` runs the kinds' checks without loading Pelican.
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 KINDS: dict[str, str] = {
@@ -131,10 +137,23 @@ def row_errors(
 
 # --- pages --------------------------------------------------------------------------
 
+# What a slug keeps of a name: the substitutions Pelican's ``SLUG_REGEX_SUBSTITUTIONS``
+# default to (the addresses of bodies and budget administrators have always been these).
+_SLUG_SUBSTITUTIONS = ((r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"[-\s]+", "-"))
 
-def page_locale(settings: dict[str, Any]) -> str:
-    """The Babel locale of a Pelican run (its language), e.g. "kk", "ru", "en"."""
-    return str(settings.get("DEFAULT_LANG") or "en").replace("-", "_")
+
+def name_slug(name: str) -> str:
+    """The URL slug of a name (a body, a budget administrator): ASCII from any script,
+    lower case, words joined by "-" ("Әкімдік №2" → "akimdik-2").
+
+    The same steps as Pelican's ``slugify`` with its default substitutions (a contract
+    test compares them), without importing Pelican into the kinds.
+    """
+    value = unicodedata.normalize("NFKC", Markup(name).striptags())
+    value = unidecode(value)
+    for pattern, replacement in _SLUG_SUBSTITUTIONS:
+        value = re.sub(pattern, replacement, value, flags=re.IGNORECASE)
+    return value.lower().strip()
 
 
 @cache
@@ -177,23 +196,26 @@ def format_percent(value: Any, locale: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=locale) + "\u00a0%"
 
 
+def page_formatters(locale: str) -> dict[str, Callable[..., str]]:
+    """Money, percentages and figures in a page's language (``locale``), for the templates
+    of the kinds' topic pages (``money(amount, currency)``, ``percent(value)``…)."""
+    return {
+        "money": lambda amount, currency, compact=False: format_money(
+            amount, currency, locale, compact
+        ),
+        "percent": lambda value, digits=1: format_percent(value, locale, digits),
+        # A figure rounded to at most ``digits`` decimals, none when it is whole.
+        "figure": lambda value, digits=1: format_number(
+            round(value, digits) if isinstance(value, float) else value, locale
+        ),
+        "compact": lambda value, currency=None: format_compact(value, locale, currency),
+    }
+
+
 def validation_checks(sender: Any) -> list:
     return [check_kind]
-
-
-def get_generators(pelican_object: Any) -> type:
-    from moldir.features.kinds.pages import SchemaPagesGenerator
-
-    return SchemaPagesGenerator
 
 
 def connect() -> None:
     """Register the kind conformance check (once for all kinds)."""
     signals.validation_checks.connect(validation_checks)
-
-
-def connect_pelican() -> None:
-    """Register the schemas page."""
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)

@@ -6,6 +6,9 @@
 - each dataset's change history from git (``history.py``), Atom feeds of it (``feeds.py``);
 - ``/sitemap.xml`` and ``/robots.txt`` (``sitemap.py``); canonical and Open Graph links
   (``pages.py`` + ``components/_meta.html``).
+
+``pages.py`` is connected only when pages are written (``moldir.connect_features``), so
+that ``moldir validate`` loads none of the catalogue writers.
 """
 
 from __future__ import annotations
@@ -19,19 +22,3 @@ def connect() -> None:
     """Connect the feature's handlers (blinker keeps one connection per handler)."""
     signals.portal_loaded.connect(add_histories)
     signals.site_built.connect(write_sitemap)
-
-
-def connect_pelican() -> None:
-    """Connect the Pelican side (``pages.py``), imported here so that ``moldir validate``
-    loads neither Pelican nor the catalogue writers."""
-    from pelican import signals as pelican_signals
-
-    from moldir.features.opendata.pages import (
-        absolutize_article_feed,
-        get_generators,
-        install_template_helpers,
-    )
-
-    pelican_signals.get_generators.connect(get_generators)
-    pelican_signals.generator_init.connect(install_template_helpers)
-    pelican_signals.feed_generated.connect(absolutize_article_feed)

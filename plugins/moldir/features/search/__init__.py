@@ -1,13 +1,15 @@
 """Search: a static Pagefind index of the whole built portal, and the /search/ page.
 
-Three handlers, connected by :func:`connect` (``"moldir.features.search"`` in ``FEATURES``):
+Two handlers, connected by :func:`connect` (``"moldir.features.search"`` in ``FEATURES``),
+and the page (``pages.py``, connected when pages are written):
 
 - ``portal_loaded`` → :func:`add_search_terms`: the distinct names found in each
   dataset's text columns (bodies, regions, survey groups), so that searching for a body
   finds every dataset with rows about it, not only those whose preview shows it, and the
   years the dataset covers (the "year" filter).
-- ``get_generators`` → ``search_page.SearchPageGenerator``: ``search/index.html`` in every
-  language run (template ``search.html``).
+- ``page_writers`` → ``pages.write_search_page``: ``search/index.html`` in every
+  language run (template ``search.html``); ``template_helpers`` → the ``kazakh_folded``
+  filter.
 - ``site_built`` → :func:`index_built_site`: Pagefind indexes the staging folder once,
   after every language was built and before the swap, into ``<site>/pagefind/``.
   Pagefind writes one index per ``<html lang>``, so each language searches its own pages.
@@ -147,23 +149,6 @@ def folded_kazakh_words(text: str) -> str:
         if folded != word:
             words.setdefault(folded.lower(), None)
     return " ".join(words)
-
-
-def install_search_filters(generator) -> None:
-    """``generator_init``: the ``kazakh_folded`` filter for ``search_index``."""
-    env = getattr(generator, "env", None)
-    if env is not None:
-        env.filters["kazakh_folded"] = folded_kazakh_words
-
-
-# --- the search page ----------------------------------------------------------------
-
-
-def get_generators(pelican_object) -> type:
-    # In its own module so that Pelican (the base class) is imported only for a build.
-    from moldir.features.search.pages import SearchPageGenerator
-
-    return SearchPageGenerator
 
 
 # --- the index ----------------------------------------------------------------------
@@ -688,11 +673,3 @@ def connect() -> None:
     """Connect the search feature (idempotent: blinker keeps one connection per receiver)."""
     signals.portal_loaded.connect(add_search_terms)
     signals.site_built.connect(index_built_site)
-
-
-def connect_pelican() -> None:
-    """Connect the search page and the template filters to Pelican's signals."""
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)
-    pelican_signals.generator_init.connect(install_search_filters)

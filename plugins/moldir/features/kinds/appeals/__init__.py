@@ -1,11 +1,12 @@
 """Appeal statistics: counts of appeals, receptions, calls... by body, channel and period.
 
 The kind's schema (``schemas/appeal-statistics.json``) is a long table: one row per body,
-channel, measure and period. This module adds the checks the schema cannot express
+channel, measure and period. This package adds the checks the schema cannot express
 (a period that ends before it starts, two rows counting the same thing over overlapping
-periods) and the topic page ``/appeals/``, which brings every appeal-statistics dataset
-together: totals per body and per channel, change between comparable periods, and ratios
-between measures (citizens per reception, complaints per 100 requests...).
+periods) and the topic page ``/appeals/`` (``pages.py``), which brings every
+appeal-statistics dataset together: totals per body and per channel, change between
+comparable periods, and ratios between measures (citizens per reception, complaints per
+100 requests...).
 
 Figures of different datasets are never added together: each dataset is its own section,
 because their bodies, periods and even countries differ.
@@ -22,8 +23,8 @@ from moldir.model.dataset import Dataset, Resource
 from moldir.model.report import ValidationError
 from moldir.pipeline import signals
 
-# pandas is imported where a table is read or summed, the page generator (Pelican) by
-# ``get_generators``: ``moldir validate`` on a portal without this kind loads neither.
+# pandas is imported where a table is read or summed (the page is in .pages, imported only
+# for a build): ``moldir validate`` on a portal without this kind does not load it.
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -301,20 +302,8 @@ def appeal_sections(portal: Any) -> list[AppealSection]:
     return sections
 
 
-# --- page --------------------------------------------------------------------------------
-
-
-def get_generators(pelican_object: Any) -> type:
-    from moldir.features.kinds.pages import AppealsPageGenerator
-
-    return AppealsPageGenerator
+# --- wiring (the page, /appeals/, is in .pages) ------------------------------------------
 
 
 def connect() -> None:
     signals.validation_checks.connect(validation_checks)
-
-
-def connect_pelican() -> None:
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)

@@ -1,6 +1,6 @@
 """Reception schedules: who receives citizens, when, where and how to book.
 
-Plain functions do the work and a thin Pelican generator writes the results:
+Plain functions do the work and the page writer in ``pages.py`` writes the results:
 
 - :func:`sessions_from_table` reads the rows of a ``reception-schedule`` table into
   :class:`ReceptionSession` objects;
@@ -36,16 +36,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from dateutil.rrule import rrule, rrulestr
 
-from moldir.features.kinds import kind_resources, row_errors
+from moldir.features.kinds import kind_resources, name_slug, row_errors
 from moldir.model.dataset import Dataset, Resource
 from moldir.model.report import ValidationError
 from moldir.model.safety import safe_url
 from moldir.pipeline import signals
 from moldir.pipeline.limits import Limits
 
-# icalendar, pandas and Pelican (slugs, the page generator) are imported where a schedule
-# is read, checked or written: ``moldir validate`` on a portal without reception
-# schedules loads none of them.
+# icalendar and pandas are imported where a schedule is read, checked or written (the
+# pages are in .pages, imported only for a build): ``moldir validate`` on a portal
+# without reception schedules loads none of them.
 if TYPE_CHECKING:
     import icalendar
     import pandas as pd
@@ -190,9 +190,7 @@ class ReceptionBody:
 
 def body_slug(name: str) -> str:
     """The URL slug of a body (ASCII, from any script)."""
-    from pelican.utils import slugify
-
-    return slugify(name, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"[-\s]+", "-")])
+    return name_slug(name)
 
 
 def rule_parts(value: str) -> dict[str, str]:
@@ -703,7 +701,7 @@ def calendar_bytes(calendar: icalendar.Calendar) -> bytes:
     return calendar.to_ical()
 
 
-# --- pages (the generator is in .pages) -----------------------------------------------
+# --- pages (written by .pages) -------------------------------------------------------
 
 
 def portal_sessions(portal: Any) -> list[ReceptionSession]:
@@ -723,17 +721,5 @@ def webcal(url: str) -> str | None:
     return None
 
 
-def get_generators(pelican_object: Any) -> type:
-    from moldir.features.kinds.pages import ReceptionPagesGenerator
-
-    return ReceptionPagesGenerator
-
-
 def connect() -> None:
     signals.validation_checks.connect(validation_checks)
-
-
-def connect_pelican() -> None:
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)

@@ -27,13 +27,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from moldir.features.kinds import kind_resources, row_errors
+from moldir.features.kinds import kind_resources, name_slug, row_errors
 from moldir.model.dataset import Dataset, Resource
 from moldir.model.report import ValidationError
 from moldir.pipeline import signals
 
-# pandas is imported where a table is read or summed, Pelican (slugs, the page generator)
-# where pages are made: ``moldir validate`` on a portal without this kind loads neither.
+# pandas is imported where a table is read or summed (the pages are in .pages, imported
+# only for a build): ``moldir validate`` on a portal without this kind does not load it.
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -388,9 +388,7 @@ def summarise(published: Any, resource: Resource, frame: pd.DataFrame) -> Budget
 
 def administrator_slug(name: str) -> str:
     """The URL slug of an administrator (ASCII, from any script)."""
-    from pelican.utils import slugify
-
-    return slugify(name, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"[-\s]+", "-")])
+    return name_slug(name)
 
 
 def assign_slugs(sections: list[BudgetSection]) -> None:
@@ -422,20 +420,8 @@ def budget_sections(portal: Any) -> list[BudgetSection]:
     return sections
 
 
-# --- pages -------------------------------------------------------------------------------
-
-
-def get_generators(pelican_object: Any) -> type:
-    from moldir.features.kinds.pages import BudgetPagesGenerator
-
-    return BudgetPagesGenerator
+# --- wiring (the pages, /budget/…, are in .pages) ----------------------------------------
 
 
 def connect() -> None:
     signals.validation_checks.connect(validation_checks)
-
-
-def connect_pelican() -> None:
-    from pelican import signals as pelican_signals
-
-    pelican_signals.get_generators.connect(get_generators)
