@@ -278,3 +278,34 @@ def test_built_pages_show_versions_and_an_uncommitted_dataset(project_copy: Path
     feed = feedparser.parse((output / "datasets" / "blog-requests" / "feed.atom.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == 2
     assert all(SECRET not in entry.summary for entry in feed.entries)
+
+
+# --- the date of the last change is an input of the download plan -------------------------
+
+
+def test_the_download_plan_is_dated_by_the_history_and_never_rewritten(repo: Path):
+    from moldir.pipeline.discover import build_dataset
+    from moldir.pipeline.portal import derive
+
+    folder = repo / "datasets" / "appeals"
+    # The README commit (2024-04-01) touched the dataset's folder last.
+    dates = history.dataset_dates([dataset_at(repo)])
+    assert dates == {"appeals": "2024-04-01T09:00:00Z"}
+
+    def package(descriptor: dict, modified: str | None) -> tuple[dict, bytes]:
+        dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
+        _tables, planned = derive(dataset, modified)
+        files = {d.filename: d.content for d in planned}
+        archive = zipfile.ZipFile(io.BytesIO(files["appeals.zip"]))
+        # The zip holds the very descriptor published beside it.
+        assert archive.read("appeals/datapackage.json") == files["datapackage.json"]
+        return json.loads(files["datapackage.json"]), files["appeals.zip"]
+
+    source = json.loads((folder / "datapackage.json").read_text())
+    dated, dated_zip = package(source, dates["appeals"])
+    assert dated["modified"] == "2024-04-01T09:00:00Z"
+    undated, undated_zip = package(source, None)
+    assert "modified" not in undated and undated_zip != dated_zip
+    # The descriptor's own date wins over the history's.
+    own, _zip = package({**source, "modified": "2023-12-31"}, dates["appeals"])
+    assert own["modified"] == "2023-12-31"

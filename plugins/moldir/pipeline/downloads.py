@@ -1056,15 +1056,35 @@ def published_file(resource: dict[str, Any], original: Download | None) -> dict[
     return published
 
 
-def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
+@dataclass(frozen=True)
+class PlannedFiles:
+    """A dataset's files before its package is made: every resource's downloads (CSV,
+    JSON, XLSX, the publisher's original) and the descriptor that describes them, without
+    the date of the dataset's last change (``package_downloads`` adds it)."""
+
+    downloads: tuple[Download, ...]
+    descriptor: dict[str, Any]
+
+
+def plan_downloads(
+    dataset: Dataset, tables: dict[str, Any], modified: str | None = None
+) -> list[Download]:
     """Every download of a dataset: per resource CSV, JSON, XLSX (unless Excel's limits
-    would cut it) and the publisher's original file; datapackage.json; zip."""
+    would cut it) and the publisher's original file; datapackage.json; zip.
+
+    ``modified`` (RFC 3339, when the dataset last changed, from its history) goes into the
+    published datapackage.json when the descriptor gives none."""
+    return package_downloads(dataset, plan_files(dataset, tables), modified)
+
+
+def plan_files(dataset: Dataset, tables: dict[str, Any]) -> PlannedFiles:
+    """Every resource's downloads and the published descriptor (the costly part of the
+    plan: it depends on the dataset's files alone, not on its history)."""
     from moldir.pipeline.tables import DeriveError
 
     typed = getattr(tables, "typed", None) or {
         resource.name: as_table(tables[resource.name], resource) for resource in dataset.resources
     }
-    slug = dataset.slug
     stems = download_stems(dataset)
     downloads: list[Download] = []
     csv_files: dict[str, Download] = {}
@@ -1091,16 +1111,37 @@ def plan_downloads(dataset: Dataset, tables: dict[str, Any]) -> list[Download]:
             originals[resource.name] = original
             downloads.append(original)
     descriptor = published_descriptor(dataset, csv_files, shapes, typed, originals)
+    return PlannedFiles(tuple(downloads), descriptor)
+
+
+def package_downloads(
+    dataset: Dataset, files: PlannedFiles, modified: str | None = None
+) -> list[Download]:
+    """The downloads of ``files`` with the published datapackage.json and the zip (the
+    descriptor, each table's CSV and each original file), in that order.
+
+    ``modified`` is written into the published descriptor when it has none, so the file a
+    data user downloads carries the same date as the dataset's page."""
+    from moldir.pipeline.tables import DeriveError
+
+    slug = dataset.slug
+    descriptor = files.descriptor
+    if modified and not descriptor.get("modified"):
+        descriptor = {**descriptor, "modified": modified}
     descriptor_bytes = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
     package = Download(slug, "datapackage.json", "datapackage", descriptor_bytes)
+    # The zip holds what the descriptor describes: each table's CSV (the first download
+    # of a tabular resource) and the publisher's files.
+    tables = [d for d in files.downloads if d.format == "csv" and not d.original]
+    originals = [d for d in files.downloads if d.original]
     archive = zip_bytes(
         {
             f"{slug}/datapackage.json": descriptor_bytes,
-            **{f"{slug}/{d.filename}": d.content for d in csv_files.values()},
-            **{f"{slug}/{d.filename}": d.content for d in originals.values()},
+            **{f"{slug}/{d.filename}": d.content for d in tables},
+            **{f"{slug}/{d.filename}": d.content for d in originals},
         }
     )
-    planned = [*downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]
+    planned = [*files.downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]
     for download in planned:
         # Every part of every download's path: a safe name, inside the dataset's folder
         # (the writer checks the resolved path again, safety.checked_output).

@@ -1,7 +1,8 @@
 """The portal: every valid dataset with its typed tables and downloads.
 
 ``load_portal`` runs the pipeline from dataset folders to data ready for pages:
-validate (all datasets, all errors) → read typed tables → plan downloads → let features
+validate (all datasets, all errors) → ask when each dataset last changed
+(``signals.dataset_dates``) → read typed tables → plan downloads (dated) → let features
 (charts, history, kinds) add their results through ``signals.portal_loaded``.
 It raises ``InvalidDatasets`` with the whole report when anything is wrong.
 """
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
 
@@ -23,7 +24,7 @@ from moldir.model.report import DatasetReport, InvalidDatasets, Report, Validati
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline import labels, signals
 from moldir.pipeline.discover import TODO_MARK
-from moldir.pipeline.downloads import Download, plan_downloads
+from moldir.pipeline.downloads import Download, PlannedFiles, package_downloads, plan_files
 from moldir.pipeline.limits import Limits
 from moldir.pipeline.validate import ValidationOptions, descriptor_only, validate_portal
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -158,11 +161,19 @@ def load_portal(
     report, datasets = validate(settings, datasets_root, display_root)
     if not report.valid:
         raise InvalidDatasets(report)
+    dates = last_changed(datasets)
     published = []
     for dataset in cache.progress("tables and downloads", datasets):
-        # Cached per dataset fingerprint during ``moldir build`` (cache.py).
+        modified = dates.get(dataset.slug)
+        # Cached per dataset fingerprint during ``moldir build`` (cache.py); the package
+        # (datapackage.json and zip) also depends on the date, so it is cached under it.
         try:
-            tables, downloads = cache.derived(dataset, lambda dataset=dataset: derive(dataset))
+            tables, files = cache.derived(dataset, lambda dataset=dataset: derive_files(dataset))
+            downloads = cache.per_dataset(
+                dataset,
+                f"package modified {modified}",
+                lambda d=dataset, f=files, m=modified: package(d, f, m),
+            )
         except Exception as problem:
             # What validates must build; if a table still cannot be read or written, the
             # editor gets a report entry naming the dataset, never a traceback.
@@ -183,6 +194,17 @@ def load_portal(
     with cache.STAGES.stage("features (charts, kinds, …)"):
         signals.portal_loaded.send(portal)
     return portal
+
+
+def last_changed(datasets: list[Dataset]) -> dict[str, str]:
+    """When each dataset last changed (RFC 3339), as the receivers of
+    ``signals.dataset_dates`` say (the first one to give a dataset's date wins): an input of
+    its download plan."""
+    found: dict[str, str] = {}
+    for _receiver, dates in signals.dataset_dates.send(datasets):
+        for slug, date in (dates or {}).items():
+            found.setdefault(slug, date)
+    return found
 
 
 def warn_untranslated(portal: Portal) -> list[str]:
@@ -280,8 +302,17 @@ def derive_error(dataset: Dataset, problem: Exception) -> ValidationError:
     )
 
 
-def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
-    """A valid dataset's typed tables and planned downloads.
+def derive(
+    dataset: Dataset, modified: str | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Download]]:
+    """A valid dataset's typed tables and planned downloads; ``modified`` (RFC 3339, when
+    the dataset last changed) goes into the published descriptor when it has none."""
+    tables, files = derive_files(dataset)
+    return tables, package(dataset, files, modified)
+
+
+def derive_files(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], PlannedFiles]:
+    """A valid dataset's typed tables and its resources' planned files.
 
     Tables are read by the validator's rules (tables.py); anything that still fails is a
     ``DeriveError`` naming the dataset, resource, file and, where known, row and field."""
@@ -303,8 +334,20 @@ def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
                 file=file,
             ) from problem
     tables = Tables(typed)
+    return tables, located(dataset, lambda: plan_files(dataset, tables))
+
+
+def package(dataset: Dataset, files: PlannedFiles, modified: str | None) -> list[Download]:
+    """Every download of the dataset: ``files``, datapackage.json and the zip."""
+    return located(dataset, lambda: package_downloads(dataset, files, modified))
+
+
+def located(dataset: Dataset, plan: Callable[[], T]) -> T:
+    """``plan()``, with a failure raised as a ``DeriveError`` naming the dataset and file."""
+    from moldir.pipeline.tables import DeriveError
+
     try:
-        downloads = plan_downloads(dataset, tables)
+        return plan()
     except DeriveError as error:
         error.dataset = dataset.slug
         if error.resource and error.file is None:
@@ -316,7 +359,6 @@ def derive(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], list[Download]]:
             dataset=dataset.slug,
             file=dataset.shown_path,
         ) from problem
-    return tables, downloads
 
 
 def resource_file(dataset: Dataset, resource: Resource) -> str:

@@ -3,6 +3,11 @@
 - ``validation_checks``: sent with the MoldirSettings; each receiver returns a list of
   checks ``check(dataset) -> iterable of ValidationError`` run on every dataset that passed
   Frictionless (chart declarations, kind schemas, budget consistency, ...).
+- ``dataset_dates``: sent with the list of valid Datasets before their downloads are
+  planned; each receiver returns {slug: RFC 3339 date-time} of when each dataset last
+  changed (the open-data feature reads it from git). The date is an input of the download
+  plan: the published ``datapackage.json`` (and the one in the zip) carries it as
+  ``modified`` when the descriptor has none.
 - ``portal_loaded``: sent with the Portal once every dataset is valid and its tables read;
   receivers add their results to ``published.extras`` (charts, history, ...). A dataset's
   extras must be made from that dataset alone (its files, the settings, its git history):
@@ -41,6 +46,7 @@ class OrderedSignal(NamedSignal):
 
 
 validation_checks = OrderedSignal("moldir_validation_checks")
+dataset_dates = OrderedSignal("moldir_dataset_dates")
 portal_loaded = OrderedSignal("moldir_portal_loaded")
 site_built = OrderedSignal("moldir_site_built")
 page_writers = OrderedSignal("moldir_page_writers")

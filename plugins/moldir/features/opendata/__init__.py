@@ -13,12 +13,13 @@ that ``moldir validate`` loads none of the catalogue writers.
 
 from __future__ import annotations
 
-from moldir.features.opendata.history import add_histories
+from moldir.features.opendata.history import add_histories, dataset_dates
 from moldir.features.opendata.sitemap import write_sitemap
 from moldir.pipeline import signals
 
 
 def connect() -> None:
     """Connect the feature's handlers (blinker keeps one connection per handler)."""
+    signals.dataset_dates.connect(dataset_dates)
     signals.portal_loaded.connect(add_histories)
     signals.site_built.connect(write_sitemap)

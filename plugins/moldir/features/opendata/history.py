@@ -11,7 +11,9 @@ no versions and says that.
 
 Decisions (docs/open-data.md):
 - the published ``datapackage.json`` gets ``modified`` from the history when its
-  descriptor has none, so the file a data user downloads carries the same date as the page;
+  descriptor has none, so the file a data user downloads carries the same date as the page:
+  the date is an input of the download plan (``dataset_dates``, connected to
+  ``signals.dataset_dates``), never written into a finished download;
 - when the data files changed in a later commit than the descriptor, the ``version``
   cannot have been raised with that change: the build logs a warning (not an error, since
   fixing a typo in a cell need not be a new version) and the page shows nothing extra.
@@ -20,11 +22,8 @@ Decisions (docs/open-data.md):
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import logging
 import subprocess
-import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,7 +31,6 @@ from moldir.features.opendata.versions import BlobReader, Version, dataset_versi
 from moldir.incremental import cache
 from moldir.model.dataset import Dataset
 from moldir.pipeline.discover import DESCRIPTOR_NAMES
-from moldir.pipeline.downloads import ZIP_DATE, Download
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +47,6 @@ class Change:
     commit: str
     message: str
     data_changed: bool = True
-
-    @property
-    def short_commit(self) -> str:
-        return self.commit[:7]
 
 
 @dataclass(frozen=True)
@@ -282,8 +276,9 @@ def file_history(dataset: Dataset) -> History:
     )
 
 
-def dataset_histories(datasets: list[Dataset]) -> dict[str, History]:
-    """The history of each dataset: from git where possible, else from its files."""
+def dated_histories(datasets: list[Dataset]) -> dict[str, History]:
+    """The history of each dataset without its versions: from git where possible, else
+    from its files (enough for the dates)."""
     if not datasets:
         return {}
     roots = {dataset.folder.resolve().parent for dataset in datasets}
@@ -296,20 +291,30 @@ def dataset_histories(datasets: list[Dataset]) -> dict[str, History]:
         if history.uncommitted_dataset:
             # Not committed yet: the dates of its files, and no versions.
             history = replace(file_history(dataset), source="uncommitted", uncommitted=True)
-        history = with_versions(dataset, history)
         if history.shallow:
             # The oldest commit of a shallow clone is only where the clone starts.
             created = parse_date(dataset.get("created"))
             if created and history.first_published and created < history.first_published:
                 history = replace(history, first_published=created)
+        histories[dataset.slug] = history
+    return histories
+
+
+def dataset_histories(datasets: list[Dataset]) -> dict[str, History]:
+    """The history of each dataset with the versions of its data (from git where
+    possible, else from its files)."""
+    histories = dated_histories(datasets)
+    for dataset in datasets:
+        slug = dataset.slug
+        history = with_versions(dataset, histories[slug])
         if history.version_stale:
             logger.warning(
                 "%s: the data changed on %s after the descriptor last did; raise its "
                 '"version" when the data changes',
-                dataset.slug,
+                slug,
                 history.last_changed.date().isoformat() if history.last_changed else "?",
             )
-        histories[dataset.slug] = history
+        histories[slug] = history
     return histories
 
 
@@ -320,41 +325,14 @@ def isoformat(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def with_modified(downloads: list[Download], modified: str) -> list[Download]:
-    """The downloads with ``modified`` added to the published descriptor (and in the zip)."""
-    package = next((d for d in downloads if d.format == "datapackage"), None)
-    if package is None:
-        return downloads
-    descriptor = json.loads(package.content)
-    if descriptor.get("modified"):
-        return downloads
-    descriptor["modified"] = modified
-    content = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
-    updated = []
-    for download in downloads:
-        if download is package:
-            download = replace(download, content=content)
-        elif download.format == "zip":
-            download = replace(
-                download, content=replace_in_zip(download.content, "datapackage.json", content)
-            )
-        updated.append(download)
-    return updated
-
-
-def replace_in_zip(archive: bytes, name: str, content: bytes) -> bytes:
-    """The archive with every entry whose file name is ``name`` replaced by ``content``."""
-    source = zipfile.ZipFile(io.BytesIO(archive))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.rsplit("/", 1)[-1] == name:
-                data = content
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, data)
-    return buffer.getvalue()
+def dataset_dates(datasets: list[Dataset]) -> dict[str, str]:
+    """``dataset_dates`` receiver: when each dataset last changed (RFC 3339), an input of
+    its download plan (the published datapackage.json's ``modified``)."""
+    return {
+        slug: isoformat(history.last_changed)
+        for slug, history in dated_histories(datasets).items()
+        if history.last_changed is not None
+    }
 
 
 def add_histories(portal) -> None:
@@ -367,11 +345,3 @@ def add_histories(portal) -> None:
             # The catalogue's "Last updated" and the search date (templates fall back on
             # the descriptor's "created" when the history has no date).
             published.extras["last_updated"] = history.last_changed.date().isoformat()
-            # Rewriting the zip costs seconds on big tables: kept with the dataset's cache
-            # entry for this date (the other downloads are stored once, shared).
-            stamp = isoformat(history.last_changed)
-            published.downloads = cache.per_dataset(
-                published.dataset,
-                f"downloads modified {stamp}",
-                lambda p=published, stamp=stamp: with_modified(p.downloads, stamp),
-            )
