@@ -217,7 +217,7 @@ def prepare(view: ViewSpec, frame: pd.DataFrame, resource: Resource | None) -> C
         rows = rows.sort_values("_position", kind="stable")
         categories = list(dict.fromkeys(rows[category]))
     else:
-        categories = order_categories(view, rows, category_field)
+        categories = order_categories(view, rows)
     series_values = list(dict.fromkeys(rows[series])) if series else []
     rows["_order"] = rows[category].map({c: i for i, c in enumerate(categories)})
     if series:
@@ -384,7 +384,7 @@ def vl_field(name: str) -> str:
     return re.sub(r"([.\[\]\\])", r"\\\1", name)
 
 
-def order_categories(view: ViewSpec, rows: pd.DataFrame, category_field: Field | None) -> list[str]:
+def order_categories(view: ViewSpec, rows: pd.DataFrame) -> list[str]:
     """Category order: by value (``-x`` ranks), by name, or as in the file."""
     first_seen = list(dict.fromkeys(rows[view.category]))
     sort = view.sort
