@@ -33,6 +33,7 @@ from moldir.model.report import DatasetReport, InvalidDatasets, Report, Validati
 from moldir.model.safety import UnsafeOutputPath, output_path
 from moldir.model.settings import project_root
 from moldir.pipeline.sanitize import sanitize_html, svg_file_problem
+from moldir.site import pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -120,13 +121,13 @@ class InvalidContent(InvalidDatasets):
 
 def sanitize_content(content: Any) -> None:
     """``content_object_init``: the HTML of a page or article and its summary, cleaned."""
-    html = getattr(content, "_content", None)
+    html = pelican_compat.content_html(content)
     if isinstance(html, str):
-        content._content = str(sanitize_html(html))
+        pelican_compat.set_content_html(content, str(sanitize_html(html)))
     metadata = getattr(content, "metadata", None)
     if isinstance(metadata, dict) and isinstance(metadata.get("summary"), str):
         metadata["summary"] = str(sanitize_html(metadata["summary"]))
-        content._summary = metadata["summary"]
+        pelican_compat.set_summary(content, metadata["summary"])
 
 
 # --- checks ----------------------------------------------------------------------------

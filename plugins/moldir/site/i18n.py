@@ -38,6 +38,7 @@ from moldir.model.language import (
     translations_for,
 )
 from moldir.pipeline.pages import BuildContext
+from moldir.site import pelican_compat
 
 # Pelican's settings for where a translation of a page or article is written. Each
 # language run writes its own version at the normal URL, so these copies are not needed.
@@ -245,7 +246,7 @@ def prefer_original(generator: Any) -> None:
             # language's version of the page.
             chosen.in_default_lang = True
             kept.append(chosen)
-        items[:] = kept
+        pelican_compat.replace_items(items, kept)
         if len(generator.settings.get("MOLDIR_LANGUAGES") or []) > 1:
             # Each language run publishes its own versions; Pelican would otherwise list
             # the other versions in this language's feed at URLs that are never written.

@@ -25,7 +25,7 @@ from moldir.model.settings import MoldirSettings, project_root
 from moldir.pipeline import signals as pipeline_signals
 from moldir.pipeline.pages import BuildContext, PageWriter
 from moldir.pipeline.portal import Portal, field_constraints, load_portal
-from moldir.site import assets, content, i18n, templating
+from moldir.site import assets, content, i18n, pelican_compat, templating
 from moldir.site import markdown as markdown_cache
 
 logger = logging.getLogger(__name__)
@@ -213,6 +213,8 @@ def relay_feed(context: dict[str, Any], feed: Any = None, **_: Any) -> None:
 
 
 def register() -> None:
+    # An incompatible Pelican or Jinja stops here, saying what changed (pelican_compat.py).
+    pelican_compat.check()
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.get_writer.connect(reuse.get_writer)
     pelican_signals.readers_init.connect(markdown_cache.install)
