@@ -40,7 +40,7 @@ T = TypeVar("T")
 
 CACHE_DIR = ".moldir-cache"
 # Bump when the pickled layout changes.
-FORMAT = 1
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -196,8 +196,10 @@ def code_fingerprint() -> str:
     return _CODE
 
 
-def dataset_fingerprint(folder: Path, options: Any) -> str:
-    return digest(code_fingerprint(), tree_listing(folder), repr(options))
+def dataset_fingerprint(folder: Path, inputs: Any) -> str:
+    """A dataset's files (path, size, mtime), the Moldir code and ``inputs``: the options
+    and settings its results depend on (their ``repr``, stable for dataclasses)."""
+    return digest(code_fingerprint(), tree_listing(folder), repr(inputs))
 
 
 def site_fingerprint(
@@ -220,7 +222,7 @@ def frame_fingerprints(
     settings_file: Path, settings: dict[str, Any], extra: Any = None
 ) -> dict[str, str]:
     """What pages depend on besides the datasets (reuse.py): the "theme" frame (code,
-    settings files, theme, ``MOLDIR_*`` variables, the day) and the "content" frame (the
+    settings files, the settings as read, theme, the day) and the "content" frame (the
     same and every file under content/)."""
     from moldir.model.settings import project_root
 
@@ -232,13 +234,26 @@ def frame_fingerprints(
         Path(settings_file).resolve(),
     ]
     listing = [(str(tree), tree_listing(tree)) for tree in trees]
-    # Pages also depend on the day (upcoming receptions) and on MOLDIR_* variables
-    # (MOLDIR_TODAY), not only on files.
-    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("MOLDIR_"))
+    # Pages also depend on the settings as read, not only on the files: a settings file may
+    # read the environment (publishconf.py's MOLDIR_SITEURL), and the command line passes
+    # the environment's settings (MOLDIR_TODAY) as overrides; and on the day (upcoming
+    # receptions).
     today = time.strftime("%Y-%m-%d")
-    theme = digest(code_fingerprint(), listing, extra, environment, today)
+    theme = digest(code_fingerprint(), listing, extra, settings_key(settings), today)
     content = Path(settings["PATH"])
     return {"theme": theme, "content": digest(theme, str(content), tree_listing(content))}
+
+
+def settings_key(value: Any) -> Any:
+    """Settings as plain, ordered values for a key: what is not a plain value (a function
+    in a setting) by its type only, since its ``repr`` changes from run to run."""
+    if isinstance(value, dict):
+        return sorted((str(key), settings_key(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [settings_key(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return type(value).__qualname__
 
 
 def git_head(root: Path) -> str:
@@ -261,7 +276,14 @@ def git_head(root: Path) -> str:
 
 
 class BuildCache:
-    """The cache folder of one project."""
+    """The cache folder of one project.
+
+    An entry holds the results of one dataset, each under a part name ("validated",
+    "derived", "feature:charts"…) and keyed by the dataset's fingerprint. A result is
+    pickled when it is computed and unpickled whenever it is asked for: callers always get
+    their own copy, so nothing a build does to a result (a check adding its errors, a
+    feature adding extras) reaches the cache or the next build.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -269,36 +291,38 @@ class BuildCache:
         self.misses = 0
         # Dataset fingerprints of this build, by slug (set while validating).
         self._fingerprints: dict[str, str] = {}
-        # Entries read or made during this build; the changed ones are written once, at
-        # the end (``save``): an entry grows by parts (validation, tables and downloads,
-        # charts, …) and pickling a big table's entry at each part cost seconds.
+        # Entries read or made during this build ({"fingerprint", "parts": {name: pickled
+        # bytes}}); the changed ones are written once, at the end of a successful build
+        # (``save``), not at each part an entry gains.
         self._loaded: dict[str, dict[str, Any]] = {}
         self._unsaved: set[str] = set()
 
     def _entry(self, slug: str) -> Path:
         return self.root / "datasets" / f"{slug}.pickle"
 
-    def _load(self, slug: str, fingerprint: str) -> dict[str, Any] | None:
-        # validate_dataset and then derived read the same entry: unpickle it once.
+    def _load(self, slug: str, fingerprint: str) -> dict[str, Any]:
+        """The entry of ``slug`` for ``fingerprint`` (an empty one when there is none)."""
         loaded = self._loaded.get(slug)
-        if loaded is not None and loaded.get("fingerprint") == fingerprint:
+        if loaded is not None and loaded["fingerprint"] == fingerprint:
             return loaded
-        path = self._entry(slug)
+        entry: Any = None
         try:
-            with open(path, "rb") as stream:
+            with open(self._entry(slug), "rb") as stream:
                 entry = pickle.load(stream)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            return None
-        if not isinstance(entry, dict) or entry.get("fingerprint") != fingerprint:
-            return None
+            pass
+        if (
+            not isinstance(entry, dict)
+            or entry.get("fingerprint") != fingerprint
+            or not isinstance(entry.get("parts"), dict)
+        ):
+            entry = {"fingerprint": fingerprint, "parts": {}}
+        self._loaded[slug] = entry
         return entry
 
-    def _store(self, slug: str, entry: dict[str, Any]) -> None:
-        self._loaded[slug] = entry
-        self._unsaved.add(slug)
-
     def save(self) -> None:
-        """Write the entries made or extended during this build (``deactivate`` calls it)."""
+        """Write the entries made or extended during this build (after a successful build:
+        ``deactivate(saved=True)``)."""
         for slug in sorted(self._unsaved):
             path = self._entry(slug)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -307,7 +331,7 @@ class BuildCache:
                 with open(temporary, "wb") as stream:
                     pickle.dump(self._loaded[slug], stream, protocol=pickle.HIGHEST_PROTOCOL)
                 temporary.replace(path)  # atomic: a crash never leaves half an entry
-            except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
+            except OSError as problem:
                 logger.debug("cache: %s not stored: %s", slug, problem)
                 temporary.unlink(missing_ok=True)
         self._unsaved.clear()
@@ -316,34 +340,39 @@ class BuildCache:
         """The fingerprint of dataset ``slug`` in this build (None before it was validated)."""
         return self._fingerprints.get(slug)
 
-    def validate_dataset(
-        self, folder: Path, options: Any, compute: Callable, fingerprint: str | None = None
-    ) -> tuple:
-        """``compute(folder, options)`` (validation.validate_dataset), cached per fingerprint."""
-        fingerprint = fingerprint or dataset_fingerprint(folder, options)
-        entry = self._load(folder.name, fingerprint)
-        if entry is not None and "validated" in entry:
+    def _part(self, slug: str, fingerprint: str, part: str, compute: Callable[[], T]) -> T:
+        entry = self._load(slug, fingerprint)
+        stored = entry["parts"].get(part)
+        if stored is not None:
             self.hits += 1
-            self._loaded[folder.name] = entry
-            return entry["validated"]
+            return pickle.loads(stored)  # a copy of its own for every caller
         self.misses += 1
-        result = compute(folder, options)
-        self._store(folder.name, {"fingerprint": fingerprint, "validated": result})
+        result = compute()
+        try:
+            # Pickled now, before the caller can change it: the entry keeps the result as
+            # it was computed.
+            entry["parts"][part] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as problem:
+            logger.debug("cache: %s %s not stored: %s", slug, part, problem)
+            return result
+        self._unsaved.add(slug)
         return result
 
-    def derived(self, dataset: Any, compute: Callable[[], T], part: str = "derived") -> T:
-        """Typed tables and downloads of a dataset (or another ``part`` computed from it
-        alone, e.g. its charts), cached beside its validation."""
-        fingerprint = self.fingerprint(dataset.slug)
+    def validate_dataset(self, folder: Path, inputs: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, the validation of dataset ``folder``, cached under the dataset's
+        fingerprint: its files, the Moldir code and ``inputs`` (whatever else the result
+        and the results derived from it depend on: options, settings)."""
+        fingerprint = dataset_fingerprint(folder, inputs)
+        self._fingerprints[folder.name] = fingerprint
+        return self._part(folder.name, fingerprint, "validated", compute)
+
+    def derived(self, slug: str, part: str, compute: Callable[[], T]) -> T:
+        """``compute()``, a result computed from the validated dataset ``slug`` alone (its
+        typed tables and downloads, its charts…), cached beside its validation."""
+        fingerprint = self.fingerprint(slug)
         if fingerprint is None:
             return compute()
-        entry = self._load(dataset.slug, fingerprint) or {"fingerprint": fingerprint}
-        if part in entry:
-            return entry[part]
-        result = compute()
-        entry[part] = result
-        self._store(dataset.slug, entry)
-        return result
+        return self._part(slug, fingerprint, part, compute)
 
     def output_record(self, final: Path) -> Path:
         return self.root / "outputs" / (digest(str(final.resolve()))[:16] + ".json")
@@ -378,10 +407,11 @@ def activate(project: Path) -> BuildCache:
     return _ACTIVE
 
 
-def deactivate() -> None:
-    """End of the build (whether it succeeded or not): write the new cache entries."""
+def deactivate(saved: bool) -> None:
+    """End of the build: write the new cache entries when it succeeded (``saved``); a failed
+    build writes nothing, so that what it computed never outlives it."""
     global _ACTIVE
-    if _ACTIVE is not None and _ACTIVE._unsaved:
+    if saved and _ACTIVE is not None and _ACTIVE._unsaved:
         with STAGES.stage("cache write"):
             _ACTIVE.save()
     _ACTIVE = None
@@ -391,14 +421,12 @@ def active() -> BuildCache | None:
     return _ACTIVE
 
 
-def validate_dataset(folder: Path, options: Any, compute: Callable) -> tuple:
-    """``compute(folder, options)``, through the active cache if there is one."""
+def validate_dataset(folder: Path, inputs: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, through the active cache if there is one."""
     with STAGES.stage("validate", 1):
         if _ACTIVE is None:
-            return compute(folder, options)
-        fingerprint = dataset_fingerprint(folder, options)
-        _ACTIVE._fingerprints[folder.name] = fingerprint
-        return _ACTIVE.validate_dataset(folder, options, compute, fingerprint)
+            return compute()
+        return _ACTIVE.validate_dataset(folder, inputs, compute)
 
 
 def derived(dataset: Any, compute: Callable[[], T]) -> T:
@@ -406,15 +434,16 @@ def derived(dataset: Any, compute: Callable[[], T]) -> T:
     with STAGES.stage("tables + downloads", 1):
         if _ACTIVE is None:
             return compute()
-        return _ACTIVE.derived(dataset, compute)
+        return _ACTIVE.derived(dataset.slug, "derived", compute)
 
 
 def per_dataset(dataset: Any, part: str, compute: Callable[[], T]) -> T:
-    """``compute()`` for a feature result that depends on the dataset alone (its folder
-    and the Moldir code), e.g. its rendered charts: cached with the dataset's entry."""
+    """``compute()`` for a feature result that depends on the dataset alone (its folder,
+    the Moldir code and the inputs of its validation), e.g. its rendered charts: cached
+    with the dataset's entry."""
     if _ACTIVE is None:
         return compute()
-    return _ACTIVE.derived(dataset, compute, part=f"feature:{part}")
+    return _ACTIVE.derived(dataset.slug, f"feature:{part}", compute)
 
 
 def keep_identical_files(staging: Path, final: Path) -> int:

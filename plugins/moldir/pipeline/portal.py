@@ -151,7 +151,7 @@ def validate(settings: MoldirSettings, datasets_root: Path, display_root: Path |
         display_root=display_root,
         limits=Limits.from_settings(settings),
     )
-    return validate_portal(datasets_root, options, collect_checks(settings))
+    return validate_portal(datasets_root, options, collect_checks(settings), settings)
 
 
 def load_portal(

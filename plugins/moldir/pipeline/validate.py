@@ -365,13 +365,15 @@ def validate_portal(
     datasets_root: Path,
     options: ValidationOptions,
     extra_checks: Iterable[DatasetCheck] = (),
+    settings: Any = None,
 ) -> tuple[Report, list[Dataset]]:
     """Validate every dataset under ``datasets_root``; return the report and valid datasets.
 
     ``extra_checks`` are run on each dataset that passed Frictionless (charts, kinds, ...);
     on an invalid dataset, their descriptor part (``on_invalid``, see ``descriptor_only``)
     runs on its draft, so that those errors come in the same run as the data's. Their
-    errors are added to that dataset's task.
+    errors are added to that dataset's task. ``settings``: the settings the results of a
+    dataset may depend on besides ``options`` (part of its cache key in ``moldir build``).
     """
     report = Report()
     datasets: list[Dataset] = []
@@ -379,7 +381,9 @@ def validate_portal(
     folders = discover_dataset_folders(datasets_root)
     for folder in cache.progress("validating datasets", folders):
         # Cached per dataset fingerprint during ``moldir build`` (cache.py).
-        task, dataset = cache.validate_dataset(folder, options, validate_dataset)
+        task, dataset = cache.validate_dataset(
+            folder, (options, settings), lambda folder=folder: validate_dataset(folder, options)
+        )
         task = run_checks(task, dataset, folder, options, checks)
         if dataset is not None and task.valid:
             datasets.append(dataset)
@@ -396,8 +400,7 @@ def run_checks(
 ) -> DatasetReport:
     """A copy of ``task`` with the errors of ``checks`` added.
 
-    The task may be the cache's own object: it is never changed, so the errors of this
-    run's checks (which read settings the cache key does not cover) never stick to it.
+    The task is never changed: the errors of this run's checks belong to this run only.
     """
     task = copy.copy(task)
     task.errors = list(task.errors)

@@ -63,7 +63,7 @@ def build_site(
         frames = cache.frame_fingerprints(settings_file, settings, overrides)
         fingerprint = cache.site_fingerprint(settings_file, settings, overrides, frames)
         if store.output_unchanged(final, fingerprint):
-            cache.deactivate()
+            cache.deactivate(saved=False)  # nothing was computed
             files = sum(1 for path in final.rglob("*") if path.is_file())
             seconds = time.perf_counter() - started
             return BuildResult(output=final, seconds=seconds, files=files, unchanged=True)
@@ -120,7 +120,7 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         reuse.finish(saved=False)
         markdown_cache.finish(saved=False)
-        cache.deactivate()
+        cache.deactivate(saved=False)  # nothing of a failed build is kept
         raise
     safety.set_output_root(None)
     with stages.stage("swap"):
@@ -133,7 +133,7 @@ def build_site(
         stages.note(f"pages and files rendered {rendered:,}, reused unchanged {reused:,}")
     if store is not None:
         store.remember_output(final, fingerprint)
-        cache.deactivate()
+        cache.deactivate(saved=True)
     files = sum(1 for path in final.rglob("*") if path.is_file())
     seconds = time.perf_counter() - started
     return BuildResult(final, seconds, files, rendered=rendered, reused=reused)
