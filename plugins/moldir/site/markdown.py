@@ -20,9 +20,10 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
+
+from moldir.site import pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +92,18 @@ class CachingMarkdownReader(MarkdownReader):
             return super().read(source_path)
         stat = os.stat(source_path)
         key = (os.path.abspath(source_path), stat.st_size, stat.st_mtime_ns)
-        self._source_path = source_path
-        # A fresh instance either way: _parse_metadata converts formatted fields with it.
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        # A fresh converter either way: Pelican's metadata parsing converts formatted
+        # fields with it (pelican_compat: the reader's internals).
+        markdown = pelican_compat.markdown_for(self, source_path)
         found = store.get(key)
         if found is None:
             with pelican_open(source_path) as text:
-                content = self._md.convert(text)
-            raw = {name: list(values) for name, values in getattr(self._md, "Meta", {}).items()}
+                content = markdown.convert(text)
+            raw = {name: list(values) for name, values in getattr(markdown, "Meta", {}).items()}
             store.put(key, (content, raw))
         else:
             content, raw = found
-        return content, self._parse_metadata(raw)
+        return content, pelican_compat.markdown_metadata(self, raw)
 
 
 def install(readers: Any) -> None:
