@@ -8,6 +8,7 @@ which holds the budget pages and the foreign appeal and reception data.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -16,25 +17,27 @@ import pytest
 from bs4 import BeautifulSoup
 
 from moldir import connect_features
+from moldir.model.settings import environment_settings
 from moldir.site.build import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
-# The reference data the tests compare against, vendored from the team's shared folder
-# (tests/fixtures/reference/README.md), so that every clone runs these tests.
-SHARED = ROOT / "tests" / "fixtures" / "reference"
+# The reference data the tests compare against (the report's seed figures, reference
+# corpora), vendored with their SOURCE.md (tests/fixtures/reference/README.md), so that every
+# clone runs these tests.
+REFERENCE = ROOT / "tests" / "fixtures" / "reference"
 # The second example project: its own settings, content and datasets.
 INTERNATIONAL = ROOT / "examples" / "international"
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    assert SHARED.is_dir(), f"{SHARED} (the vendored reference data) is missing"
-    return SHARED
+def reference() -> Path:
+    assert REFERENCE.is_dir(), f"{REFERENCE} (the vendored reference data) is missing"
+    return REFERENCE
 
 
 @pytest.fixture(scope="session")
-def corpus(shared: Path) -> Path:
-    return shared / "corpus"
+def corpus(reference: Path) -> Path:
+    return reference / "corpus"
 
 
 # The session fixtures that build a whole example site (about a minute each on 2 cores).
@@ -88,7 +91,14 @@ def build_example(request, settings: Path, name: str, output: Path) -> Path:
     connect_features()
     say(request.config, f"Building the {name} for the tests…")
     started = time.perf_counter()
-    result = build_site(settings, output)
+    # As ``moldir build`` runs it: the environment is read at the edge (here, and in the
+    # command line), never by the package.
+    result = build_site(
+        settings,
+        output,
+        environment_settings(os.environ) or None,
+        use_cache=not os.environ.get("MOLDIR_NO_CACHE"),
+    )
     seconds = time.perf_counter() - started
     say(request.config, f"The {name}: {result.files:,} files built in {seconds:.0f} s")
     return output

@@ -245,6 +245,16 @@ def test_built_pages_show_versions_and_an_uncommitted_dataset(project_copy: Path
     build_site(project_copy / "pelicanconf.py", output)
 
     detail = json.loads((output / "datasets" / "blog-requests" / "index.json").read_text())
+    assert detail["history"]["source"] == "git"
+    assert SECRET not in json.dumps(detail)
+    commits = git(project_copy, "log", "--format=%H", "--", "datasets/blog-requests").split()
+    assert [v["commit"] for v in detail["history"]["versions"]] == commits
+    # The published descriptor carries the date of the last change, as the page does.
+    descriptor = json.loads(
+        (output / "datasets" / "blog-requests" / "datapackage.json").read_text()
+    )
+    assert descriptor["modified"] == detail["history"]["last_changed"] == "2024-02-10T09:00:00Z"
+    assert detail["history"]["first_published"] == "2024-01-10T09:00:00Z"
     newest, oldest = detail["history"]["versions"]
     assert oldest["first"] and not newest["first"]
     requests = next(r for r in newest["resources"] if r["name"] == "requests")
@@ -262,8 +272,15 @@ def test_built_pages_show_versions_and_an_uncommitted_dataset(project_copy: Path
             "html.parser",
         )
         section = page.find("section", class_="moldir-history")
-        assert len(section.select(".moldir-history__item")) == 2
+        items = section.select(".moldir-history__item")
+        assert len(items) == 2
         assert SECRET not in section.get_text()
+        for item, version in zip(items, (newest, oldest), strict=True):
+            assert item.find("time")["datetime"][:10] == version["date"][:10]
+            link = item.find("a", href=True)
+            assert link["href"].endswith("/versions/" + version["files"].rsplit("/", 1)[-1])
+        # First published: the oldest commit.
+        assert section.find("dl").find("time")["datetime"][:10] == "2024-01-10"
         draft = BeautifulSoup(
             (output / folder / "datasets" / "front-office-visits" / "index.html").read_text(),
             "html.parser",

@@ -358,11 +358,11 @@ def read_csv(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_kazakh_appeal_statistics_trace_to_the_seed_files(shared):
+def test_kazakh_appeal_statistics_trace_to_the_seed_files(reference):
     rows = read_csv(ROOT / "datasets/appeal-statistics-kazakhstan/appeal-statistics.csv")
     assert len(rows) == 92
     for row in rows:
-        seed = read_csv(shared / "seed-data" / row["source_file"])
+        seed = read_csv(reference / "seed-data" / row["source_file"])
         source = seed[int(row["source_row"]) - 2]
         assert row["value"] in source.values(), row
     # The partial periods of the report stay marked.
