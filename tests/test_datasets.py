@@ -48,8 +48,8 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
         "file-too-large",
         "metadata-markup",
         "metadata-required",  # licenses (a missing title or description is a warning)
+        "missing-file",
         "remote-reference",
-        "source-error",
         "unsafe-path",
     ]
     unsafe = next(error for error in errors if error.type == "unsafe-path")

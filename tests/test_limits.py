@@ -13,7 +13,7 @@ import frictionless
 import pytest
 from frictionless import Checklist
 
-from moldir.cli import format_text
+from moldir.model.report_formats import format_text
 from moldir.model.report import DatasetReport, Report, ValidationError
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline import fastcheck, limits

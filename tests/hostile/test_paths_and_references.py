@@ -114,7 +114,7 @@ def test_dataset_folder_names_must_be_slugs(project):
         ("https://example.org/data.csv", "remote-reference"),
         ("file:///etc/passwd", "remote-reference"),
         ("ftp://example.org/x.csv", "remote-reference"),
-        ("missing.csv", "source-error"),
+        ("missing.csv", "missing-file"),
     ],
 )
 def test_data_paths_outside_the_folder_are_refused(project, path, error):

@@ -7,7 +7,6 @@ moldir serve [--port 8000] [--no-build]
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -16,7 +15,8 @@ import click
 
 from moldir import connect_features
 from moldir.incremental import cache
-from moldir.model.report import NOT_LISTED, InvalidDatasets, Report, ValidationError
+from moldir.model.report import InvalidDatasets, Report
+from moldir.model.report_formats import FORMATS, format_text
 from moldir.model.settings import MoldirSettings, SettingsError
 from moldir.pipeline.discover import find_descriptor
 from moldir.pipeline.limits import Limits
@@ -203,7 +203,7 @@ def shown_path(value: str | Path) -> str:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github", "markdown"]),
+    type=click.Choice(list(FORMATS)),
     default="text",
     help="text: a readable report; json: the report as JSON; github: CI annotations; "
     "markdown: a summary table (e.g. for $GITHUB_STEP_SUMMARY).",
@@ -231,15 +231,8 @@ def validate(
     cache.show_phases(output_format == "text")
     report = validate_path(path, settings_file)
     if report_file:
-        report_file.write_text(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
-    if output_format == "json":
-        click.echo(json.dumps(report.to_descriptor(), ensure_ascii=False, indent=2))
-    elif output_format == "github":
-        click.echo(format_github(report))
-    elif output_format == "markdown":
-        click.echo(format_markdown(report))
-    else:
-        click.echo(format_text(report))
+        report_file.write_text(FORMATS["json"](report))
+    click.echo(FORMATS[output_format](report))
     sys.exit(0 if report.valid else 1)
 
 
@@ -273,96 +266,6 @@ def project_settings(settings_file: Path | None = None) -> MoldirSettings:
 
         return MoldirSettings.from_pelican(runpy.run_path(str(settings_file)))
     return MoldirSettings()
-
-
-def format_error(error: ValidationError) -> str:
-    if error.type == NOT_LISTED:
-        return f"  {error.where()}: {error.message}"
-    line = f"  {error.where()}: [{error.type}] {error.message}"
-    # Frictionless's messages repeat their note; Moldir's hints (delimiter, encoding, what
-    # to do) are said on a line of their own.
-    if error.note and (error.type in HINTED_TYPES or error.note not in error.message):
-        line += f"\n    hint: {error.note}"
-    return line
-
-
-# Error types whose note is advice for the editor rather than a repeat of the message.
-HINTED_TYPES = {"missing-label", "incorrect-label", "extra-label", "blank-label", "duplicate-label"}
-
-
-def count_errors(count: int, unlisted: int = 0) -> str:
-    """ "3 errors", or "5,000 errors (1,000 listed)" when the error limit cut the list."""
-    text = f"{count:,} error{'s' if count != 1 else ''}"
-    return f"{text} ({count - unlisted:,} listed)" if unlisted else text
-
-
-def format_text(report: Report) -> str:
-    """The report an editor reads: one block per dataset, one line per error."""
-    lines = []
-    for task in report.tasks:
-        if task.valid:
-            rows = task.stats.get("rows")
-            counted = f" ({rows:,} row{'s' if rows != 1 else ''})" if rows else ""
-            lines.append(f"✓ {task.dataset}{counted}")
-        else:
-            lines.append(f"✗ {task.dataset}: {count_errors(task.error_count, task.unlisted)}")
-            lines.extend(format_error(error) for error in task.errors)
-        # What the portal filled in or left out; warnings never stop a build.
-        lines.extend(f"  warning: {warning}" for warning in task.warnings)
-    invalid = [task for task in report.tasks if not task.valid]
-    total = report.error_count
-    unlisted = sum(task.unlisted for task in report.tasks)
-    if invalid:
-        lines.append(
-            f"\n{count_errors(total, unlisted)} in {len(invalid)} of "
-            f"{len(report.tasks)} datasets. Nothing will be published until they are fixed."
-        )
-    else:
-        lines.append(f"\nAll {len(report.tasks)} datasets are valid.")
-    return "\n".join(lines)
-
-
-def github_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def format_github(report: Report) -> str:
-    """GitHub Actions workflow commands: one ::error per error, on its file and line."""
-    lines = []
-    for error in report.errors:
-        properties = [f"file={error.file or error.dataset}"]
-        if error.line:
-            properties.append(f"line={error.line}")
-        properties.append(f"title={error.dataset}: {error.type}")
-        message = error.message + (f" (field {error.field})" if error.field else "")
-        lines.append(f"::error {','.join(properties)}::{github_escape(message)}")
-    lines.append(format_text(report))
-    return "\n".join(lines)
-
-
-def markdown_cell(text: object) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
-def format_markdown(report: Report) -> str:
-    """A Markdown summary: one line per dataset, then a table of every error."""
-    status = "✅ all datasets are valid" if report.valid else "❌ nothing can be published"
-    lines = [f"## Dataset validation: {status}", ""]
-    lines += ["| dataset | status | rows | errors |", "|---|---|---:|---:|"]
-    for task in report.tasks:
-        mark = "valid" if task.valid else "**invalid**"
-        rows = task.stats.get("rows", "")
-        lines.append(f"| {task.dataset} | {mark} | {rows} | {task.error_count} |")
-    if report.errors:
-        lines += [
-            "",
-            "| file | line | row | field | error | message |",
-            "|---|---:|---:|---|---|---|",
-        ]
-        for error in report.errors:
-            cells = [error.file, error.line, error.row, error.field, error.type, error.message]
-            lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
-    return "\n".join(lines)
 
 
 @main.command()

@@ -3,7 +3,9 @@
 The shape follows frictionless-py's reports (``valid``, ``stats``, ``tasks[]`` with
 ``errors[]``, ``flatten()``) so that data users and tools that know Frictionless read
 Moldir's report without surprises. Data errors keep Frictionless's kebab-case codes;
-Moldir's own checks add codes of the same form (listed in ``MOLDIR_ERROR_TYPES``).
+Moldir's own checks add codes of the same form, each a class of the registry in
+``errors.py`` (code, title, description, message template); the formats a report is
+printed in (text, JSON, GitHub annotations, Markdown) are in ``report_formats.py``.
 """
 
 from __future__ import annotations
@@ -12,41 +14,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
-
-# Moldir's own error codes, beside Frictionless's (type-error, missing-cell, ...).
-MOLDIR_ERROR_TYPES: dict[str, str] = {
-    "descriptor-error": "The descriptor file cannot be read (bad JSON or YAML).",
-    "descriptor-missing": "The dataset folder has no datapackage.json or datapackage.yaml.",
-    "metadata-required": "A metadata property the portal needs is missing.",
-    "metadata-markup": "Metadata contains HTML markup, which the portal never renders.",
-    "unsafe-path": "A dataset folder, data, schema or dialect file leads outside the dataset "
-    "folder (a path that climbs out, an absolute path, or a symbolic link).",
-    "remote-reference": "A resource, schema, dialect or profile is given as a URL; Moldir never "
-    "fetches anything while validating or building.",
-    "invalid-name": "A dataset folder or resource name cannot be used as a file name in the "
-    "site (docs/security.md: letters, digits, '.', '_', '-').",
-    "unsafe-url": "A link in the metadata has a scheme other than https, http or mailto.",
-    "build-error": "A dataset passed validation but its tables, downloads or pages could not "
-    "be made; please report it as a bug in Moldir.",
-    "content-error": "A page or article cannot be used: its front matter or text cannot be "
-    "read, or its address, template or language is not valid (content.py).",
-    "page-collision": "A page or article would be published at an address another file, or "
-    "Moldir itself, already publishes.",
-    "static-file-type": "A file under content/ is of a type a browser would run (HTML, script, "
-    "an SVG with script): it is not published.",
-    "unknown-topic": "The dataset's topic is not one of the portal's topics (MOLDIR['topics']).",
-    "file-too-large": "A data file is larger than the configured limit.",
-    "formula-cell": "A text cell starts like a spreadsheet formula.",
-    "view-error": "A chart declaration (views) is not valid.",
-    "kind-error": "The dataset does not follow the schema of its declared kind.",
-    "consistency-error": "Figures that must agree with each other do not.",
-    "schedule-error": "A reception schedule row has a bad rule, time zone, times or link.",
-    "too-many-columns": "A line of a data file has more cells than MOLDIR['max_columns'].",
-    "cell-too-large": "A cell is larger than MOLDIR['max_cell_bytes'].",
-    "too-many-rows": "A data file has more rows than MOLDIR['max_rows'].",
-    "errors-not-listed": "The error limit cut the list: this entry counts, by type, the "
-    "errors found after it and not listed.",
-}
 
 # The entry that ends a list cut by the error limit (limits.not_listed): not an error of its
 # own, but how many errors were found and not listed.
@@ -95,6 +62,57 @@ class ValidationError:
         return ", ".join(parts)
 
 
+class ValidationWarning(str):
+    """What the portal filled in or left out (never stops a build): a ``type`` of the
+    registry (``errors.WARNINGS``), a ``message`` and where it was found (``dataset``,
+    ``file``, ``line``, ``resource``).
+
+    The warning *is* its text, as reports print and publish it: the place (``file:line``),
+    then the message; so it is compared, searched and written to JSON as text.
+    """
+
+    type: str
+    message: str
+    dataset: str
+    file: str | None
+    line: int | None
+    resource: str | None
+
+    def __new__(
+        cls,
+        type: str,  # the report's name for the code, as ValidationError.type
+        message: str,
+        dataset: str = "",
+        file: str | None = None,
+        line: int | None = None,
+        resource: str | None = None,
+    ) -> ValidationWarning:
+        place = (f"{file}:{line}" if line else file) if file else None
+        warning = super().__new__(cls, f"{place}: {message}" if place else message)
+        warning.type, warning.message, warning.dataset = type, message, dataset
+        warning.file, warning.line, warning.resource = file, line, resource
+        return warning
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # type: ignore[override]
+        # Pickled (the build cache) and copied with its type and place.
+        return (self.type, self.message, self.dataset, self.file, self.line, self.resource)
+
+    def __repr__(self) -> str:
+        return f"ValidationWarning({self.type!r}, {str(self)!r})"
+
+    def to_descriptor(self) -> dict[str, Any]:
+        """The warning's parts (the report publishes its text, ``str(warning)``)."""
+        parts = {
+            "type": self.type,
+            "message": self.message,
+            "dataset": self.dataset,
+            "file": self.file,
+            "line": self.line,
+            "resource": self.resource,
+        }
+        return {key: value for key, value in parts.items() if value not in (None, "")}
+
+
 @dataclass
 class DatasetReport:
     """The validation of one dataset folder (a Frictionless task)."""
@@ -102,7 +120,7 @@ class DatasetReport:
     dataset: str
     place: str
     errors: list[ValidationError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ValidationWarning] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -136,7 +154,8 @@ class DatasetReport:
             "place": self.place,
             "valid": self.valid,
             "stats": {**stats, **counts},
-            "warnings": list(self.warnings),
+            # As text (place and message), the published shape of a warning.
+            "warnings": [str(warning) for warning in self.warnings],
             "errors": [error.to_descriptor() for error in self.errors],
         }
 

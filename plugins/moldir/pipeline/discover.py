@@ -16,7 +16,24 @@ from typing import Any
 import yaml
 
 from moldir.model.dataset import Dataset, Resource
-from moldir.model.report import ValidationError
+from moldir.model.errors import (
+    DescriptionMissing,
+    DescriptorError,
+    DescriptorMissing,
+    ErrorType,
+    FileTooLarge,
+    InvalidName,
+    MetadataMarkup,
+    MetadataRequired,
+    MissingFile,
+    NameNotFolder,
+    RemoteReference,
+    TitleFilledIn,
+    TranslationUnused,
+    UnsafePath,
+    UnsafeUrl,
+)
+from moldir.model.report import ValidationError, ValidationWarning
 from moldir.model.safety import NAME_RULE, safe_name, safe_url, url_scheme
 
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
@@ -62,11 +79,8 @@ def read_descriptor(folder: Path, display_root: Path | None = None) -> tuple[dic
     if path is None:
         raise DescriptorProblem(
             [
-                ValidationError(
-                    type="descriptor-missing",
-                    message=f"no datapackage.json or datapackage.yaml in {folder.name}/",
-                    dataset=slug,
-                    file=display_path(folder, display_root),
+                DescriptorMissing.error(
+                    slug, file=display_path(folder, display_root), folder=folder.name
                 )
             ]
         )
@@ -147,10 +161,10 @@ def refuse_yaml_aliases(text: str) -> None:
             )
 
 
-def descriptor_error(slug: str, file: str, message: str, line: int | None = None):
-    return ValidationError(
-        type="descriptor-error", message=message, dataset=slug, file=file, line=line
-    )
+def descriptor_error(
+    slug: str, file: str, message: str, line: int | None = None
+) -> ValidationError:
+    return DescriptorError.error(slug, file=file, line=line, details=message)
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -208,29 +222,34 @@ def check_descriptor(
     errors: list[ValidationError] = []
 
     def error(
-        type_: str, message: str, needle: str | None = None, occurrence: int = 0, **where: Any
+        kind: type[ErrorType],
+        details: str | None = None,
+        needle: str | None = None,
+        occurrence: int = 0,
+        resource: str | None = None,
+        **values: Any,
     ) -> None:
+        """Add a ``kind`` error on the line of ``needle``; ``details`` (or ``values``) fill
+        its template."""
         line = line_of(text, needle, occurrence) if needle else None
-        errors.append(
-            ValidationError(
-                type=type_, message=message, dataset=slug, file=shown, line=line, **where
-            )
-        )
+        if details is not None:
+            values["details"] = details
+        errors.append(kind.error(slug, file=shown, line=line, resource=resource, **values))
 
     if not SLUG_PATTERN.match(slug):
-        error("invalid-name", f'folder name "{slug}" must be lowercase letters, digits, dashes')
+        error(InvalidName, f'folder name "{slug}" must be lowercase letters, digits, dashes')
     for key, message in metadata_type_problems(descriptor):
-        error("descriptor-error", message, needle=f'"{key.split(".")[0]}"')
+        error(DescriptorError, message, needle=f'"{key.split(".")[0]}"')
     for key in REQUIRED_METADATA:
         if not descriptor.get(key):
-            error("metadata-required", f'the dataset needs "{key}"{REQUIRED_HINTS.get(key, "")}')
+            error(MetadataRequired, f'the dataset needs "{key}"{REQUIRED_HINTS.get(key, "")}')
     # Marks are yielded in document order, so the n-th mark with the same wording is the
     # n-th occurrence of that text in the file.
     seen: dict[str, int] = {}
     for path, value in todo_marks(descriptor):
         needle = json.dumps(value, ensure_ascii=False)
         error(
-            "metadata-required",
+            MetadataRequired,
             f"{path} is still to be written ({value})",
             needle=needle,
             occurrence=seen.get(needle, 0),
@@ -239,39 +258,35 @@ def check_descriptor(
     for key, value in metadata_texts(descriptor):
         if MARKUP_PATTERN.search(value):
             error(
-                "metadata-markup",
+                MetadataMarkup,
                 f'"{key}" contains HTML markup; write plain text (it is shown as typed)',
                 needle=value[:40],
             )
     for key, value in metadata_urls(descriptor):
         if safe_url(value) is None and url_scheme(value) is not None:
-            error(
-                "unsafe-url",
-                f'"{key}" is "{value[:80]}"; links must start with https://, http:// or mailto:',
-                needle=value[:40],
-            )
+            error(UnsafeUrl, needle=value[:40], key=key, url=value[:80])
     for key in ("profile", "$schema"):
         value = descriptor.get(key)
         if isinstance(value, str) and url_scheme(value) and not is_official_profile(value):
             error(
-                "remote-reference",
+                RemoteReference,
                 f'"{key}" is the URL "{value[:80]}"; Moldir never fetches anything: use a '
                 'standard profile name such as "tabular-data-package" or remove it',
                 needle=f'"{key}"',
             )
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        error("metadata-required", 'the dataset needs a non-empty "resources" list', "resources")
+        error(MetadataRequired, 'the dataset needs a non-empty "resources" list', "resources")
         return errors
     names: set[str] = set()
     for index, resource in enumerate(resources, start=1):
         if not isinstance(resource, dict):
-            error("descriptor-error", f"resource {index} must be an object")
+            error(DescriptorError, f"resource {index} must be an object")
             continue
         name = resource.get("name")
         if not safe_name(name):
             error(
-                "invalid-name",
+                InvalidName,
                 f"resource {index}: name {json.dumps(name, ensure_ascii=False)[:80]} is not a "
                 f"valid name ({NAME_RULE}); it becomes the name of the downloads",
                 needle=f'"name": {json.dumps(name, ensure_ascii=False)}'
@@ -282,7 +297,7 @@ def check_descriptor(
             name = f"#{index}"
         elif name.lower() in RESERVED_RESOURCE_NAMES:
             error(
-                "invalid-name",
+                InvalidName,
                 f'resource name "{name}" is reserved: its downloads would overwrite the '
                 f"dataset's own {RESERVED_RESOURCE_NAMES[name.lower()]}; choose another name",
                 needle=f'"{name}"',
@@ -291,7 +306,7 @@ def check_descriptor(
         elif name.lower() in names:
             # Case-insensitive: "Data" and "data" are one file on many static hosts.
             error(
-                "invalid-name",
+                InvalidName,
                 f'resource name "{name}" is used twice; each resource needs its own name',
                 needle=f'"{name}"',
                 occurrence=1,
@@ -308,7 +323,7 @@ def descriptor_warnings(
     filled: dict[str, Any] | None = None,
     text: str = "",
     shown: str = "",
-) -> list[str]:
+) -> list[ValidationWarning]:
     """What the portal fills in for a package that leaves it out (docs/editors.md), and
     translations that translate nothing (a misspelt resource, field or value in ``i18n``),
     located as ``file:line`` when ``text`` and ``shown`` (the descriptor's text and path)
@@ -319,18 +334,16 @@ def descriptor_warnings(
     warnings = []
     for key, message in i18n_problems(descriptor):
         line = line_of(text, f'"{key.rsplit(".", 1)[-1]}"') if text else None
-        place = f"{shown or slug}:{line}" if line else (shown or slug)
-        warnings.append(f"{place}: {message}; this translation is not shown")
+        warnings.append(
+            TranslationUnused.warning(slug, file=shown or slug, line=line, details=message)
+        )
     if not descriptor.get("title"):
-        warnings.append(f'no "title": the portal shows "{filled.get("title") or slug}"')
+        warnings.append(TitleFilledIn.warning(slug, shown=filled.get("title") or slug))
     if not filled.get("description"):
-        warnings.append('no "description" (nor a README.md to take it from)')
+        warnings.append(DescriptionMissing.warning(slug))
     name = descriptor.get("name")
     if isinstance(name, str) and name != slug:
-        warnings.append(
-            f'"name" is "{name}" but the folder is "{slug}": the dataset is published as '
-            f'"{slug}" (its URL is datasets/{slug}/)'
-        )
+        warnings.append(NameNotFolder.warning(slug, name=name))
     return warnings
 
 
@@ -366,34 +379,34 @@ def check_resource_files(
     path = resource.get("path")
     if path is None and "data" not in resource:
         error(
-            "metadata-required",
+            MetadataRequired,
             f'resource "{name}" needs a "path" to its data file (or inline "data")',
             needle=f'"{name}"',
             resource=name,
         )
     elif path is not None and "data" in resource:
         error(
-            "descriptor-error",
+            DescriptorError,
             f'resource "{name}" has both "path" and "data"; give one of them',
             needle='"data"',
             resource=name,
         )
     if isinstance(path, list):
         error(
-            "descriptor-error",
+            DescriptorError,
             f'resource "{name}": give one file per resource ("path" is a list)',
             needle='"path"',
             resource=name,
         )
     elif path is not None and not isinstance(path, str):
-        error("descriptor-error", f'resource "{name}": "path" must be a text', resource=name)
+        error(DescriptorError, f'resource "{name}": "path" must be a text', resource=name)
 
     def remote_profiles(container: dict[str, Any], where: str) -> None:
         for inner in ("profile", "$schema"):
             ref = container.get(inner)
             if isinstance(ref, str) and url_scheme(ref) and not is_official_profile(ref):
                 error(
-                    "remote-reference",
+                    RemoteReference,
                     f'resource "{name}": {where}{inner} is the URL "{ref[:80]}"; Moldir never '
                     "fetches anything",
                     needle=ref[:40],
@@ -412,7 +425,7 @@ def check_resource_files(
         needle = quoted if quoted in text else value
         if url_scheme(value) is not None and not re.match(r"^[a-zA-Z]:[\\/]", value):
             error(
-                "remote-reference",
+                RemoteReference,
                 f'resource "{name}": {key} "{value[:80]}" is a URL; Moldir never fetches '
                 "anything: put the file in the dataset folder and give its relative path",
                 needle,
@@ -427,7 +440,7 @@ def check_resource_files(
             or not target.is_relative_to(root)
         ):
             error(
-                "unsafe-path",
+                UnsafePath,
                 f'resource "{name}": {key} "{value[:80]}" leaves the dataset folder (a '
                 "relative path inside it, with /, is needed; links that lead outside are "
                 "refused)",
@@ -436,22 +449,20 @@ def check_resource_files(
             )
             continue
         if not target.is_file():
-            error(
-                "source-error",
-                f'resource "{name}": file "{value[:80]}" does not exist in {slug}/',
-                needle,
-                resource=name,
-            )
+            error(MissingFile, None, needle, resource=name, path=value[:80])
             continue
         size = target.stat().st_size
         limit = max_file_bytes if key == "path" else MAX_DESCRIPTOR_BYTES
         if size > limit:
             error(
-                "file-too-large",
-                f'resource "{name}": "{value[:80]}" is {size:,} bytes, over the limit of '
-                f"{limit:,} bytes" + (" (MOLDIR['max_file_bytes'])" if key == "path" else ""),
+                FileTooLarge,
+                None,
                 needle,
                 resource=name,
+                path=value[:80],
+                size=size,
+                limit=limit,
+                setting=" (MOLDIR['max_file_bytes'])" if key == "path" else "",
             )
             continue
         if key in ("schema", "dialect"):
@@ -459,7 +470,7 @@ def check_resource_files(
                 loaded = json.loads(target.read_text(encoding="utf-8"))
             except (UnicodeDecodeError, ValueError, RecursionError) as problem:
                 error(
-                    "descriptor-error",
+                    DescriptorError,
                     f'resource "{name}": {key} file "{value[:80]}" is not valid JSON: '
                     f"{str(problem)[:120]}",
                     needle,
@@ -468,7 +479,7 @@ def check_resource_files(
                 continue
             if not isinstance(loaded, dict):
                 error(
-                    "descriptor-error",
+                    DescriptorError,
                     f'resource "{name}": {key} file "{value[:80]}" must hold an object',
                     needle,
                     resource=name,
@@ -477,7 +488,7 @@ def check_resource_files(
             for where, prose in metadata_texts(loaded):
                 if MARKUP_PATTERN.search(prose):
                     error(
-                        "metadata-markup",
+                        MetadataMarkup,
                         f'{key} file "{value[:80]}": "{where}" contains HTML markup; write '
                         "plain text (it is shown as typed)",
                         needle,

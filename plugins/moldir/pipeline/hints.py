@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from moldir.model.errors import DialectError
 from moldir.model.report import ValidationError
 from moldir.pipeline.discover import display_path, find_descriptor, line_of
 
@@ -260,19 +261,18 @@ def add_dialect_hints(
         declared = shown_delimiter(found_evidence.declared)
         file = display_path(folder / resource["path"], display_root)
         result.append(
-            ValidationError(
-                type="dialect-error",
-                message=(
+            DialectError.error(
+                slug or "",
+                file=file,
+                resource=name,
+                line=1,
+                note=found_evidence.hint(name),
+                details=(
                     f"the file is read as {columns_read(found_evidence)}, but its header and "
                     f"next {plural(found_evidence.lines - 1, 'line')} all split into "
                     f'{found_evidence.columns} columns on "{shown}" (the delimiter declared '
                     f'or assumed is "{declared}")'
                 ),
-                dataset=slug or "",
-                file=file,
-                resource=name,
-                line=1,
-                note=found_evidence.hint(name),
             )
         )
     return result
@@ -298,7 +298,7 @@ def locate_dialect_errors(
     text = None
     for error in found:
         match = _CSV_OPTION_PROBLEM.search(error.message)
-        if error.type in ("source-error", "dialect-error") and error.resource and match:
+        if error.type in ("source-error", DialectError.code) and error.resource and match:
             option = _CSV_OPTIONS[match.group(1)]
             resource = resource_of(descriptor, error.resource)
             dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
@@ -310,7 +310,7 @@ def locate_dialect_errors(
             shown = json.dumps(value, ensure_ascii=False) if value is not None else "nothing"
             error = replace(
                 error,
-                type="dialect-error",
+                type=DialectError.code,
                 message=(
                     f'resource "{error.resource}": the dialect\'s "{option}" must be one '
                     f"character ({shown} is given)"

@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 from frictionless import Check, errors
 
+from moldir.model import errors as registry
 from moldir.pipeline import hints
 
 BLOCK_BYTES = 4 * 1024 * 1024
@@ -67,6 +68,8 @@ class Limits:
 # ----------------------------------------------------------------------------- errors
 # Frictionless errors (so that they travel in its reports like its own), located by the
 # physical line as ``rowNumber``: for these checks of the raw file the line is the row.
+# Moldir's own codes take their code, title and description from the registry
+# (model/errors.py); format-error and encoding-error are Frictionless's codes.
 
 
 class RawFileError(errors.RowError):
@@ -91,28 +94,28 @@ class LocatedEncodingError(RawFileError):
 
 
 class TooManyColumnsError(RawFileError):
-    type = "too-many-columns"
-    title = "Too Many Columns"
-    description = "A line of the data file has more cells than MOLDIR['max_columns']."
+    type = registry.TooManyColumns.code
+    title = registry.TooManyColumns.title
+    description = registry.TooManyColumns.description
 
 
 class TooManyRowsError(RawFileError):
-    type = "too-many-rows"
-    title = "Too Many Rows"
-    description = "The data file has more rows than MOLDIR['max_rows']."
+    type = registry.TooManyRows.code
+    title = registry.TooManyRows.title
+    description = registry.TooManyRows.description
 
 
 class CellTooLargeError(errors.CellError):
-    type = "cell-too-large"
-    title = "Cell Too Large"
-    description = "A cell is larger than MOLDIR['max_cell_bytes']."
+    type = registry.CellTooLarge.code
+    title = registry.CellTooLarge.title
+    description = registry.CellTooLarge.description
     template = "{note}"
 
 
 class ErrorsNotListed(RawFileError):
-    type = "errors-not-listed"
-    title = "Errors Not Listed"
-    description = "The error limit was reached: more errors were found than are listed."
+    type = registry.ErrorsNotListed.code
+    title = registry.ErrorsNotListed.title
+    description = registry.ErrorsNotListed.description
 
 
 def located(kind: type[RawFileError], line: int, message: str, hint: str = "") -> errors.RowError:

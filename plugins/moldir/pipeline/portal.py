@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from moldir.incremental import cache
 from moldir.model.dataset import Dataset, Field, Resource
+from moldir.model.errors import BuildError, UnknownTopic
 from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline import labels, signals
@@ -125,12 +126,11 @@ def topic_check(settings: MoldirSettings):
         if isinstance(topic, str) and topic.startswith(TODO_MARK):
             return  # reported as still to be written (check_descriptor)
         if topic is not None and topic not in settings.topics:
-            yield ValidationError(
-                type="unknown-topic",
-                message=f'unknown topic "{topic}"; use one of: {", ".join(settings.topics)} '
-                '(or add it to MOLDIR["topics"])',
-                dataset=dataset.slug,
+            yield UnknownTopic.error(
+                dataset.slug,
                 file=dataset.shown_path,
+                topic=topic,
+                topics=", ".join(settings.topics),
             )
 
     return descriptor_only(check)
@@ -291,13 +291,11 @@ def derive_error(dataset: Dataset, problem: Exception) -> ValidationError:
             relpath = None
         if relpath:
             file = str(Path(dataset.shown_path).parent / relpath)
-    return ValidationError(
-        type="build-error",
-        message=f"the dataset passed validation but could not be published: "
-        f"{type(problem).__name__}: {str(problem)[:300]}",
-        dataset=dataset.slug,
+    return BuildError.error(
+        dataset.slug,
         file=file or dataset.shown_path,
         line=where.get("row"),
+        problem=f"{type(problem).__name__}: {str(problem)[:300]}",
         **where,
     )
 
@@ -371,10 +369,11 @@ def resource_file(dataset: Dataset, resource: Resource) -> str:
 def field_constraints(field_: Field, gettext: Callable[[str], str] | None = None) -> list[Any]:
     """Constraints of a field in words, for the field table of a dataset page.
 
-    With ``gettext`` (the page's language) the words are translated and an ``enum`` lists
-    each value's label (``field.labels``, labels.localized_fields) with its code as
-    ``<code>`` markup; without it, plain English (the API's ``constraints_text``)."""
-    _ = gettext or (lambda text: text)
+    Every word is a message of the catalogue (locale/*/messages.po). With ``gettext`` (the
+    page's language) the words are translated and an ``enum`` lists each value's label
+    (``field.labels``, labels.localized_fields) with its code as ``<code>`` markup; without
+    it, the messages as written (English) in plain text (the API's ``constraints_text``)."""
+    _ = gettext or str
     words: list[Any] = []
     constraints = field_.constraints
     if constraints.get("required"):
@@ -391,13 +390,13 @@ def field_constraints(field_: Field, gettext: Callable[[str], str] | None = None
         words.append(_("length ≤ %(n)s") % {"n": constraints["maxLength"]})
     if "pattern" in constraints:
         if gettext is None:
-            words.append(f"pattern {constraints['pattern']}")
+            words.append(f"{_('pattern')} {constraints['pattern']}")
         else:
             words.append(Markup("{} <code>{}</code>").format(_("pattern"), constraints["pattern"]))
     if "enum" in constraints:
         values = constraints["enum"]
         if gettext is None:
-            words.append("one of: " + ", ".join(str(v) for v in values))
+            words.append(f"{_('one of:')} " + ", ".join(str(v) for v in values))
         else:
             labels = getattr(field_, "labels", None) or {}
             items = [

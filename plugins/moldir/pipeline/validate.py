@@ -19,6 +19,14 @@ from frictionless import Check, Checklist, errors
 
 from moldir.incremental import cache
 from moldir.model.dataset import Dataset
+from moldir.model.errors import (
+    DescriptorError,
+    FileTooLarge,
+    FormulaCell,
+    MissingFile,
+    RemoteReference,
+    UnsafePath,
+)
 from moldir.model.report import DatasetReport, Report, ValidationError
 from moldir.model.safety import safe_name, url_scheme
 from moldir.pipeline import fastcheck, hints
@@ -74,9 +82,10 @@ DatasetCheck = Callable[[Dataset], Iterable[ValidationError]]
 
 
 class FormulaCellError(errors.CellError):
-    type = "formula-cell"
-    title = "Formula Cell"
-    description = "A text cell starts like a spreadsheet formula, which spreadsheets would run."
+    # Code, title and description from Moldir's registry (model/errors.py).
+    type = FormulaCell.code
+    title = FormulaCell.title
+    description = FormulaCell.description
     template = (
         'Cell in row {rowNumber} and field "{fieldName}" starts like a spreadsheet formula: {note}'
     )
@@ -84,9 +93,9 @@ class FormulaCellError(errors.CellError):
 
 class FormulaLabelError(errors.LabelError):
     # The same code as a cell: a field name is the header cell of every download.
-    type = "formula-cell"
-    title = "Formula Label"
-    description = "A field name starts like a spreadsheet formula, which spreadsheets would run."
+    type = FormulaCell.code
+    title = FormulaCell.title
+    description = FormulaCell.description
     template = (
         'Field name "{label}" in field {fieldNumber} starts like a spreadsheet formula: {note}'
     )
@@ -149,7 +158,7 @@ class ValidationOptions:
 
 # Errors after which a resource's file must not be opened (it is unsafe, remote, missing or
 # too large); the other resources of the dataset are still checked in the same run.
-UNREADABLE = {"unsafe-path", "remote-reference", "source-error", "file-too-large"}
+UNREADABLE = {UnsafePath.code, RemoteReference.code, MissingFile.code, FileTooLarge.code}
 
 
 def validate_dataset(
@@ -167,12 +176,7 @@ def validate_dataset(
     outside = folder_outside(folder)
     if outside:
         task.errors.append(
-            ValidationError(
-                type="unsafe-path",
-                message=outside,
-                dataset=slug,
-                file=display_path(folder, options.display_root),
-            )
+            UnsafePath.error(slug, file=display_path(folder, options.display_root), details=outside)
         )
         return task, None
     try:
@@ -430,7 +434,7 @@ def draft_dataset(folder: Path, options: ValidationOptions) -> Dataset | None:
             folder.name, folder, with_fallbacks(descriptor, folder), text, shown, 1 << 62
         )
         unusable = {error.resource for error in problems if error.resource}
-        if any(error.type == "descriptor-error" and not error.resource for error in problems):
+        if any(error.type == DescriptorError.code and not error.resource for error in problems):
             return None
         resources = []
         for resource in descriptor.get("resources") or []:

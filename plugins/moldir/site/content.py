@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from moldir.model.errors import ContentError, ErrorType, PageCollision, StaticFileType
 from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
 from moldir.model.safety import UnsafeOutputPath, output_path
 from moldir.model.settings import project_root
@@ -37,15 +38,8 @@ from moldir.site import pelican_compat
 
 logger = logging.getLogger(__name__)
 
-# The error codes of content/, beside the datasets' (report.MOLDIR_ERROR_TYPES).
-CONTENT_ERROR_TYPES: dict[str, str] = {
-    "content-error": "A page or article cannot be used: its front matter or text cannot be "
-    "read, or its address, template or language is not valid.",
-    "page-collision": "A page or article would be published at an address another file, "
-    "or Moldir itself, already publishes.",
-    "static-file-type": "A file under content/ is of a type a browser would run (HTML, "
-    "script, an SVG with script): it is not published.",
-}
+# The errors of content/ are content-error, page-collision and static-file-type
+# (model/errors.py), in the report's shape: one task per file.
 
 # The folders of the site that belong to Moldir's own pages and files; a page or article
 # may not be published inside them (besides the language folders, added per portal).
@@ -155,11 +149,12 @@ class ContentProblems:
         self.root = root
         self.errors: dict[str, list[ValidationError]] = {}
 
-    def add(self, source: str, kind: str, message: str) -> None:
+    def add(self, source: str, kind: type[ErrorType], message: str) -> None:
+        """A ``kind`` error (ContentError, PageCollision, StaticFileType) on a file, once."""
         file = self.relative(source)
         errors = self.errors.setdefault(file, [])
         if not any(error.message == message for error in errors):
-            errors.append(ValidationError(type=kind, message=message, dataset=file, file=file))
+            errors.append(kind.error(file, file=file, details=message))
 
     def relative(self, source: str | Path) -> str:
         path = Path(source)
@@ -189,7 +184,7 @@ class ContentProblems:
             reason = diagnose(generator, path) if generator is not None else None
             self.add(
                 str(Path(base) / path),
-                "content-error",
+                ContentError,
                 f"Pelican cannot use this file, so it would be left out of the site: "
                 f"{(reason or 'see the messages above').rstrip('.')}.",
             )
@@ -206,7 +201,7 @@ class ContentProblems:
         for generator, item in _written_content(generators):
             source = str(getattr(item, "source_path", "") or "")
             for problem in item_problems(generator, item, output):
-                self.add(source, "content-error", problem)
+                self.add(source, ContentError, problem)
             save_as = _address(item, "save_as")
             if not save_as or address_problem(save_as, "save_as", output) is not None:
                 continue
@@ -218,14 +213,14 @@ class ContentProblems:
             if key in reserved:
                 self.add(
                     source,
-                    "page-collision",
+                    PageCollision,
                     f"this page would be published at {shown}, which is {reserved[key]}: "
                     "give it another Slug (or save_as).",
                 )
             elif "/" in key and first in folders:
                 self.add(
                     source,
-                    "page-collision",
+                    PageCollision,
                     f"this page would be published at {shown}, but /{first}/ holds "
                     f"{folders[first]}: give it another Slug (or save_as).",
                 )
@@ -233,7 +228,7 @@ class ContentProblems:
                 other = self.relative(taken[key])
                 self.add(
                     source,
-                    "page-collision",
+                    PageCollision,
                     f"this page and {other} would both be published at {shown}: give one "
                     "of them another Slug (or save_as).",
                 )
@@ -256,7 +251,7 @@ class ContentProblems:
                     for page in linking.get(resolved, [str(source)]):
                         self.add(
                             page,
-                            "content-error",
+                            ContentError,
                             f"it links {relative}, which is outside "
                             f"{self.relative(content)}/: only files inside it are published.",
                         )
@@ -268,13 +263,13 @@ class ContentProblems:
                 if save_as:
                     problem = address_problem(save_as, "save_as", output, html_only=False)
                     if problem is not None:
-                        self.add(str(source), "content-error", problem)
+                        self.add(str(source), ContentError, problem)
                         continue
                 extension = source.suffix.lower().lstrip(".")
                 if extension not in STATIC_EXTENSIONS:
                     self.add(
                         str(source),
-                        "static-file-type",
+                        StaticFileType,
                         f"files of type .{extension or '(none)'} are not published from "
                         "content/: a browser could run them on the portal's address. "
                         "Allowed: images, PDF, office documents, data files, media.",
@@ -282,7 +277,7 @@ class ContentProblems:
                 elif extension == "svg":
                     problem = svg_file_problem(resolved.read_bytes())
                     if problem is not None:
-                        self.add(str(source), "static-file-type", f"this SVG image {problem}.")
+                        self.add(str(source), StaticFileType, f"this SVG image {problem}.")
 
 
 def static_links(generators: list[Any], content: Path) -> dict[Path, list[str]]:

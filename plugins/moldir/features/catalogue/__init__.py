@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from moldir.features.search import coverage_years
+from moldir.model.errors import ReservedName
 from moldir.model.language import Localized, localize
-from moldir.model.report import ValidationError
 from moldir.model.safety import safe_name
 from moldir.pipeline import signals
 
@@ -281,13 +281,7 @@ def reserved_name_checks(settings: Any) -> list:
 
     def check(dataset):
         if dataset.slug.lower() == BROWSE:
-            yield ValidationError(
-                type="reserved-name",
-                message=f'the dataset folder name "{dataset.slug}" is reserved: '
-                f"/datasets/{BROWSE}/ holds the catalogue's facets and sorts; rename the folder",
-                dataset=dataset.slug,
-                file=dataset.shown_path,
-            )
+            yield ReservedName.error(dataset.slug, file=dataset.shown_path, name=BROWSE)
 
     return [descriptor_only(check)]
 

@@ -31,6 +31,7 @@ from moldir.features.charts import describe as describing
 from moldir.features.charts.spec import ViewSpec, check_views
 from moldir.incremental import cache
 from moldir.model.dataset import Dataset
+from moldir.model.errors import ViewLeftOut
 from moldir.pipeline import signals
 
 # Drawing (pandas, .build → Altair, .render → vl_convert) is imported by the functions
@@ -315,7 +316,10 @@ def build_charts(published: Any) -> list[Chart]:
     dataset = published.dataset
     checks = dataset_view_checks(dataset, published.tables)
     warnings = list(checks.warnings)
-    warnings.extend(f"{error.message} (the chart is left out)" for error in checks.errors)
+    warnings.extend(
+        ViewLeftOut.warning(dataset.slug, details=f"{error.message} (the chart is left out)")
+        for error in checks.errors
+    )
     charts = []
     for view in checks.views:
         try:
@@ -323,8 +327,11 @@ def build_charts(published: Any) -> list[Chart]:
         except Exception as failure:  # never a traceback: the page is built without it
             logger.debug("chart %s/%s", dataset.slug, view.name, exc_info=True)
             warnings.append(
-                f'view "{view.name}": the chart could not be drawn '
-                f"({type(failure).__name__}: {str(failure)[:200]}); it is left out"
+                ViewLeftOut.warning(
+                    dataset.slug,
+                    details=f'view "{view.name}": the chart could not be drawn '
+                    f"({type(failure).__name__}: {str(failure)[:200]}); it is left out",
+                )
             )
             continue
         resource = dataset.resource(view.resource)

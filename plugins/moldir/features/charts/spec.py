@@ -46,7 +46,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from moldir.model.dataset import Dataset, Field
-from moldir.model.report import ValidationError
+from moldir.model.errors import ViewError, ViewLeftOut
+from moldir.model.report import ValidationError, ValidationWarning
 from moldir.model.safety import NAME_RULE, safe_name
 
 # pandas and ..tables are imported only where a dataset declares views (and its data is
@@ -313,7 +314,7 @@ class ViewChecks:
     """The outcome of checking a dataset's views: errors, warnings and the drawable views."""
 
     errors: list[ValidationError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ValidationWarning] = field(default_factory=list)  # view-left-out
     views: list[ViewSpec] = field(default_factory=list)
 
 
@@ -1256,7 +1257,7 @@ def check_view_declarations(
     ``slug`` names the dataset, ``shown`` is the descriptor's path as the editor sees it
     (errors name it), ``text`` the descriptor's text (for line numbers), ``folder`` the
     dataset folder (to read ``schema`` files). Returns ``ViewChecks``: ``errors``
-    (``view-error``), ``warnings`` (views left out, as text) and ``views``.
+    (``view-error``), ``warnings`` (views left out, ``view-left-out``) and ``views``.
     """
     try:
         resources = resources_of_descriptor(descriptor, folder)
@@ -1266,7 +1267,8 @@ def check_view_declarations(
         problems = [(None, f"the views could not be read ({type(unexpected).__name__})")]
         views, warnings = [], []
     errors = [view_error_at(slug, shown, text, name, message) for name, message in problems]
-    return ViewChecks(errors=errors, warnings=warnings, views=views)
+    left_out = [ViewLeftOut.warning(slug, details=warning) for warning in warnings]
+    return ViewChecks(errors=errors, warnings=left_out, views=views)
 
 
 def parse_views(
@@ -1305,7 +1307,8 @@ def dataset_view_checks(
             warnings.append(f'view "{view.name}": {skipped}')
             continue
         drawable.append(view)
-    return ViewChecks(errors=errors, warnings=warnings, views=drawable)
+    left_out = [ViewLeftOut.warning(dataset.slug, details=warning) for warning in warnings]
+    return ViewChecks(errors=errors, warnings=left_out, views=drawable)
 
 
 def _descriptor_text(dataset: Dataset) -> str:
@@ -1324,12 +1327,8 @@ def view_error_at(
     slug: str, shown: str, text: str, view_name: str | None, message: str
 ) -> ValidationError:
     where = f'view "{view_name}"' if view_name else "views"
-    return ValidationError(
-        type="view-error",
-        message=f'Dataset "{slug}", {where}: {message}',
-        dataset=slug,
-        file=str(shown),
-        line=line_of_view(text, view_name),
+    return ViewError.error(
+        slug, file=str(shown), line=line_of_view(text, view_name), where=where, details=message
     )
 
 

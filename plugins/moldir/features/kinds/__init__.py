@@ -28,6 +28,7 @@ from markupsafe import Markup
 from unidecode import unidecode
 
 from moldir.model.dataset import Dataset, Resource
+from moldir.model.errors import ErrorType, KindError
 from moldir.model.numbers import format_compact, format_number
 from moldir.model.report import ValidationError
 from moldir.pipeline import signals
@@ -76,11 +77,10 @@ def check_kind(dataset: Dataset) -> Iterable[ValidationError]:
     if kind is None:
         return
     if kind not in KINDS:
-        yield ValidationError(
-            type="kind-error",
-            message=f'unknown kind "{kind}"; known kinds: {", ".join(KINDS)}',
-            dataset=dataset.slug,
+        yield KindError.error(
+            dataset.slug,
             file=dataset.shown_path,
+            details=f'unknown kind "{kind}"; known kinds: {", ".join(KINDS)}',
         )
         return
     if kind_resources(dataset):
@@ -89,15 +89,14 @@ def check_kind(dataset: Dataset) -> Iterable[ValidationError]:
     for resource in dataset.resources:
         have = {f.name: f.type for f in resource.fields}
         missing = [f"{n} ({t})" for n, t in wanted.items() if have.get(n) != t]
-        yield ValidationError(
-            type="kind-error",
-            message=(
+        yield KindError.error(
+            dataset.slug,
+            resource=resource.name,
+            file=dataset.shown_path,
+            details=(
                 f'resource "{resource.name}" does not follow the {kind} schema: '
                 f"missing or mistyped fields {', '.join(missing)}"
             ),
-            dataset=dataset.slug,
-            resource=resource.name,
-            file=dataset.shown_path,
         )
 
 
@@ -109,9 +108,10 @@ def shown_file(dataset: Dataset, resource: Resource) -> str:
 
 
 def row_errors(
-    dataset: Dataset, resource: Resource, type_: str
+    dataset: Dataset, resource: Resource, kind: type[ErrorType]
 ) -> Callable[[int, str, str], ValidationError]:
-    """A maker of ``type_`` errors on a row of a resource's typed table.
+    """A maker of ``kind`` errors (e.g. ``ConsistencyError``) on a row of a resource's
+    typed table.
 
     ``error(index, field_name, message)``: ``index`` is the 0-based row of the table, so
     the row number (and the CSV line, the header being line 1) is ``index + 2``.
@@ -120,16 +120,15 @@ def row_errors(
     positions = {f.name: number for number, f in enumerate(resource.fields, start=1)}
 
     def error(index: int, field_name: str, message: str) -> ValidationError:
-        return ValidationError(
-            type=type_,
-            message=message,
-            dataset=dataset.slug,
+        return kind.error(
+            dataset.slug,
             file=shown,
             resource=resource.name,
             row=index + 2,
             field=field_name,
             field_number=positions.get(field_name),
             line=index + 2,
+            details=message,
         )
 
     return error

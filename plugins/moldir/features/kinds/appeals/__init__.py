@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from moldir.features.kinds import kind_resources, row_errors
 from moldir.model.dataset import Dataset, Resource
+from moldir.model.errors import ConsistencyError
 from moldir.model.report import ValidationError
 from moldir.pipeline import signals
 
@@ -64,7 +65,7 @@ def period_problems(
     Overlapping rows would be counted twice in every total, so the topic page could not
     add them up; a breakdown (e.g. "of these, 400,586 in 2020") belongs in period_note.
     """
-    error = row_errors(dataset, resource, "consistency-error")
+    error = row_errors(dataset, resource, ConsistencyError)
 
     ordered = []
     for index, row in frame.iterrows():

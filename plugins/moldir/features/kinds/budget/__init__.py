@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from moldir.features.kinds import kind_resources, name_slug, row_errors
 from moldir.model.dataset import Dataset, Resource
+from moldir.model.errors import ConsistencyError
 from moldir.model.report import ValidationError
 from moldir.pipeline import signals
 
@@ -80,7 +81,7 @@ def consistency_problems(
     frame: pd.DataFrame, dataset: Dataset, resource: Resource
 ) -> Iterable[ValidationError]:
     """consistency-error for each figure that disagrees with the others (see module doc)."""
-    error = row_errors(dataset, resource, "consistency-error")
+    error = row_errors(dataset, resource, ConsistencyError)
 
     rows = [
         {**{k: _text(v) for k, v in row.items() if k not in AMOUNTS}, "index": index}

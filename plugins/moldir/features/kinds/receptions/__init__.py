@@ -38,6 +38,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from moldir.features.kinds import kind_resources, name_slug, row_errors
 from moldir.model.dataset import Dataset, Resource
+from moldir.model.errors import ScheduleError
 from moldir.model.report import ValidationError
 from moldir.model.safety import safe_url
 from moldir.pipeline import signals
@@ -425,7 +426,7 @@ def check_schedules(
 def check_resource(
     dataset: Dataset, resource: Resource, limits: Limits, max_file_bytes: int | None = None
 ) -> Iterable[ValidationError]:
-    error = row_errors(dataset, resource, "schedule-error")
+    error = row_errors(dataset, resource, ScheduleError)
     for number, row, invalid in schedule_rows(dataset, resource, limits, max_file_bytes):
         for field_name, message in schedule_problems(row, invalid):
             yield error(number - 2, field_name, message)
