@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 KIND = "reception-schedule"
-FORMATS = ("in-person", "online", "phone")
 # How far ahead the topic page lists sessions; the feeds carry the rules themselves.
 DEFAULT_WEEKS = 8
 PRODID = "-//Moldir//Reception schedules//EN"
