@@ -139,7 +139,8 @@ def test_checks_run_in_features_order_without_pelican(tmp_path: Path):
     (the order of errors in a report depends on it)."""
     script = (
         "import json, sys\n"
-        "from moldir import connect_features, signals\n"
+        "from moldir import connect_features\n"
+        "from moldir.pipeline import signals\n"
         "connect_features(pelican=False)\n"
         "names = [r.__module__ for r in signals.validation_checks.receivers_for(None)]\n"
         "print(json.dumps({'pelican': 'pelican' in sys.modules, 'order': names}))\n"
