@@ -2,8 +2,13 @@
 
 ``DatasetPagesGenerator`` loads the portal (validating every dataset) in
 ``generate_context`` — before Pelican writes anything — and, in ``generate_output``,
-writes one page per dataset, the downloads and the quality report (the catalogue is
-``catalogue_pages.py``'s).
+writes one page per dataset, the downloads and the quality report.
+
+The features' pages (catalogue, charts, kinds, search, open data) are written by their
+page writers (``signals.page_writers``, ``moldir.pipeline.pages``): each runs as one
+Pelican generator (``FeaturePagesGenerator``), in the order the features declared them and
+before the datasets' own, with a ``PelicanSite`` to write into; the features' template
+helpers (``signals.template_helpers``) are installed in every Jinja environment.
 """
 
 from __future__ import annotations
