@@ -21,7 +21,6 @@ from moldir.features.opendata.config import (
     LOCAL_SITE_URL,
     absolute,
     is_absolute,
-    language_prefix,
     page_base,
 )
 from moldir.incremental import reuse
@@ -136,7 +135,7 @@ def absolutize_article_feed(run: BuildContext, feed: Any = None, **_: Any) -> No
     context: Mapping[str, Any] = run.settings
     if feed is None or is_absolute(str(context.get("SITEURL") or "")):
         return
-    prefix = language_prefix(context)
+    prefix = run.lang_prefix
     base = page_base(context) or (absolute(LOCAL_SITE_URL, prefix) if prefix else LOCAL_SITE_URL)
     domain = str(context.get("FEED_DOMAIN") or "")
     feed_url = feed.feed.get("feed_url") or ""
