@@ -13,8 +13,8 @@ import frictionless
 import pytest
 from frictionless import Checklist
 
-from moldir.model.report_formats import format_text
 from moldir.model.report import DatasetReport, Report, ValidationError
+from moldir.model.report_formats import format_text
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline import fastcheck, limits
 from moldir.pipeline.limits import Limits, scan_file
