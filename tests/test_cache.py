@@ -1,4 +1,5 @@
-"""The build cache (cache.py): fingerprints, per-dataset entries, no-change rebuilds."""
+"""The build cache (incremental/store.py, fingerprints.py), the stage timings
+(pipeline/progress.py): per-dataset entries, no-change rebuilds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import shutil
 import time
 from pathlib import Path
 
-from moldir.incremental import cache
+from moldir.incremental import fingerprints, reuse
+from moldir.incremental import store as cache
+from moldir.pipeline import progress
 from moldir.pipeline.validate import ValidationOptions, validate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,10 +26,10 @@ def test_tree_listing_sees_size_and_mtime(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.csv").write_text("id\n1\n")
     (tmp_path / ".hidden").write_text("ignored")
-    before = cache.tree_listing(tmp_path)
+    before = fingerprints.tree_listing(tmp_path)
     assert [entry[0] for entry in before] == ["a/x.csv"]
     touch_later(tmp_path / "a" / "x.csv")
-    assert cache.tree_listing(tmp_path) != before
+    assert fingerprints.tree_listing(tmp_path) != before
 
 
 def test_dataset_entries_hit_until_a_file_changes(tmp_path):
@@ -42,14 +45,14 @@ def test_dataset_entries_hit_until_a_file_changes(tmp_path):
         calls.append(folder)
         return validate_dataset(folder, options)
 
-    first = store.validate_dataset(folder, options, compute)
-    second = store.validate_dataset(folder, options, compute)
+    first = store.dataset(folder, options, compute)
+    second = store.dataset(folder, options, compute)
     assert len(calls) == 1 and (store.hits, store.misses) == (1, 1)
     assert second[0].errors == first[0].errors
     assert first[1] is not None and second[1].slug == first[1].slug
     data = next(p for p in folder.rglob("*.csv"))
     touch_later(data)
-    store.validate_dataset(folder, options, compute)
+    store.dataset(folder, options, compute)
     assert len(calls) == 2
 
 
@@ -59,14 +62,10 @@ def test_derived_results_are_cached_with_the_fingerprint(tmp_path):
         folder = tmp_path / "d"
         folder.mkdir()
         (folder / "datapackage.json").write_text("{}")
-
-        class Fake:
-            slug = "d"
-
-        cache.validate_dataset(folder, ValidationOptions(), lambda: ("task", None))
+        store.dataset(folder, ValidationOptions(), lambda: ("task", None))
         values = iter([("tables", "downloads"), ("again", "again")])
-        assert cache.derived(Fake(), lambda: next(values)) == ("tables", "downloads")
-        assert cache.derived(Fake(), lambda: next(values)) == ("tables", "downloads")
+        assert store.part("d", "derived", lambda: next(values)) == ("tables", "downloads")
+        assert store.part("d", "derived", lambda: next(values)) == ("tables", "downloads")
         assert store.hits == 1 and store.misses == 2  # validation, tables; tables again
         # The entry is written once, when the build ends, with every part it gained.
         assert not (store.root / "datasets" / "d.pickle").exists()
@@ -74,7 +73,9 @@ def test_derived_results_are_cached_with_the_fingerprint(tmp_path):
         cache.deactivate(saved=True)
     again = cache.BuildCache(store.root)
     again._fingerprints["d"] = store.fingerprint("d")
-    assert again.derived("d", "derived", lambda: ("recomputed",)) == ("tables", "downloads")
+    assert again.part("d", "derived", lambda: ("recomputed",)) == ("tables", "downloads")
+    # A part asked for before the dataset was seen in this build is computed, not cached.
+    assert cache.BuildCache(store.root).part("d", "derived", lambda: "fresh") == "fresh"
 
 
 def test_output_record_notices_edits_to_the_output(tmp_path):
@@ -89,29 +90,39 @@ def test_output_record_notices_edits_to_the_output(tmp_path):
     assert not store.output_unchanged(output, "abc")
 
 
-def test_site_fingerprint_follows_content_and_environment(project_copy, monkeypatch):
+def test_site_fingerprint_follows_content_and_settings(project_copy, monkeypatch):
     from moldir.site.build import load_settings
 
-    settings = load_settings(project_copy / "pelicanconf.py")
-    first = cache.site_fingerprint(project_copy / "pelicanconf.py", settings)
-    assert cache.site_fingerprint(project_copy / "pelicanconf.py", settings) == first
+    conf = project_copy / "pelicanconf.py"
+    settings = load_settings(conf)
+    first = fingerprints.site_fingerprint(conf, settings)
+    assert fingerprints.site_fingerprint(conf, load_settings(conf)) == first
+    # The settings as read: those the command line takes from the environment
+    # (MOLDIR_TODAY), and what a settings file reads from it (publishconf.py's SITEURL).
+    today = {"MOLDIR_TODAY": "2027-01-01"}
+    assert fingerprints.site_fingerprint(conf, load_settings(conf, today), today) != first
+    assert (
+        fingerprints.site_fingerprint(conf, load_settings(conf, {"SITEURL": "https://x.kz"}))
+        != first
+    )
+    # The environment itself is read only at the command line, never here.
     monkeypatch.setenv("MOLDIR_TODAY", "2027-01-01")
-    assert cache.site_fingerprint(project_copy / "pelicanconf.py", settings) != first
+    assert fingerprints.site_fingerprint(conf, settings) == first
     monkeypatch.delenv("MOLDIR_TODAY")
     article = next((project_copy / "content").rglob("*.md"))
     touch_later(article)
-    assert cache.site_fingerprint(project_copy / "pelicanconf.py", settings) != first
+    assert fingerprints.site_fingerprint(conf, settings) != first
 
 
 def test_stages_summary_and_progress(capsys, monkeypatch):
-    stages = cache.Stages()
+    stages = progress.Stages()
     with stages.stage("validate", 3):
         time.sleep(0.01)
     stages.add("swap", 0.5)
     text = stages.summary()
     assert "validate (3)" in text and "swap" in text
-    monkeypatch.setattr(cache, "show_progress", lambda: True)
-    assert list(cache.progress("validating datasets", [1, 2, 3])) == [1, 2, 3]
+    monkeypatch.setattr(progress, "show_progress", lambda: True)
+    assert list(progress.progress("validating datasets", [1, 2, 3])) == [1, 2, 3]
     assert "validating datasets 3/3" in capsys.readouterr().err
 
 
@@ -128,7 +139,7 @@ def test_rebuild_reuses_unchanged_datasets(project_copy, monkeypatch):
     assert again.unchanged and (output / "index.html").read_bytes() == index
     # One dataset changed: only that one is validated again.
     seen = []
-    real = cache.BuildCache.validate_dataset
+    real = cache.BuildCache.dataset
 
     def spy(self, folder, inputs, compute):
         hits = self.hits
@@ -136,7 +147,7 @@ def test_rebuild_reuses_unchanged_datasets(project_copy, monkeypatch):
         seen.append((folder.name, self.hits > hits))
         return result
 
-    monkeypatch.setattr(cache.BuildCache, "validate_dataset", spy)
+    monkeypatch.setattr(cache.BuildCache, "dataset", spy)
     changed = sorted(p for p in (project_copy / "datasets").iterdir() if p.is_dir())[0]
     touch_later(next(changed.rglob("*.csv")))
     third = build_site(project_copy / "pelicanconf.py", output)
@@ -152,7 +163,7 @@ def test_identical_files_keep_their_inode(tmp_path):
         (root / "index.html").write_text("same")
         (root / "news" / "index.html").write_text(changed)
     before = (final / "index.html").stat().st_ino
-    assert cache.keep_identical_files(staging, final) == 1
+    assert reuse.keep_identical_files(staging, final) == 1
     assert (staging / "index.html").stat().st_ino == before
     assert (staging / "news" / "index.html").read_text() == "new"
     assert (staging / "news" / "index.html").stat().st_ino != (

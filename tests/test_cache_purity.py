@@ -56,14 +56,22 @@ def edit_an_article(project: HostileProject) -> None:
 
 
 def assert_same_as_a_clean_build(project: HostileProject, monkeypatch) -> None:
+    """The output equals a build without the cache: a copy of the project without
+    .moldir-cache/ or output/, built with ``MOLDIR_NO_CACHE=1``."""
+    copy = HostileProject.__new__(HostileProject)
+    copy.root = project.root.parent / "clean-project"
+    shutil.rmtree(copy.root, ignore_errors=True)
+    shutil.copytree(
+        project.root, copy.root, ignore=shutil.ignore_patterns(".moldir-cache", "output")
+    )
     monkeypatch.setenv("MOLDIR_NO_CACHE", "1")
     try:
-        clean = project.build(project.root / "clean")
+        clean = copy.build()
     finally:
         monkeypatch.delenv("MOLDIR_NO_CACHE")
     assert clean.built
-    assert differences(project.root / "output", project.root / "clean") == []
-    shutil.rmtree(project.root / "clean")
+    assert differences(project.root / "output", copy.root / "output") == []
+    shutil.rmtree(copy.root)
 
 
 def test_a_removed_topic_fails_once_per_dataset_and_builds_again_when_restored(
@@ -152,15 +160,15 @@ def test_changing_a_setting_the_results_depend_on_recomputes_them(project, monke
 
 def test_results_handed_out_by_the_cache_are_copies(tmp_path):
     """Changing what the cache returned never changes what it returns next."""
-    from moldir.incremental import cache
+    from moldir.incremental import store as cache
 
     folder = tmp_path / "datasets" / "one"
     folder.mkdir(parents=True)
     (folder / "datapackage.json").write_text("{}")
     store = cache.BuildCache(tmp_path / ".moldir-cache")
-    computed = store.validate_dataset(folder, None, lambda: ({"errors": []}, None))
+    computed = store.dataset(folder, None, lambda: ({"errors": []}, None))
     computed[0]["errors"].append("added by a later check")
-    again = store.validate_dataset(folder, None, lambda: pytest.fail("recomputed"))
+    again = store.dataset(folder, None, lambda: pytest.fail("recomputed"))
     assert again == ({"errors": []}, None)
     again[0]["errors"].append("added again")
-    assert store.validate_dataset(folder, None, lambda: None) == ({"errors": []}, None)
+    assert store.dataset(folder, None, lambda: None) == ({"errors": []}, None)

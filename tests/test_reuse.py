@@ -1,5 +1,5 @@
-"""Reusing unchanged pages (reuse.py): what a template reads, and incremental builds that
-equal a clean build."""
+"""Reusing unchanged pages (incremental/reuse.py, site/writer.py): what a template reads,
+what features declare, and incremental builds that equal a clean build."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from jinja2 import DictLoader, Environment
 
 from moldir.incremental import reuse
+from moldir.site.writer import template_reads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +24,7 @@ def test_template_reads_follow_extends_includes_and_imports():
     env = environment(
         {
             "base.html": "<title>{{ SITENAME }}</title>{% block body %}{% endblock %}",
-            "macros.html": "{% macro box(x) %}<b>{{ x }}{{ data_url('a') }}</b>{% endmacro %}",
+            "macros.html": "{% macro box(x) %}<b>{{ x }}{{ formats('a') }}</b>{% endmacro %}",
             "footer.html": "{{ portal.datasets|length }}",
             "article.html": (
                 '{% extends "base.html" %}{% from "macros.html" import box %}'
@@ -34,11 +35,13 @@ def test_template_reads_follow_extends_includes_and_imports():
             "dynamic.html": "{% include chosen %}",
         }
     )
-    assert reuse.template_reads(env, "article.html") == {"SITENAME", "article", "data_url"}
-    assert "portal" in reuse.template_reads(env, "page.html")
-    assert reuse.template_reads(env, "dynamic.html") is None
-    assert reuse.reusable_reads(reuse.template_reads(env, "article.html"), ())
-    assert not reuse.reusable_reads(reuse.template_reads(env, "page.html"), ())
+    assert template_reads(env, "article.html") == {"SITENAME", "article", "formats"}
+    assert "portal" in template_reads(env, "page.html")
+    assert template_reads(env, "dynamic.html") is None
+    assert not reuse.reusable_reads(template_reads(env, "article.html"), ())  # formats?
+    reuse.reusable_globals("formats")  # whoever installs it says it reads no data
+    assert reuse.reusable_reads(template_reads(env, "article.html"), ())
+    assert not reuse.reusable_reads(template_reads(env, "page.html"), ())
     assert not reuse.reusable_reads(None, ())
 
 
@@ -49,6 +52,56 @@ def test_reusable_reads_allow_covered_values_and_settings_but_not_the_portal():
     assert not reuse.reusable_reads(frozenset({"moldir_portal", "article"}), ())
     # A global nobody vouched for (it may read anything) makes the page render each time.
     assert not reuse.reusable_reads(frozenset({"chart_highlights_for"}), ())
+
+
+def test_the_reuse_layer_names_no_feature():
+    """Features declare their globals and keyed extras (issue 18, item 3): no name of a
+    feature's global or extra is written in the reuse layer's code (its docs may give
+    examples)."""
+    import ast
+
+    tree = ast.parse((ROOT / "plugins" / "moldir" / "incremental" / "reuse.py").read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    texts = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+    assert texts, "the analysis found the module's strings"
+    for word in ("chart", "opendata", "history", "version_", "kind_", "label", "data_url"):
+        assert not [text for text in texts if word in text], word
+
+
+def test_declared_extras_are_part_of_a_datasets_key(tmp_path):
+    from moldir.incremental import store as build_cache
+
+    class Published:
+        slug = "d"
+
+        def __init__(self, extras: dict) -> None:
+            self.extras = extras
+
+    reuse.key_extras("noted")  # as a feature does for what its extras add to the pages
+    store = build_cache.activate(tmp_path)
+    keys = []
+    try:
+        store._fingerprints["d"] = "fingerprint of d"
+        for extras in ({"noted": 1, "other": "x"}, {"noted": 1, "other": "y"}, {"noted": 2}):
+            reuse.start(store, tmp_path / "staging", tmp_path / "output", {"theme": "t"})
+            keys.append(reuse.dataset_key(Published(extras)))
+            reuse.finish(saved=False)
+    finally:
+        build_cache.deactivate(saved=False)
+    assert None not in keys
+    assert keys[0] == keys[1] != keys[2]  # "other" is not declared, "noted" is
 
 
 def test_the_themes_news_and_dataset_pages_are_reusable_and_the_home_page_is_not(tmp_path):
@@ -69,27 +122,30 @@ def test_the_themes_news_and_dataset_pages_are_reusable_and_the_home_page_is_not
     )
     install_template_helpers(generator)
     env = generator.env
-    assert reuse.reusable_reads(reuse.template_reads(env, "article.html"), ())
-    assert reuse.reusable_reads(reuse.template_reads(env, "page.html"), ())
+    assert reuse.reusable_reads(template_reads(env, "article.html"), ())
+    assert reuse.reusable_reads(template_reads(env, "page.html"), ())
     dataset_values = ("published", "dataset", "field_constraints", "preview_rows", "page_name")
-    assert reuse.reusable_reads(reuse.template_reads(env, "dataset.html"), dataset_values)
-    assert not reuse.reusable_reads(reuse.template_reads(env, "index.html"), ())
-    assert not reuse.reusable_reads(reuse.template_reads(env, "datasets.html"), ("page_name",))
+    assert reuse.reusable_reads(template_reads(env, "dataset.html"), dataset_values)
+    assert not reuse.reusable_reads(template_reads(env, "index.html"), ())
+    assert not reuse.reusable_reads(template_reads(env, "datasets.html"), ("page_name",))
 
 
 def test_markdown_conversions_are_reused_until_the_file_changes(tmp_path):
-    from moldir.site import markdown as markdown_cache
+    from pelican.readers import MarkdownReader
+
+    from moldir.incremental import markdown as markdown_cache
     from moldir.site.build import load_settings
+    from moldir.site.markdown import CachingMarkdownReader
 
     settings = load_settings(ROOT / "pelicanconf.py")
     article = tmp_path / "a.md"
     article.write_text("Title: Budget\nSummary: The *short* text\n\nThe **long** text.\n")
-    plain = markdown_cache.MarkdownReader(settings).read(str(article))
+    plain = MarkdownReader(settings).read(str(article))
     markdown_cache.start(tmp_path / "cache", "frame")
     try:
-        reader = markdown_cache.CachingMarkdownReader(settings)
+        reader = CachingMarkdownReader(settings)
         first, second = reader.read(str(article)), reader.read(str(article))
-        assert markdown_cache._ACTIVE.hits == 1
+        assert markdown_cache.active().hits == 1
         assert first == second == plain
         assert "<strong>long</strong>" in first[0] and "<em>short</em>" in first[1]["summary"]
         article.write_text("Title: Budget 2027\n\nNew text.\n")
@@ -99,8 +155,8 @@ def test_markdown_conversions_are_reused_until_the_file_changes(tmp_path):
         markdown_cache.finish(saved=True)
     markdown_cache.start(tmp_path / "cache", "frame")  # the next build reads the saved one
     try:
-        markdown_cache.CachingMarkdownReader(settings).read(str(article))
-        assert markdown_cache._ACTIVE.hits == 1
+        CachingMarkdownReader(settings).read(str(article))
+        assert markdown_cache.active().hits == 1
     finally:
         markdown_cache.finish(saved=False)
 

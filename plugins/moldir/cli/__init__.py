@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from moldir import connect_features
-from moldir.incremental import cache
 from moldir.model.report import InvalidDatasets, Report
 from moldir.model.report_formats import FORMATS, format_text
 from moldir.model.settings import MoldirSettings, SettingsError
+from moldir.pipeline import progress
 from moldir.pipeline.discover import find_descriptor
 from moldir.pipeline.limits import Limits
 
@@ -228,7 +228,7 @@ def validate(
     connect_features(pelican=False)  # checks only: no Pelican, Altair or XlsxWriter to load
     # "Validating datasets: 14…" on stderr for a whole folder; the machine-readable
     # formats print nothing but themselves.
-    cache.show_phases(output_format == "text")
+    progress.show_phases(output_format == "text")
     report = validate_path(path, settings_file)
     if report_file:
         report_file.write_text(FORMATS["json"](report))
@@ -290,8 +290,8 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
     settings_file = settings_file or Path(PUBLISH_SETTINGS if publish else DEV_SETTINGS)
     if not settings_file.is_file():
         raise click.ClickException(f"{settings_file} not found: run moldir from the project root")
-    cache.show_phases()  # what the build is doing, from its start (stderr)
-    cache.phase(f"Building the site with {settings_file}…")
+    progress.show_phases()  # what the build is doing, from its start (stderr)
+    progress.phase(f"Building the site with {settings_file}…")
     try:
         result = build_site(settings_file, output)
     except InvalidDatasets as invalid:
@@ -307,9 +307,7 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
         click.echo(f"Nothing changed since the last build; {result.output} kept as it is")
         return result.output
     click.echo(f"Built {result.files:,} files into {result.output} in {result.seconds:.1f} s")
-    from moldir.incremental.cache import STAGES
-
-    click.echo("Time per stage:\n" + STAGES.summary(), err=True)
+    click.echo("Time per stage:\n" + progress.STAGES.summary(), err=True)
     return result.output
 
 

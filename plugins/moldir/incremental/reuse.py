@@ -1,22 +1,26 @@
 """Reusing the pages of the previous build that nothing they depend on has changed.
 
 Pelican renders every page on every run. During ``moldir build`` (with its cache active)
-Moldir's writer first works out what a page depends on and, when all of it is as it was
-for the previous build of the same output folder, hard-links the previous file into the
-staging folder instead of rendering the template again:
+Moldir's writer (``moldir.site.writer``, the Pelican side) first works out what a page
+depends on here and, when all of it is as it was for the previous build of the same output
+folder, hard-links the previous file into the staging folder instead of rendering the
+template again:
 
 * **News, pages, tags, categories, archives** (Pelican's own generators) depend on the
   *content frame*: the Moldir code, the settings files, the theme, everything under
   ``content/``, ``MOLDIR_*`` variables and the day. Changing a dataset leaves them alone;
   changing an article re-renders them all (lists, archives and neighbours link each other).
 * **A dataset's pages** (its page, its chart pages) depend on the *theme frame* (the same
-  without ``content/``) and on that dataset: the fingerprint of its folder (cache.py) and
-  its git history. Changing one dataset re-renders its own pages only.
+  without ``content/``) and on that dataset: its fingerprint (fingerprints.py) and the
+  extras that features declare as keyed (``key_extras``, e.g. its git history). Changing
+  one dataset re-renders its own pages only.
 * **Everything else** — the home page, the catalogue, the quality report, topic pages,
   search — reads the whole portal and is rendered every time (there are few of them).
 
 A page is only reused when its template, with everything it extends, includes and imports,
-reads nothing but names known to be covered by its key (``template_reads``): a theme that
+reads nothing but names known to be covered by its key (``template_reads``): Pelican's
+and Jinja's own names, settings, the values the page's key covers, and the template
+globals declared reusable by whoever installs them (``reusable_globals``). A theme that
 starts showing, say, the portal on the news page gets that page rendered again, not a
 stale copy. Reused pages are not sent through Pelican's ``content_written`` signal.
 
@@ -37,11 +41,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, nodes
-from jinja2.compiler import CodeGenerator
-from pelican.writers import Writer
-
-from moldir.incremental import cache
+from moldir.incremental import store as build_cache
+from moldir.incremental.fingerprints import digest
 from moldir.model.safety import checked_output
 
 logger = logging.getLogger(__name__)
@@ -54,10 +55,10 @@ COVERED = "moldir_covered"
 PELICAN = object()
 
 # Names a page may read and still be reused: Pelican's content-derived variables (covered
-# by the content frame), Jinja's and gettext's built-ins, and Moldir's template globals
-# that only format or read settings. Any other name (``portal``, ``moldir_portal``, a new
-# global) makes the page render every time. Settings (upper-case names) are covered by
-# the frame too, except the ones that carry the portal and the build's own objects.
+# by the content frame), Jinja's and gettext's built-ins, and the template globals declared
+# reusable (``reusable_globals``). Any other name (``portal``, ``moldir_portal``, a global
+# nobody declared) makes the page render every time. Settings (upper-case names) are
+# covered by the frame too, except the ones that carry the portal and the build's objects.
 CONTENT_NAMES = frozenset(
     {
         "article", "articles", "page", "pages", "hidden_pages", "draft_pages", "drafts",
@@ -68,111 +69,39 @@ CONTENT_NAMES = frozenset(
         "dates_page", "dates_paginator", "dates_previous_page", "dates_next_page",
     }
 )  # fmt: skip
-GLOBAL_NAMES = frozenset(
+JINJA_NAMES = frozenset(
     {
         "range", "dict", "lipsum", "cycler", "joiner", "namespace",
         "_", "gettext", "ngettext", "pgettext", "npgettext",
-        "data_url", "MOLDIR_LOCALE", "localized", "language_links", "frequency_label",
-        "opendata", "chart_svg", "chart_alternative", "chart_alternative_lang", "chart_table",
-        # moldir.pipeline.labels: words of the descriptor (and the kind schemas, which are code) in
-        # the page's language (publisher_label and licence_label read the portal: not here).
-        "localized_fields", "field_title", "value_label", "publisher_name", "licence_title",
-        "source_title", "localized_keywords", "type_word", "constraints_text",
-        "readable_in_page_language", "contact_name", "language_name_in", "field_description",
-        "kind_descriptor", "kind_text", "session_label", "body_label",
-        # moldir.features.opendata: a version of a dataset's data in words (from its history,
-        # which the dataset's key covers).
-        "version_lines", "version_title",
     }
 )  # fmt: skip
 PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
 
 
-# ----------------------------------------------------------------------------- templates
+_REUSABLE_GLOBALS: set[str] = set()
+_KEYED_EXTRAS: set[str] = set()
 
 
-class _ReadNames(CodeGenerator):
-    """Jinja's code generator used only to collect the names a template looks up.
-
-    Unlike ``jinja2.meta.find_undeclared_variables`` it keeps the environment's globals:
-    a global that reads the portal must make a page non-reusable too.
-    """
-
-    def __init__(self, environment: Environment) -> None:
-        super().__init__(environment, "<reads>", "<reads>")
-        self.names: set[str] = set()
-
-    def write(self, x: str) -> None:
-        """Nothing is written: only the names matter."""
-
-    def enter_frame(self, frame) -> None:
-        super().enter_frame(frame)
-        for action, param in frame.symbols.loads.values():
-            if action == "resolve":
-                self.names.add(param)
+def reusable_globals(*names: str) -> None:
+    """Declare template globals that read nothing but their arguments, the settings, the
+    code and the run's language: a page reading them can still be reused. Whoever installs
+    a global (a feature, the site) declares it; an undeclared one is read as "anything"."""
+    _REUSABLE_GLOBALS.update(names)
 
 
-def template_reads(environment: Environment, name: str) -> frozenset[str] | None:
-    """Names read by template ``name`` and every template it extends, includes or imports.
-
-    Macros it imports by name are subtracted (they are its own code, not data). None when
-    the set cannot be known (a template chosen at run time, a syntax the analysis refuses).
-    """
-    # Each Pelican generator has its own environment over the same theme: the analysis is
-    # kept for the whole build (the theme cannot change during it), per template file.
-    memo = _ACTIVE.reads if _ACTIVE is not None else {}
-    known = memo.get((id(environment), name), memo)  # the memo itself: "not seen yet"
-    if known is not memo:
-        return known
-    _source, filename, _uptodate = environment.loader.get_source(environment, name)
-    if filename not in memo:
-        memo[filename] = _closure(environment, name)
-    memo[(id(environment), name)] = memo[filename]
-    return memo[filename]
-
-
-def _closure(environment: Environment, name: str) -> frozenset[str] | None:
-    names: set[str] = set()
-    imported: set[str] = set()
-    pending, seen = [name], set()
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            source, _filename, _uptodate = environment.loader.get_source(environment, current)
-            tree = environment.parse(source, current)
-            reader = _ReadNames(environment)
-            reader.visit(tree)
-        except Exception as problem:  # any failure means "do not reuse"
-            logger.debug("reuse: cannot analyse %s: %s", current, problem)
-            return None
-        names |= reader.names
-        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            template = node.template
-            if not isinstance(template, nodes.Const) or not isinstance(template.value, str):
-                return None  # chosen at run time: its reads cannot be known here
-            pending.append(template.value)
-            if isinstance(node, nodes.Import):
-                imported.add(node.target)
-            elif isinstance(node, nodes.FromImport):
-                imported.update(alias or item for item, alias in _pairs(node.names))
-        imported.update(macro.name for macro in tree.find_all(nodes.Macro))
-        imported.update(block.name for block in tree.find_all(nodes.Block))
-    return frozenset(names - imported)
-
-
-def _pairs(names: Iterable[Any]) -> Iterable[tuple[str, str | None]]:
-    for entry in names:
-        yield (entry, None) if isinstance(entry, str) else (entry[0], entry[1])
+def key_extras(*names: str) -> None:
+    """Declare ``published.extras`` entries that a dataset's pages show and that its
+    fingerprint does not cover (e.g. its git history): they become part of its key
+    (``dataset_key``), so that a change to them renders its pages again. Their ``repr``
+    must be stable between builds (dataclasses, tuples, text)."""
+    _KEYED_EXTRAS.update(names)
 
 
 def reusable_reads(reads: frozenset[str] | None, covered: Iterable[str]) -> bool:
     """True when every name in ``reads`` is covered by a page's key."""
     if reads is None:
         return False
-    allowed = CONTENT_NAMES | GLOBAL_NAMES | set(covered)
+    allowed = CONTENT_NAMES | JINJA_NAMES | _REUSABLE_GLOBALS | set(covered)
     return all(
         name in allowed or (name.isupper() and name not in PORTAL_SETTINGS) for name in reads
     )
@@ -185,21 +114,28 @@ class PageReuse:
     """The previous build's page manifest and the one this build writes."""
 
     def __init__(
-        self, manifest_path: Path, staging: Path, final: Path, frames: dict[str, str]
+        self,
+        manifest_path: Path,
+        staging: Path,
+        final: Path,
+        frames: dict[str, str],
+        show_progress: bool = False,
     ) -> None:
         self.manifest_path = manifest_path
         self.staging = staging
         self.final = final
-        self.frames = frames  # "content" and "theme" frame keys (cache.frame_fingerprints)
+        self.frames = frames  # "content" and "theme" frame keys (frame_fingerprints)
         self._staging = os.path.abspath(staging)
-        self._show_progress = cache.show_progress()
+        self._show_progress = show_progress
         self._last_tick = 0.0
         self._ticked = False
         self.previous: dict[str, list] = {}
         self.current: dict[str, list] = {}
         self.reused = 0
         self.rendered = 0
-        # template_reads: per template file, and per (environment, name) to find it fast.
+        # Names each template reads (moldir.site.writer.template_reads): per template
+        # file, and per (environment, name) to find it fast; the theme cannot change
+        # during a build.
         self.reads: dict[Any, frozenset[str] | None] = {}
         self.dataset_keys: dict[str, str | None] = {}  # dataset_key, by slug
         if final.is_dir():
@@ -284,12 +220,23 @@ class PageReuse:
 _ACTIVE: PageReuse | None = None
 
 
-def start(store: cache.BuildCache, staging: Path, final: Path, frames: dict[str, str]) -> None:
-    """Reuse pages of ``final`` while building into ``staging`` (``moldir build`` only)."""
+def start(
+    store: build_cache.BuildCache,
+    staging: Path,
+    final: Path,
+    frames: dict[str, str],
+    show_progress: bool = False,
+) -> None:
+    """Reuse pages of ``final`` while building into ``staging`` (``moldir build`` only);
+    ``show_progress``: a line counting rendered and reused pages on stderr."""
     global _ACTIVE
-    _ACTIVE = PageReuse(
-        store.output_record(final).with_suffix(".pages.json"), staging, final, frames
-    )
+    manifest = store.output_record(final).with_suffix(".pages.json")
+    _ACTIVE = PageReuse(manifest, staging, final, frames, show_progress)
+
+
+def active() -> PageReuse | None:
+    """The page reuse of the build being run (None outside ``moldir build``)."""
+    return _ACTIVE
 
 
 def end_progress() -> None:
@@ -325,7 +272,7 @@ def write_bytes(
     files_key = key = None
     if reuse is not None and depends_on is not None:
         files_key = reuse.relative(path)
-        key = cache.digest(reuse.frames["theme"], files_key, depends_on)
+        key = digest(reuse.frames["theme"], files_key, depends_on)
         if reuse.try_reuse(files_key, key):
             return
     path = checked_output(path)
@@ -339,67 +286,53 @@ def write_bytes(
 def datasets_key(datasets: Iterable[Any]) -> str | None:
     """What a page built from several datasets (a topic page) depends on, or None."""
     keys = {published.slug: dataset_key(published) for published in datasets}
-    return None if None in keys.values() else cache.digest(sorted(keys.items()))
+    return None if None in keys.values() else digest(sorted(keys.items()))
 
 
 def dataset_key(published: Any) -> str | None:
     """What a dataset's own pages depend on besides the theme frame: the fingerprint of
-    its folder and its git history (None, "render", when no pages are being reused).
-    Worked out once per build: every generator and language run asks for it."""
-    reuse, store = _ACTIVE, cache.active()
+    its folder and the extras declared with ``key_extras`` (None, "render", when no pages
+    are being reused). Worked out once per build: every generator and language run asks."""
+    reuse, store = _ACTIVE, build_cache.active()
     if reuse is None or store is None:
         return None
     if published.slug not in reuse.dataset_keys:
         fingerprint = store.fingerprint(published.slug)
-        history = published.extras.get("history")
-        key = None if fingerprint is None else cache.digest(fingerprint, history)
+        extras = [(name, published.extras.get(name)) for name in sorted(_KEYED_EXTRAS)]
+        key = None if fingerprint is None else digest(fingerprint, extras)
         reuse.dataset_keys[published.slug] = key
     return reuse.dataset_keys[published.slug]
 
 
-class ReusingWriter(Writer):
-    """Pelican's writer, hard-linking pages whose dependencies have not changed."""
+def keep_identical_files(staging: Path, final: Path) -> int:
+    """Hard-link files of ``staging`` that are byte-identical in the previous ``final``.
 
-    def __init__(self, output_path, settings=None) -> None:
-        super().__init__(output_path, settings=settings)
-        self._written_now: list[str] | None = None
-
-    def _open_w(self, filename, encoding, override=False):
-        if filename != os.devnull:
-            checked_output(filename)
-        unlink_shared(filename)
-        if self._written_now is not None and filename != os.devnull:
-            self._written_now.append(filename)
-        return super()._open_w(filename, encoding, override)
-
-    def write_file(self, name, template, context, *args, **kwargs):
-        depends_on = kwargs.pop(DEPENDS_ON, PELICAN)
-        covered = kwargs.pop(COVERED, ())
-        reuse = _ACTIVE
-        if reuse is None or not name:
-            return super().write_file(name, template, context, *args, **kwargs)
-        files_key = key = None
-        if depends_on is not None:
-            if depends_on is PELICAN:  # Pelican's own generators: the content frame
-                frame, extra, covered = reuse.frames["content"], None, ()
-            else:
-                frame, extra = reuse.frames["theme"], depends_on
-            if reusable_reads(template_reads(template.environment, template.name), covered):
-                folder = reuse.relative(self.output_path)
-                files_key = name if folder == "." else f"{folder}/{name}"
-                language = self.settings.get("DEFAULT_LANG")
-                key = cache.digest(frame, files_key, template.name, language, extra)
-                if reuse.try_reuse(files_key, key):
-                    return None
-        self._written_now = []
-        try:
-            result = super().write_file(name, template, context, *args, **kwargs)
-            written = [reuse.relative(path) for path in self._written_now]
-        finally:
-            self._written_now = None
-        reuse.record(files_key, key, written)
-        return result
-
-
-def get_writer(pelican_object) -> type[Writer]:
-    return ReusingWriter
+    The swap still replaces the whole folder, but an unchanged page keeps its inode and
+    mtime, so ``rsync``-style deploys and HTTP caches (Last-Modified) see no change.
+    Returns how many files were kept.
+    """
+    if not final.is_dir():
+        return 0
+    kept = 0
+    for folder, _names, files in os.walk(staging):
+        for name in files:
+            new = Path(folder) / name
+            old = final / new.relative_to(staging)
+            try:
+                if old.is_symlink() or new.is_symlink():
+                    continue
+                old_stat, new_stat = old.stat(), new.stat()
+                if os.path.samestat(old_stat, new_stat):
+                    kept += 1  # already a link to it (a page reused by reuse.py)
+                    continue
+                if old_stat.st_size != new_stat.st_size:
+                    continue
+                if old.read_bytes() != new.read_bytes():
+                    continue
+                temporary = new.with_name(f".{name}.keep-{os.getpid()}")
+                os.link(old, temporary)
+                temporary.replace(new)
+                kept += 1
+            except OSError:
+                continue  # another file system, a vanished file: keep the new copy
+    return kept

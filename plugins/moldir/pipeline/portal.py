@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
 
-from moldir.incremental import cache
 from moldir.model.dataset import Dataset, Field, Resource
 from moldir.model.errors import BuildError, UnknownTopic
 from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
 from moldir.model.settings import MoldirSettings
-from moldir.pipeline import labels, signals
+from moldir.pipeline import labels, progress, signals
 from moldir.pipeline.discover import TODO_MARK
 from moldir.pipeline.downloads import Download, PlannedFiles, package_downloads, plan_files
 from moldir.pipeline.limits import Limits
+from moldir.pipeline.memo import NO_MEMO, Memo
 from moldir.pipeline.validate import ValidationOptions, descriptor_only, validate_portal
 
 # pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
@@ -144,36 +144,51 @@ def collect_checks(settings: MoldirSettings) -> list:
     return checks
 
 
-def validate(settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None):
-    """Validate every dataset with every registered check: (Report, valid Datasets)."""
+def validate(
+    settings: MoldirSettings,
+    datasets_root: Path,
+    display_root: Path | None = None,
+    memo: Memo = NO_MEMO,
+):
+    """Validate every dataset with every registered check: (Report, valid Datasets).
+    ``memo`` may remember each dataset's validation (``moldir build``: the build cache)."""
     options = ValidationOptions(
         max_file_bytes=settings.max_file_bytes,
         display_root=display_root,
         limits=Limits.from_settings(settings),
     )
-    return validate_portal(datasets_root, options, collect_checks(settings), settings)
+    return validate_portal(datasets_root, options, collect_checks(settings), settings, memo)
 
 
 def load_portal(
-    settings: MoldirSettings, datasets_root: Path, display_root: Path | None = None
+    settings: MoldirSettings,
+    datasets_root: Path,
+    display_root: Path | None = None,
+    memo: Memo = NO_MEMO,
 ) -> Portal:
-    """Validate and load every dataset; raise InvalidDatasets if any error was found."""
-    report, datasets = validate(settings, datasets_root, display_root)
+    """Validate and load every dataset; raise InvalidDatasets if any error was found.
+
+    ``memo`` may hand back what it remembers of a dataset (its validation, typed tables and
+    downloads) instead of computing it again (``moldir build``: the build cache)."""
+    report, datasets = validate(settings, datasets_root, display_root, memo)
     if not report.valid:
         raise InvalidDatasets(report)
     dates = last_changed(datasets)
     published = []
-    for dataset in cache.progress("tables and downloads", datasets):
+    for dataset in progress.progress("tables and downloads", datasets):
         modified = dates.get(dataset.slug)
-        # Cached per dataset fingerprint during ``moldir build`` (cache.py); the package
-        # (datapackage.json and zip) also depends on the date, so it is cached under it.
+        # Remembered with the dataset's validation (``memo``); the package
+        # (datapackage.json and zip) also depends on the date, so it is named with it.
         try:
-            tables, files = cache.derived(dataset, lambda dataset=dataset: derive_files(dataset))
-            downloads = cache.per_dataset(
-                dataset,
-                f"package modified {modified}",
-                lambda d=dataset, f=files, m=modified: package(d, f, m),
-            )
+            with progress.STAGES.stage("tables + downloads", 1):
+                tables, files = memo.part(
+                    dataset.slug, "derived", lambda dataset=dataset: derive_files(dataset)
+                )
+                downloads = memo.part(
+                    dataset.slug,
+                    f"package modified {modified}",
+                    lambda d=dataset, f=files, m=modified: package(d, f, m),
+                )
         except Exception as problem:
             # What validates must build; if a table still cannot be read or written, the
             # editor gets a report entry naming the dataset, never a traceback.
@@ -191,7 +206,7 @@ def load_portal(
         raise InvalidDatasets(report)
     portal = Portal(datasets=published, report=report, settings=settings)
     warn_untranslated(portal)
-    with cache.STAGES.stage("features (charts, kinds, …)"):
+    with progress.STAGES.stage("features (charts, kinds, …)"):
         signals.portal_loaded.send(portal)
     return portal
 

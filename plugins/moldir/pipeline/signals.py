@@ -13,7 +13,9 @@
   extras must be made from that dataset alone (its files, the settings, its git history):
   its pages are reused while its fingerprint is unchanged (reuse.py), so something drawn
   from other datasets belongs on a page that reads the whole portal. Costly results can be
-  cached with the dataset by ``cache.per_dataset``.
+  cached with the dataset by ``moldir.incremental.store.per_dataset``; extras its pages
+  show that its files do not determine (its git history) are declared with
+  ``moldir.incremental.reuse.key_extras``.
 - ``site_built``: sent with the staging folder (a Path) and ``settings=`` (Pelican's
   settings of the default language) after every Pelican run succeeded and before the
   folder is swapped into place: whole-site steps (search index, sitemap) run here. An

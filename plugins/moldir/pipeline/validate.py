@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 import frictionless
 from frictionless import Check, Checklist, errors
 
-from moldir.incremental import cache
 from moldir.model.dataset import Dataset
 from moldir.model.errors import (
     DescriptorError,
@@ -29,7 +28,7 @@ from moldir.model.errors import (
 )
 from moldir.model.report import DatasetReport, Report, ValidationError
 from moldir.model.safety import safe_name, url_scheme
-from moldir.pipeline import fastcheck, hints
+from moldir.pipeline import fastcheck, hints, progress
 from moldir.pipeline.discover import (
     OFFICIAL_PROFILE_URL,
     DescriptorProblem,
@@ -44,6 +43,7 @@ from moldir.pipeline.discover import (
     with_fallbacks,
 )
 from moldir.pipeline.limits import Limits
+from moldir.pipeline.memo import NO_MEMO, Memo
 
 # Formula cells (docs/security.md, "Downloads and formulas"). A text cell or a field name
 # is *rejected* when a spreadsheet would run it: after leading whitespace (tab and carriage
@@ -370,6 +370,7 @@ def validate_portal(
     options: ValidationOptions,
     extra_checks: Iterable[DatasetCheck] = (),
     settings: Any = None,
+    memo: Memo = NO_MEMO,
 ) -> tuple[Report, list[Dataset]]:
     """Validate every dataset under ``datasets_root``; return the report and valid datasets.
 
@@ -377,17 +378,18 @@ def validate_portal(
     on an invalid dataset, their descriptor part (``on_invalid``, see ``descriptor_only``)
     runs on its draft, so that those errors come in the same run as the data's. Their
     errors are added to that dataset's task. ``settings``: the settings the results of a
-    dataset may depend on besides ``options`` (part of its cache key in ``moldir build``).
+    dataset may depend on besides ``options``; ``memo`` may remember each dataset's
+    validation under its files, the code, ``options`` and ``settings`` (``moldir build``).
     """
     report = Report()
     datasets: list[Dataset] = []
     checks = list(extra_checks)
     folders = discover_dataset_folders(datasets_root)
-    for folder in cache.progress("validating datasets", folders):
-        # Cached per dataset fingerprint during ``moldir build`` (cache.py).
-        task, dataset = cache.validate_dataset(
-            folder, (options, settings), lambda folder=folder: validate_dataset(folder, options)
-        )
+    for folder in progress.progress("validating datasets", folders):
+        with progress.STAGES.stage("validate", 1):
+            task, dataset = memo.dataset(
+                folder, (options, settings), lambda folder=folder: validate_dataset(folder, options)
+            )
         task = run_checks(task, dataset, folder, options, checks)
         if dataset is not None and task.valid:
             datasets.append(dataset)

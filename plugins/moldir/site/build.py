@@ -19,10 +19,12 @@ from jinja2 import FileSystemBytecodeCache
 from pelican.settings import read_settings
 
 from moldir import connect_features
-from moldir.incremental import cache
+from moldir.incremental import fingerprints
+from moldir.incremental import store as build_cache
 from moldir.model import safety
 from moldir.model.settings import MoldirSettings, project_root
-from moldir.pipeline import signals
+from moldir.pipeline import progress, signals
+from moldir.pipeline.memo import NO_MEMO
 from moldir.site import i18n
 
 logger = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ class BuildResult:
     output: Path
     seconds: float
     files: int
-    # True when nothing had changed since the last build of this output (cache.py).
+    # True when nothing had changed since the last build of this output (fingerprints.py).
     unchanged: bool = False
     # Pages and files written by rendering, and linked unchanged from the last build
     # (reuse.py; both 0 without the cache).
@@ -55,22 +57,22 @@ def build_site(
     started = time.perf_counter()
     settings = load_settings(settings_file, overrides)
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
-    stages = cache.reset_stages()
+    stages = progress.reset_stages()
     store, fingerprint, frames = None, None, None
     if not os.environ.get("MOLDIR_NO_CACHE"):
-        store = cache.activate(project_root(settings))
+        store = build_cache.activate(project_root(settings))
         # Listed once, before anything is read: the frames key reused pages (reuse.py).
-        frames = cache.frame_fingerprints(settings_file, settings, overrides)
-        fingerprint = cache.site_fingerprint(settings_file, settings, overrides, frames)
+        frames = fingerprints.frame_fingerprints(settings_file, settings, overrides)
+        fingerprint = fingerprints.site_fingerprint(settings_file, settings, overrides, frames)
         if store.output_unchanged(final, fingerprint):
-            cache.deactivate(saved=False)  # nothing was computed
+            build_cache.deactivate(saved=False)  # nothing was computed
             files = sum(1 for path in final.rglob("*") if path.is_file())
             seconds = time.perf_counter() - started
             return BuildResult(output=final, seconds=seconds, files=files, unchanged=True)
     # Imported only now: a rebuild with nothing changed stops before loading the
     # pipeline (pandas, Frictionless, Altair), so it costs little more than the check.
+    from moldir.incremental import markdown as markdown_cache
     from moldir.incremental import reuse
-    from moldir.site import markdown as markdown_cache
 
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -78,7 +80,7 @@ def build_site(
     safety.set_output_root(staging)  # every writer is confined to the staging folder
     try:
         # The first import of the pipeline takes seconds on a small machine: said first.
-        cache.phase("Loading the pipeline (Pelican, Frictionless, pandas, Altair)…")
+        progress.phase("Loading the pipeline (Pelican, Frictionless, pandas, Altair)…")
         from pelican import Pelican
 
         from moldir.pipeline.portal import load_portal
@@ -86,18 +88,21 @@ def build_site(
         connect_features()
         moldir_settings = MoldirSettings.from_pelican(settings)
         portal = load_portal(
-            moldir_settings, moldir_settings.datasets_root(settings), project_root(settings)
+            moldir_settings,
+            moldir_settings.datasets_root(settings),
+            project_root(settings),
+            memo=store if store is not None else NO_MEMO,  # the pipeline's results, cached
         )
         # One Pelican run per language (i18n.py): the default language at the root of
         # the staging folder, the others in sub-folders; ``settings`` ends as the default's.
         if store is not None and frames is not None:
             # Pages whose dependencies did not change are linked from the previous output.
-            reuse.start(store, staging, final, frames)
+            reuse.start(store, staging, final, frames, progress.show_progress())
             markdown_cache.start(store.root, frames["theme"])  # converted articles
         runs = list(reversed(list(i18n.language_builds(settings, staging))))
         for number, language in enumerate(runs, start=1):
             lang = language.get("DEFAULT_LANG", "")
-            cache.phase(f"Pages in {lang or 'the default language'} ({number} of {len(runs)})…")
+            progress.phase(f"Pages in {lang or 'the default language'} ({number} of {len(runs)})…")
             settings = load_settings(
                 settings_file,
                 {
@@ -112,7 +117,7 @@ def build_site(
             with stages.stage(f"pages {lang}".strip()):
                 Pelican(settings).run()
                 reuse.end_progress()
-        cache.phase("Search index, catalogues, feeds and sitemap…")
+        progress.phase("Search index, catalogues, feeds and sitemap…")
         with stages.stage("site_built (search index, …)"):
             signals.site_built.send(staging, settings=settings)
     except BaseException:
@@ -120,11 +125,11 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         reuse.finish(saved=False)
         markdown_cache.finish(saved=False)
-        cache.deactivate(saved=False)  # nothing of a failed build is kept
+        build_cache.deactivate(saved=False)  # nothing of a failed build is kept
         raise
     safety.set_output_root(None)
     with stages.stage("swap"):
-        cache.keep_identical_files(staging, final)  # unchanged files keep inode and mtime
+        reuse.keep_identical_files(staging, final)  # unchanged files keep inode and mtime
         swap_into_place(staging, final)
     pages = reuse.finish(saved=True)
     markdown_cache.finish(saved=True)
@@ -133,13 +138,14 @@ def build_site(
         stages.note(f"pages and files rendered {rendered:,}, reused unchanged {reused:,}")
     if store is not None:
         store.remember_output(final, fingerprint)
-        cache.deactivate(saved=True)
+        with stages.stage("cache write"):
+            build_cache.deactivate(saved=True)
     files = sum(1 for path in final.rglob("*") if path.is_file())
     seconds = time.perf_counter() - started
     return BuildResult(final, seconds, files, rendered=rendered, reused=reused)
 
 
-def jinja_cache(store: cache.BuildCache | None, settings: dict[str, Any]) -> dict[str, Any]:
+def jinja_cache(store: build_cache.BuildCache | None, settings: dict[str, Any]) -> dict[str, Any]:
     """Pelican's JINJA_ENVIRONMENT with a bytecode cache in the build cache.
 
     Compiling the theme's templates costs about a second per language run; Jinja reuses
@@ -150,7 +156,8 @@ def jinja_cache(store: cache.BuildCache | None, settings: dict[str, Any]) -> dic
         return {}
     # Autoescaping is always on (templating.install); it is part of the compiled code.
     options = {**dict(settings.get("JINJA_ENVIRONMENT") or {}), "autoescape": True}
-    folder = store.root / "jinja" / cache.digest(cache.code_fingerprint(), options)[:16]
+    code = fingerprints.code_fingerprint()
+    folder = store.root / "jinja" / fingerprints.digest(code, options)[:16]
     if not folder.is_dir():
         # Folders compiled by older code are unused; another build running at the same
         # time (tests, a preview server) may still be using one, so a vanished folder is

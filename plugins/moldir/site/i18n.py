@@ -24,6 +24,7 @@ from typing import Any
 
 from jinja2 import pass_context
 
+from moldir.incremental import reuse
 from moldir.model.language import (
     FREQUENCY_LABELS,
     LANGUAGE_NAMES,
@@ -206,6 +207,17 @@ def install(env: Any, translations: gettext.NullTranslations | None = None) -> N
     from moldir.pipeline import labels
 
     labels.install(env)
+    # The language helpers and the labels' (words of a dataset's descriptor and of the
+    # kind schemas, in the page's language) read their arguments, the run's language and
+    # the code only: a page reading them can be reused. Not publisher_label and
+    # licence_label, which read the portal.
+    reuse.reusable_globals(
+        "localized", "language_links", "frequency_label",
+        "localized_fields", "field_title", "value_label", "publisher_name", "licence_title",
+        "source_title", "localized_keywords", "type_word", "constraints_text",
+        "readable_in_page_language", "contact_name", "language_name_in", "field_description",
+        "kind_descriptor", "kind_text", "session_label", "body_label",
+    )  # fmt: skip
 
 
 # --- content ---------------------------------------------------------------------------

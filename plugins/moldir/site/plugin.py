@@ -30,7 +30,7 @@ from moldir.model.settings import MoldirSettings, project_root
 from moldir.pipeline import signals as pipeline_signals
 from moldir.pipeline.pages import BuildContext, PageWriter
 from moldir.pipeline.portal import Portal, field_constraints, load_portal
-from moldir.site import assets, content, i18n, pelican_compat, templating
+from moldir.site import assets, content, i18n, pelican_compat, templating, writer
 from moldir.site import markdown as markdown_cache
 
 logger = logging.getLogger(__name__)
@@ -221,7 +221,7 @@ def register() -> None:
     # An incompatible Pelican or Jinja stops here, saying what changed (pelican_compat.py).
     pelican_compat.check()
     pelican_signals.get_generators.connect(get_generators)
-    pelican_signals.get_writer.connect(reuse.get_writer)
+    pelican_signals.get_writer.connect(writer.get_writer)
     pelican_signals.readers_init.connect(markdown_cache.install)
     pelican_signals.generator_init.connect(install_template_helpers)
     i18n.connect()

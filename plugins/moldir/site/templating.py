@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
+from moldir.incremental import reuse
 from moldir.model import numbers
 from moldir.model.safety import safe_url as checked_url
 from moldir.pipeline.sanitize import sanitize_html
@@ -177,4 +178,5 @@ def install(
     # The default of the setting (a project's pelicanconf value, in the context, wins).
     env.globals[csp.SETTING] = csp.POLICY
     env.globals["MOLDIR_LOCALE"] = locale
+    reuse.reusable_globals("data_url", "MOLDIR_LOCALE")  # read settings and arguments only
     i18n.install(env, translations)

@@ -29,10 +29,11 @@ from markupsafe import Markup
 
 from moldir.features.charts import describe as describing
 from moldir.features.charts.spec import ViewSpec, check_views
-from moldir.incremental import cache
+from moldir.incremental import reuse
+from moldir.incremental.store import per_dataset
 from moldir.model.dataset import Dataset
 from moldir.model.errors import ViewLeftOut
-from moldir.pipeline import signals
+from moldir.pipeline import progress, signals
 
 # Drawing (pandas, .build → Altair, .render → vl_convert) is imported by the functions
 # that draw, and the pages (.pages) only when pages are written: ``moldir validate``
@@ -380,9 +381,9 @@ def add_charts(portal: Any) -> None:
             draw_all(charts, languages)
         return charts
 
-    for published in cache.progress("charts", portal.datasets):
+    for published in progress.progress("charts", portal.datasets):
         # Rendering (vl-convert) is the costly part: cached per dataset, drawings included.
-        charts = cache.per_dataset(published.dataset, "charts", lambda p=published: charts_of(p))
+        charts = per_dataset(published.dataset, "charts", lambda p=published: charts_of(p))
         published.extras[EXTRAS_KEY] = charts
     count = sum(len(p.extras[EXTRAS_KEY]) for p in portal.datasets)
     logger.info("Moldir charts: %d charts built", count)
@@ -480,3 +481,8 @@ def connect() -> None:
     """Connect the chart feature (safe to call more than once: blinker dedupes)."""
     signals.validation_checks.connect(provide_checks)
     signals.portal_loaded.connect(add_charts)
+    # The chart globals (pages.py) read only their chart and the run's language: pages
+    # showing charts can be reused while the dataset's key is unchanged.
+    reuse.reusable_globals(
+        "chart_svg", "chart_table", "chart_alternative", "chart_alternative_lang"
+    )

@@ -13,8 +13,9 @@ that ``moldir validate`` loads none of the catalogue writers.
 
 from __future__ import annotations
 
-from moldir.features.opendata.history import add_histories, dataset_dates
+from moldir.features.opendata.history import HISTORY_KEY, add_histories, dataset_dates
 from moldir.features.opendata.sitemap import write_sitemap
+from moldir.incremental import reuse
 from moldir.pipeline import signals
 
 
@@ -22,4 +23,8 @@ def connect() -> None:
     """Connect the feature's handlers (blinker keeps one connection per handler)."""
     signals.dataset_dates.connect(dataset_dates)
     signals.portal_loaded.connect(add_histories)
+    # A dataset's pages show its history, which its folder's fingerprint does not cover;
+    # the template globals (pages.py) read settings and their arguments only.
+    reuse.key_extras(HISTORY_KEY)
+    reuse.reusable_globals("opendata", "version_lines", "version_title")
     signals.site_built.connect(write_sitemap)

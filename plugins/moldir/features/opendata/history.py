@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from moldir.features.opendata.versions import BlobReader, Version, dataset_versions
-from moldir.incremental import cache
+from moldir.incremental.store import per_dataset
 from moldir.model.dataset import Dataset
 from moldir.pipeline.discover import DESCRIPTOR_NAMES
 
@@ -241,7 +241,7 @@ def with_versions(dataset: Dataset, history: History) -> History:
             blobs.close()
 
     key = f"versions {history.changes[0].commit} {folder}"
-    found, metadata_edits = cache.per_dataset(dataset, key, compute)
+    found, metadata_edits = per_dataset(dataset, key, compute)
     return replace(history, versions=tuple(reversed(found)), metadata_edits=metadata_edits)
 
 

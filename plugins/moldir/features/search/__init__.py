@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moldir.incremental import cache
+from moldir.incremental.store import per_dataset
 from moldir.model.safety import output_path, safe_name
-from moldir.pipeline import labels, signals
+from moldir.pipeline import labels, progress, signals
 from moldir.pipeline.portal import Portal, PublishedDataset
 
 logger = logging.getLogger(__name__)
@@ -120,11 +120,9 @@ def coverage_years(temporal: dict[str, Any]) -> list[int]:
 def add_search_terms(portal: Portal) -> None:
     """``portal_loaded`` receiver: ``extras["search"]`` of every dataset: the ``terms``
     to index and the ``years`` it covers (see ``search_index`` in _search_box.html)."""
-    for published in cache.progress("search terms", portal.datasets):
+    for published in progress.progress("search terms", portal.datasets):
         # Reading every text column is slow on big tables: cached with the dataset.
-        terms = cache.per_dataset(
-            published.dataset, "search terms", lambda p=published: search_terms(p)
-        )
+        terms = per_dataset(published.dataset, "search terms", lambda p=published: search_terms(p))
         published.extras[SEARCH_EXTRAS] = {
             "terms": terms,
             "years": coverage_years(published.temporal),

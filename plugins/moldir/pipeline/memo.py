@@ -1,0 +1,46 @@
+"""Remembering a dataset's results between builds, as the pipeline asks for it.
+
+The pipeline computes everything from its inputs; a ``Memo`` may hand back a result it
+remembers instead of computing it again. The pipeline depends on this interface only, never
+on how results are remembered: ``moldir build`` passes the build cache
+(``moldir.incremental.store.BuildCache``), everything else the default ``NO_MEMO``, which
+computes every time.
+
+A memo must behave like a pure function of what it is given: the result of ``compute``
+for the same inputs, as a value of the caller's own (changing it changes nothing
+remembered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo(Protocol):
+    def dataset(self, folder: Path, inputs: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, the validation of the dataset in ``folder``; it may be remembered
+        under the folder's files, the code and ``inputs`` (everything else the result
+        and the results derived from it depend on: options, settings)."""
+        ...
+
+    def part(self, slug: str, part: str, compute: Callable[[], T]) -> T:
+        """``compute()``, named ``part``, computed from the dataset ``slug`` alone (as
+        validated by ``dataset`` in this build) and from values that ``part`` names."""
+        ...
+
+
+class NoMemo:
+    """Computes every time (``moldir validate``, the tests, ``MOLDIR_NO_CACHE=1``)."""
+
+    def dataset(self, folder: Path, inputs: Any, compute: Callable[[], T]) -> T:
+        return compute()
+
+    def part(self, slug: str, part: str, compute: Callable[[], T]) -> T:
+        return compute()
+
+
+NO_MEMO: Memo = NoMemo()
