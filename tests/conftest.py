@@ -8,6 +8,7 @@ which holds the budget pages and the foreign appeal and reception data.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from moldir import connect_features
+from moldir.model.settings import environment_settings
 from moldir.site.build import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +91,14 @@ def build_example(request, settings: Path, name: str, output: Path) -> Path:
     connect_features()
     say(request.config, f"Building the {name} for the tests…")
     started = time.perf_counter()
-    result = build_site(settings, output)
+    # As ``moldir build`` runs it: the environment is read at the edge (here, and in the
+    # command line), never by the package.
+    result = build_site(
+        settings,
+        output,
+        environment_settings(os.environ) or None,
+        use_cache=not os.environ.get("MOLDIR_NO_CACHE"),
+    )
     seconds = time.perf_counter() - started
     say(request.config, f"The {name}: {result.files:,} files built in {seconds:.0f} s")
     return output

@@ -26,6 +26,7 @@ from moldir.features.kinds.receptions import (
     occurrences,
     schedule_problems,
 )
+from moldir.model.settings import environment_settings
 from moldir.pipeline.validate import ValidationOptions, validate_portal
 from moldir.site.build import build_site
 
@@ -210,11 +211,12 @@ def test_group_by_body_sorts_bodies_and_receptions():
     assert not undated_only.has_feed  # an empty VCALENDAR is not valid RFC 5545: no feed
 
 
-def test_build_date_can_be_fixed(monkeypatch):
-    monkeypatch.setenv("MOLDIR_TODAY", "2027-05-01")
-    assert build_date({"TIMEZONE": "Asia/Almaty"}) == dt.date(2027, 5, 1)
-    monkeypatch.delenv("MOLDIR_TODAY")
+def test_build_date_can_be_fixed():
     assert build_date({"MOLDIR_TODAY": "2027-06-01"}) == dt.date(2027, 6, 1)
+    assert build_date({"MOLDIR_TODAY": dt.date(2027, 6, 2)}) == dt.date(2027, 6, 2)
+    # The environment variable is a setting of the command line, never read below it.
+    settings = {"TIMEZONE": "Asia/Almaty", **environment_settings({"MOLDIR_TODAY": "2027-05-01"})}
+    assert build_date(settings) == dt.date(2027, 5, 1)
 
 
 # --- iCalendar ---------------------------------------------------------------------------
@@ -360,13 +362,12 @@ def test_international_court_page_in_english(built_international_en):
     assert "English" in court  # the languages column, named in the page's language
 
 
-def test_build_date_fixes_the_listed_receptions(project_copy, monkeypatch, tmp_path):
-    monkeypatch.setenv("MOLDIR_TODAY", "2027-01-01")
+def test_build_date_fixes_the_listed_receptions(project_copy, tmp_path):
     for folder in (project_copy / "datasets").iterdir():  # only the schedule: a faster build
         if folder.is_dir() and folder.name != "reception-schedules":
             shutil.rmtree(folder)
     output = tmp_path / "out"
-    build_site(project_copy / "pelicanconf.py", output)
+    build_site(project_copy / "pelicanconf.py", output, {"MOLDIR_TODAY": "2027-01-01"})
     page = (output / "receptions" / LABOUR / "index.html").read_text(encoding="utf-8")
     # 8 weeks from 1 January 2027: the last Wednesdays of January and February.
     assert 'datetime="2027-01-27"' in page and 'datetime="2027-02-24"' in page

@@ -239,8 +239,7 @@ def test_one_dataset_changed_renders_its_own_files_and_equals_a_clean_build(
 
     # Whatever was reused, the result is the clean build's, byte for byte, the search
     # index included (Pagefind is given the pages in path order, docs/search.md).
-    monkeypatch.setenv("MOLDIR_NO_CACHE", "1")
-    clean = build_site(settings_file, project_copy / "clean")
+    clean = build_site(settings_file, project_copy / "clean", use_cache=False)
     assert differences(output, clean.output) == []
     assert "125" in (output / "datasets" / "blog-requests" / "requests.csv").read_text()
 

@@ -8,6 +8,7 @@ into which a case writes one dataset or page, then validates or builds it for re
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,13 +117,22 @@ class HostileProject:
         return validate(MoldirSettings(), self.root / "datasets", self.root)[0]
 
     def build(self, output: Path | None = None, **overrides: Any) -> BuildOutcome:
-        """A real build into ``output`` (default ``<project>/output``)."""
+        """A real build into ``output`` (default ``<project>/output``), as ``moldir build``
+        runs it: with the settings the environment sets (``MOLDIR_TODAY``), and from
+        scratch with ``MOLDIR_NO_CACHE=1``."""
+        from moldir.model.settings import environment_settings
         from moldir.site.build import build_site
 
         connect_features()
         output = output or self.root / "output"
+        settings = {**environment_settings(os.environ), **overrides}
         try:
-            build_site(self.root / "pelicanconf.py", output, overrides or None)
+            build_site(
+                self.root / "pelicanconf.py",
+                output,
+                settings or None,
+                use_cache=not os.environ.get("MOLDIR_NO_CACHE"),
+            )
         except InvalidDatasets as failure:
             return BuildOutcome(output, failure.report)
         return BuildOutcome(output)

@@ -8,6 +8,7 @@ moldir serve [--port 8000] [--no-build]
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import click
 from moldir import connect_features
 from moldir.model.report import InvalidDatasets, Report
 from moldir.model.report_formats import FORMATS, format_text
-from moldir.model.settings import MoldirSettings, SettingsError
+from moldir.model.settings import MoldirSettings, SettingsError, environment_settings
 from moldir.pipeline import progress
 from moldir.pipeline.discover import find_descriptor
 from moldir.pipeline.limits import Limits
@@ -252,10 +253,10 @@ def validate_path(path: Path, settings_file: Path | None = None) -> Report:
 
 
 def project_settings(settings_file: Path | None = None) -> MoldirSettings:
-    """The MOLDIR settings of ``settings_file``, or of the project in the current folder
-    (defaults elsewhere).
+    """The Moldir settings of ``settings_file``, or of the project in the current folder
+    (defaults elsewhere), with those the environment sets (``MOLDIR_TODAY``).
 
-    Only the ``MOLDIR`` dict is needed, which Pelican takes from the file as it is: the
+    Only Moldir's own settings are needed, which Pelican takes from the file as it is: the
     file is run as Pelican runs it, without importing Pelican (and its generators).
     """
     if settings_file is not None and not settings_file.is_file():
@@ -264,8 +265,10 @@ def project_settings(settings_file: Path | None = None) -> MoldirSettings:
     if settings_file.is_file():
         import runpy
 
-        return MoldirSettings.from_pelican(runpy.run_path(str(settings_file)))
-    return MoldirSettings()
+        settings = runpy.run_path(str(settings_file))
+    else:
+        settings = {}
+    return MoldirSettings.from_pelican({**settings, **environment_settings(os.environ)})
 
 
 @main.command()
@@ -293,7 +296,14 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
     progress.show_phases()  # what the build is doing, from its start (stderr)
     progress.phase(f"Building the site with {settings_file}…")
     try:
-        result = build_site(settings_file, output)
+        # The command line is where the environment is read (docs/settings.md): its
+        # settings (MOLDIR_TODAY) override the file's, MOLDIR_NO_CACHE=1 builds from scratch.
+        result = build_site(
+            settings_file,
+            output,
+            environment_settings(os.environ) or None,
+            use_cache=not os.environ.get("MOLDIR_NO_CACHE"),
+        )
     except InvalidDatasets as invalid:
         click.echo(format_text(invalid.report), err=True)
         raise click.ClickException(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,8 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
+
+from moldir.model.settings import MoldirSettings, SettingsError
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
@@ -37,8 +38,9 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 
 
-class LanguageError(ValueError):
-    """The language settings cannot be built (e.g. the default is not in the list)."""
+# A language setting that cannot be built (e.g. the default is not in the list) is a
+# problem of the settings, reported with the others.
+LanguageError = SettingsError
 
 
 def default_language(settings: dict[str, Any]) -> str:
@@ -47,16 +49,10 @@ def default_language(settings: dict[str, Any]) -> str:
 
 
 def languages(settings: dict[str, Any]) -> list[str]:
-    """Languages of the portal, the default first (only the default when none are set)."""
+    """Languages of the portal, the default first (only the default when none are set).
+    The settings model checks the codes and that the default is listed."""
     default = default_language(settings)
-    configured = list((settings.get("MOLDIR") or {}).get("languages") or [default])
-    if default not in configured:
-        raise LanguageError(
-            f"DEFAULT_LANG {default!r} is not in MOLDIR['languages'] ({', '.join(configured)})"
-        )
-    for code in configured:
-        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", code):
-            raise LanguageError(f"{code!r} in MOLDIR['languages'] is not a language code")
+    configured = MoldirSettings.from_pelican(settings).languages or (default,)
     return [default, *(code for code in configured if code != default)]
 
 

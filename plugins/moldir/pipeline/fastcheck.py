@@ -122,7 +122,7 @@ logger = logging.getLogger(__name__)
 
 # Files smaller than this are validated by Frictionless directly: its speed does not matter
 # there and it keeps small fixtures on the reference implementation.
-MIN_FAST_BYTES = int(os.environ.get("MOLDIR_FASTCHECK_MIN_BYTES", 256 * 1024))
+MIN_FAST_BYTES = 256 * 1024
 BLOCK_BYTES = 16 * 1024 * 1024
 WORKERS = min(2, os.cpu_count() or 1)
 # Above this many rows needing Python, the fast path would not be fast: use Frictionless.
@@ -130,7 +130,7 @@ MAX_FLAGGED_ROWS = 200_000
 SUPPORTED_CHECKS = {"baseline", "formula-cells", "cell-size"}
 # When the error limit cuts a report, the errors not listed are still counted (by type),
 # for at most this long per resource; past it the report says "at least".
-COUNT_SECONDS = float(os.environ.get("MOLDIR_COUNT_SECONDS", 3.0))
+COUNT_SECONDS = 3.0
 INT_RE = r"^-?[0-9]{1,18}$"
 # Up to 15 significant digits: distinct decimals stay distinct as float64 (DBL_DIG).
 NUMBER_RE = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"

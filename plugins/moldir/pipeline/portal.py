@@ -175,33 +175,37 @@ def load_portal(
         raise InvalidDatasets(report)
     dates = last_changed(datasets)
     published = []
-    for dataset in progress.progress("tables and downloads", datasets):
-        modified = dates.get(dataset.slug)
-        # Remembered with the dataset's validation (``memo``); the package
-        # (datapackage.json and zip) also depends on the date, so it is named with it.
-        try:
-            with progress.STAGES.stage("tables + downloads", 1):
-                tables, files = memo.part(
-                    dataset.slug, "derived", lambda dataset=dataset: derive_files(dataset)
+    from moldir.pipeline.tables import as_of  # pandas: only when loading for pages
+
+    # Dates read with format "any" take a missing year from the build date (tables.py).
+    with as_of(settings.today):
+        for dataset in progress.progress("tables and downloads", datasets):
+            modified = dates.get(dataset.slug)
+            # Remembered with the dataset's validation (``memo``); the package
+            # (datapackage.json and zip) also depends on the date, so it is named with it.
+            try:
+                with progress.STAGES.stage("tables + downloads", 1):
+                    tables, files = memo.part(
+                        dataset.slug, "derived", lambda dataset=dataset: derive_files(dataset)
+                    )
+                    downloads = memo.part(
+                        dataset.slug,
+                        f"package modified {modified}",
+                        lambda d=dataset, f=files, m=modified: package(d, f, m),
+                    )
+            except Exception as problem:
+                # What validates must build; if a table still cannot be read or written, the
+                # editor gets a report entry naming the dataset, never a traceback.
+                report.task(dataset.slug).errors.append(derive_error(dataset, problem))
+                continue
+            published.append(
+                PublishedDataset(
+                    dataset=dataset,
+                    tables=tables,
+                    downloads=downloads,
+                    report=report.task(dataset.slug),
                 )
-                downloads = memo.part(
-                    dataset.slug,
-                    f"package modified {modified}",
-                    lambda d=dataset, f=files, m=modified: package(d, f, m),
-                )
-        except Exception as problem:
-            # What validates must build; if a table still cannot be read or written, the
-            # editor gets a report entry naming the dataset, never a traceback.
-            report.task(dataset.slug).errors.append(derive_error(dataset, problem))
-            continue
-        published.append(
-            PublishedDataset(
-                dataset=dataset,
-                tables=tables,
-                downloads=downloads,
-                report=report.task(dataset.slug),
             )
-        )
     if not report.valid:
         raise InvalidDatasets(report)
     portal = Portal(datasets=published, report=report, settings=settings)

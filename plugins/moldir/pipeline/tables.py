@@ -30,12 +30,14 @@ a :class:`DeriveError` naming the dataset, resource, file, row and field — nev
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import io
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -413,9 +415,9 @@ def value_reader(item: Any) -> Callable[[Any], Any]:
 
     With ``format: "any"``, Frictionless fills the parts a date or datetime lacks from
     *today* ("1850-01" is read as the 1850-01-<today's day>, and fails validation on the
-    30th of a month); Moldir fills them from the first day of the build's year
-    (``MOLDIR_TODAY`` when set), so the same data gives the same downloads every day. Every
-    other reader is Frictionless's."""
+    30th of a month); Moldir fills them from the first day of the build's year (:func:`as_of`:
+    the ``MOLDIR_TODAY`` setting when set), so the same data gives the same downloads every
+    day. Every other reader is Frictionless's."""
     if item.type in ("date", "datetime") and item.format == "any":
         from dateutil import parser
 
@@ -435,13 +437,28 @@ def value_reader(item: Any) -> Callable[[Any], Any]:
     return item.create_value_reader()
 
 
-def build_year() -> int:
-    """The year the site is built "as of" (``MOLDIR_TODAY``, as the reception pages use)."""
-    fixed = os.environ.get("MOLDIR_TODAY", "")
+# The day the site is built "as of" while tables are read (the ``MOLDIR_TODAY`` setting,
+# which the reception pages use too; None: today), set by :func:`as_of`. A context
+# variable, not an argument, because ``value_reader`` reads it several calls below
+# ``load_portal``, which sets it once for every dataset of the build.
+BUILD_DATE: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar(
+    "BUILD_DATE", default=None
+)
+
+
+@contextlib.contextmanager
+def as_of(day: dt.date | None) -> Iterator[None]:
+    """Tables read inside are read as of ``day`` (None: today)."""
+    token = BUILD_DATE.set(day)
     try:
-        return dt.date.fromisoformat(fixed).year if fixed else dt.date.today().year
-    except ValueError:
-        return dt.date.today().year
+        yield
+    finally:
+        BUILD_DATE.reset(token)
+
+
+def build_year() -> int:
+    """The year the site is built "as of" (:func:`as_of`, else today's)."""
+    return (BUILD_DATE.get() or dt.date.today()).year
 
 
 def convert_column(

@@ -52,14 +52,20 @@ def build_site(
     settings_file: Path,
     output: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
-    """Build the whole site; on any error remove the half-built copy and re-raise."""
+    """Build the whole site; on any error remove the half-built copy and re-raise.
+
+    ``overrides`` replace settings of ``settings_file`` (the command line passes those of
+    the environment, :func:`moldir.model.settings.environment_settings`, here);
+    ``use_cache=False`` builds from scratch without reading or writing
+    ``.moldir-cache/`` (``MOLDIR_NO_CACHE=1`` at the command line)."""
     started = time.perf_counter()
     settings = load_settings(settings_file, overrides)
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
     stages = progress.reset_stages()
     store, fingerprint, frames = None, None, None
-    if not os.environ.get("MOLDIR_NO_CACHE"):
+    if use_cache:
         store = build_cache.activate(project_root(settings))
         # Listed once, before anything is read: the frames key reused pages (reuse.py).
         frames = fingerprints.frame_fingerprints(settings_file, settings, overrides)

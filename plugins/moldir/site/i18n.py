@@ -38,6 +38,7 @@ from moldir.model.language import (
     localize,
     translations_for,
 )
+from moldir.model.settings import MoldirSettings
 from moldir.pipeline.pages import BuildContext
 from moldir.site import pelican_compat
 
@@ -72,7 +73,7 @@ def language_builds(settings: dict[str, Any], staging: Path) -> Iterator[dict[st
             "MOLDIR_ROOT_LANG": codes[0],
             "MOLDIR_TRANSLATIONS": load_translations(lang),
         }
-        site_name = ((settings.get("MOLDIR") or {}).get("site_names") or {}).get(lang)
+        site_name = (MoldirSettings.from_pelican(settings).site_names or {}).get(lang)
         if site_name:
             overrides["SITENAME"] = site_name
         if prefix and siteurl:

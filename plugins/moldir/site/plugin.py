@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from moldir.features import quality
 from moldir.features.kinds.receptions import build_date
 from moldir.incremental import reuse
 from moldir.model import language
-from moldir.model.settings import MoldirSettings, project_root
+from moldir.model.settings import MoldirSettings, environment_settings, project_root
 from moldir.pipeline import signals as pipeline_signals
 from moldir.pipeline.pages import BuildContext, PageWriter
 from moldir.pipeline.portal import Portal, field_constraints, load_portal
@@ -217,9 +218,19 @@ def relay_feed(context: dict[str, Any], feed: Any = None, **_: Any) -> None:
     pipeline_signals.feed_generated.send(i18n.run_context(context), feed=feed)
 
 
+def apply_environment(pelican_object: Any) -> None:
+    """A plain ``pelican`` run has no ``moldir`` command line to read the environment:
+    Pelican's entry point reads it here, and the settings it sets (``MOLDIR_TODAY``) win
+    over pelicanconf.py's, as at the command line. A ``moldir build`` run (which passes
+    the portal it loaded) got them from its command line, with the settings it loaded."""
+    if "MOLDIR_PORTAL" not in pelican_object.settings:
+        pelican_object.settings.update(environment_settings(os.environ))
+
+
 def register() -> None:
     # An incompatible Pelican or Jinja stops here, saying what changed (pelican_compat.py).
     pelican_compat.check()
+    pelican_signals.initialized.connect(apply_environment)
     pelican_signals.get_generators.connect(get_generators)
     pelican_signals.get_writer.connect(writer.get_writer)
     pelican_signals.readers_init.connect(markdown_cache.install)

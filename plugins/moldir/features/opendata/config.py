@@ -1,4 +1,5 @@
-"""Settings of the open-data feature and the absolute URLs its files need.
+"""The absolute URLs the open-data feature's files need (its settings are
+``MoldirSettings.opendata``, ``MOLDIR_OPENDATA`` in pelicanconf.py).
 
 Catalogues, feeds, sitemaps and canonical links must carry absolute URLs, but a development
 build has ``SITEURL = ""`` (relative links). ``site_base`` picks, in order: an absolute
@@ -8,39 +9,13 @@ Canonical links and ``og:url`` are left out rather than pointed at that local ad
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from moldir.model.settings import parse_settings
+from moldir.model.settings import MoldirSettings
 
 # What ``moldir serve`` serves by default: files built without any absolute URL still work
 # when a developer opens them from the local preview.
 LOCAL_SITE_URL = "http://127.0.0.1:8000"
-
-
-@dataclass(frozen=True)
-class OpenDataSettings:
-    """``MOLDIR_OPENDATA`` in pelicanconf.py (documented in docs/open-data.md)."""
-
-    # Where the portal is published, for absolute URLs when SITEURL is relative.
-    site_url: str = ""
-    # ISO 3166-1 alpha-3 code and name of the country the data covers (DCAT dct:spatial,
-    # schema.org spatialCoverage); empty to leave spatial coverage out.
-    spatial: str = ""
-    spatial_name: str = ""
-    # Kind of body that publishes the catalogue, a term of the ADMS publisher-type
-    # vocabulary (e.g. "NationalAuthority", "LocalAuthority").
-    publisher_type: str = ""
-    # Description of the whole catalogue (DCAT dct:description, data.json).
-    description: str = "Open data of the government, validated against its table schemas."
-    # Changes listed on a dataset page and in its feed.
-    history_limit: int = 10
-    # Entries in /feeds/datasets.atom.xml.
-    feed_limit: int = 50
-
-    @classmethod
-    def from_pelican(cls, settings: dict[str, Any]) -> OpenDataSettings:
-        return parse_settings(cls, settings, "MOLDIR_OPENDATA")
 
 
 def is_absolute(url: str) -> bool:
@@ -60,7 +35,7 @@ def published_base(settings: dict[str, Any]) -> str | None:
         if prefix and siteurl.endswith("/" + prefix):
             siteurl = siteurl[: -len(prefix) - 1]
         return siteurl
-    site_url = OpenDataSettings.from_pelican(settings).site_url.rstrip("/")
+    site_url = MoldirSettings.from_pelican(settings).opendata.site_url.rstrip("/")
     return site_url or None
 
 

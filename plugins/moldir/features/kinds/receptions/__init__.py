@@ -15,8 +15,8 @@ Plain functions do the work and the page writer in ``pages.py`` writes the resul
   type errors.
 
 The topic page ``/receptions/`` lists the receptions of the next weeks, computed at build
-time from :func:`build_date` (``MOLDIR_TODAY`` in the environment or Pelican's settings,
-else today in the portal's time zone), so the site is rebuilt daily to stay current.
+time from :func:`build_date` (the ``MOLDIR_TODAY`` setting, else today in the portal's
+time zone), so the site is rebuilt daily to stay current.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import datetime as dt
 import gettext
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import ScheduleError
 from moldir.model.report import ValidationError
 from moldir.model.safety import safe_url
+from moldir.model.settings import MoldirSettings
 from moldir.pipeline import signals
 from moldir.pipeline.limits import Limits
 
@@ -54,8 +54,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 KIND = "reception-schedule"
-# How far ahead the topic page lists sessions; the feeds carry the rules themselves.
-DEFAULT_WEEKS = 8
 PRODID = "-//Moldir//Reception schedules//EN"
 # Rule parts that fix the day of a weekly, monthly or yearly rule; without one of them
 # (and without valid_from) RFC 5545 takes the day from DTSTART, which the source never gave.
@@ -483,12 +481,13 @@ def validation_checks(sender: Any) -> list[Callable[[Dataset], Iterable[Validati
 
 
 def build_date(settings: dict[str, Any] | None = None) -> dt.date:
-    """The day the site is built "as of": ``MOLDIR_TODAY`` (YYYY-MM-DD) from the environment
-    or Pelican's settings, else today in the portal's time zone (``TIMEZONE``)."""
+    """The day the site is built "as of": the ``MOLDIR_TODAY`` setting (which the
+    environment variable of the same name sets at the command line), else today in the
+    portal's time zone (``TIMEZONE``)."""
     settings = settings or {}
-    fixed = os.environ.get("MOLDIR_TODAY") or settings.get("MOLDIR_TODAY")
+    fixed = MoldirSettings.from_pelican(settings).today
     if fixed:
-        return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(str(fixed))
+        return fixed
     zone = settings.get("TIMEZONE") or "UTC"
     return dt.datetime.now(ZoneInfo(zone)).date()
 

@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 from babel.dates import format_date, format_time
 
 from moldir.features.kinds.receptions import (
-    DEFAULT_WEEKS,
     KIND,
     ReceptionBody,
     ReceptionSession,
@@ -30,6 +29,7 @@ from moldir.features.kinds.receptions import (
     webcal,
 )
 from moldir.incremental import reuse
+from moldir.model.settings import MoldirSettings
 from moldir.pipeline import signals
 from moldir.pipeline.pages import PageWriter, Site
 
@@ -42,7 +42,7 @@ def write_reception_pages(site: Site) -> None:
         return
     settings = site.context.settings
     today = build_date(settings)
-    weeks = int(settings.get("MOLDIR_RECEPTIONS_WEEKS", DEFAULT_WEEKS))
+    weeks = MoldirSettings.from_pelican(settings).receptions_weeks
     until = today + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
     bodies = group_by_body(sessions, today, until)
     gettext = site.context.translations.gettext
