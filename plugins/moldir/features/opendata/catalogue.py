@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from moldir.features.opendata import vocabularies
-from moldir.features.opendata.config import OpenDataSettings, absolute, site_base
+from moldir.features.opendata.config import absolute, site_base
 from moldir.features.opendata.history import HISTORY_KEY, History, isoformat
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline.portal import Portal, PublishedDataset
@@ -20,49 +20,67 @@ from moldir.pipeline.portal import Portal, PublishedDataset
 
 @dataclass(frozen=True)
 class CatalogueInfo:
-    """The portal-wide facts: where it lives, who runs it, in which languages."""
+    """The portal-wide facts: where it lives, who runs it, in which languages.
+
+    Not a settings model of its own: what is configured is read from ``settings`` (the
+    project's :class:`MoldirSettings`); only what the build derives is held here.
+    """
 
     base: str
     title: str
-    description: str
     publisher: str
-    publisher_type: str
-    contact_email: str
-    content_license: str
     default_lang: str
     languages: tuple[str, ...]
-    spatial: str
-    spatial_name: str
-    history_limit: int
-    feed_limit: int
+    settings: MoldirSettings
 
     @classmethod
     def from_pelican(cls, settings: dict[str, Any]) -> CatalogueInfo:
         moldir = MoldirSettings.from_pelican(settings)
-        opendata = OpenDataSettings.from_pelican(settings)
         default_lang = settings.get("DEFAULT_LANG", "en")
         languages = [default_lang]
-        configured = settings.get("MOLDIR_LANGUAGES") or (settings.get("MOLDIR") or {}).get(
-            "languages"
-        )
-        for lang in configured or []:
+        for lang in settings.get("MOLDIR_LANGUAGES") or moldir.languages:
             if lang not in languages:
                 languages.append(lang)
         return cls(
             base=site_base(settings),
             title=settings.get("SITENAME", ""),
-            description=opendata.description,
             publisher=moldir.publisher or settings.get("AUTHOR", "") or settings.get("SITENAME"),
-            publisher_type=opendata.publisher_type,
-            contact_email=moldir.contact_email,
-            content_license=moldir.content_license,
             default_lang=default_lang,
             languages=tuple(languages),
-            spatial=opendata.spatial,
-            spatial_name=opendata.spatial_name,
-            history_limit=opendata.history_limit,
-            feed_limit=opendata.feed_limit,
+            settings=moldir,
         )
+
+    @property
+    def description(self) -> str:
+        return self.settings.opendata.description
+
+    @property
+    def publisher_type(self) -> str:
+        return self.settings.opendata.publisher_type
+
+    @property
+    def contact_email(self) -> str:
+        return self.settings.contact_email
+
+    @property
+    def content_license(self) -> str:
+        return self.settings.content_license
+
+    @property
+    def spatial(self) -> str:
+        return self.settings.opendata.spatial
+
+    @property
+    def spatial_name(self) -> str:
+        return self.settings.opendata.spatial_name
+
+    @property
+    def history_limit(self) -> int:
+        return self.settings.opendata.history_limit
+
+    @property
+    def feed_limit(self) -> int:
+        return self.settings.opendata.feed_limit
 
     def url(self, path: str = "") -> str:
         return absolute(self.base, path)
