@@ -541,3 +541,73 @@ def test_catalogue_last_updated_is_the_last_change_in_history(built, built_en):
     rows = item.find_parent("li").select(".moldir-summary-list__row")
     shown = next(r.dd.get_text(strip=True) for r in rows if r.dt.get_text() == "Last updated")
     assert shown == format_date(history["last_changed"][:10], locale="en")
+
+
+# --- one catalogue entry, three serialisations --------------------------------------------
+
+
+def test_the_catalogues_serialise_one_entry_made_once_per_dataset(tmp_path, monkeypatch):
+    """DCAT-AP, DCAT-US and schema.org (in two languages) read one CatalogueEntry per
+    dataset, made once, and so say the same things."""
+    from types import SimpleNamespace
+
+    from moldir.features.opendata import catalogue, datajson, dcat
+    from moldir.model.dataset import Dataset
+    from moldir.pipeline.downloads import Download
+    from moldir.pipeline.portal import PublishedDataset
+
+    descriptor = {
+        "name": "visits",
+        "title": "Visits",
+        "description": "Visits per office.",
+        "language": "en",
+        "keywords": ["visits"],
+        "topic": "appeals",
+        "version": "1.2.0",
+        "created": "2024-01-01",
+        "modified": "2024-05-01T00:00:00Z",
+        "licenses": [{"name": "CC-BY-4.0"}],
+        "sources": [{"title": "Report", "path": "https://example.org/report"}],
+        "i18n": {"ru": {"title": "Посещения", "description": "Посещения по офисам."}},
+    }
+    folder = tmp_path / "visits"
+    dataset = Dataset("visits", folder, folder / "datapackage.json", descriptor, ())
+    package = Download("visits", "datapackage.json", "datapackage", b"{}")
+    published = PublishedDataset(dataset=dataset, tables={}, downloads=[package], report=None)
+    portal = SimpleNamespace(datasets=[published])
+    info = catalogue.CatalogueInfo.from_pelican(
+        {"SITEURL": "https://example.org", "SITENAME": "Portal", "DEFAULT_LANG": "en"}
+    )
+    made = []
+    build = catalogue.CatalogueEntry.build
+    monkeypatch.setattr(
+        catalogue.CatalogueEntry,
+        "build",
+        classmethod(
+            lambda cls, info, published: made.append(published.slug) or build(info, published)
+        ),
+    )
+
+    graph = dcat.catalogue_document(portal, info)["@graph"]
+    us = datajson.catalogue_document(portal, info)["dataset"][0]
+    russian = schemaorg.dataset_jsonld(info, published, "ru")
+    english = schemaorg.dataset_jsonld(info, published, "en")
+    assert made == ["visits"]
+
+    node = next(n for n in graph if n.get("@type") == "dcat:Dataset")
+    page = "https://example.org/datasets/visits/"
+    assert node["dct:identifier"] == us["identifier"] == russian["identifier"] == page
+    assert node["dct:title"] == [
+        {"@value": "Visits", "@language": "en"},
+        {"@value": "Посещения", "@language": "ru"},
+    ]
+    assert us["title"] == english["name"] == russian["alternateName"] == "Visits"
+    assert russian["name"] == "Посещения" and russian["description"] == "Посещения по офисам."
+    assert node["dct:modified"]["@value"] == us["modified"] == english["dateModified"]
+    assert node["dct:issued"]["@value"] == us["issued"] == english["datePublished"] == "2024-01-01"
+    assert node["dcat:version"] == english["version"] == "1.2.0"
+    assert us["references"] == ["https://example.org/report"] and english["citation"] == ["Report"]
+    url = "https://example.org/datasets/visits/datapackage.json"
+    assert us["distribution"][0]["downloadURL"] == english["distribution"][0]["contentUrl"] == url
+    distribution = next(n for n in graph if n.get("@type") == "dcat:Distribution")
+    assert distribution["dcat:downloadURL"] == {"@id": url}

@@ -12,17 +12,12 @@ from typing import Any
 
 from moldir.features.opendata import vocabularies as vocab
 from moldir.features.opendata.catalogue import (
+    CatalogueEntry,
     CatalogueInfo,
-    contact_of,
-    dataset_licences,
-    dataset_url,
-    download_url,
-    issued,
-    modified,
-    publisher_of,
-    spatial_of,
+    Distribution,
+    catalogue_entries,
 )
-from moldir.pipeline.portal import Portal, PublishedDataset
+from moldir.pipeline.portal import Portal
 
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
 DESCRIBED_BY = "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
@@ -36,74 +31,64 @@ def catalogue_document(portal: Portal, info: CatalogueInfo) -> dict[str, Any]:
         "@type": "dcat:Catalog",
         "conformsTo": CONFORMS_TO,
         "describedBy": DESCRIBED_BY,
-        "dataset": [dataset_entry(info, published) for published in portal.datasets],
+        "dataset": [dataset_entry(entry) for entry in catalogue_entries(portal, info)],
     }
 
 
-def dataset_entry(info: CatalogueInfo, published: PublishedDataset) -> dict[str, Any]:
-    dataset = published.dataset
-    page = dataset_url(info, published)
-    contact = contact_of(info, published)
-    contact_point: dict[str, str] = {"@type": "vcard:Contact", "fn": contact["name"]}
-    if contact["email"]:
-        contact_point["hasEmail"] = f"mailto:{contact['email']}"
-    entry: dict[str, Any] = {
+def dataset_entry(entry: CatalogueEntry) -> dict[str, Any]:
+    contact_point: dict[str, str] = {"@type": "vcard:Contact", "fn": entry.contact.name}
+    if entry.contact.email:
+        contact_point["hasEmail"] = f"mailto:{entry.contact.email}"
+    document: dict[str, Any] = {
         "@type": "dcat:Dataset",
-        "identifier": page,
-        "title": dataset.title,
-        "description": dataset.description,
-        "keyword": dataset.keywords or [dataset.topic],
-        "publisher": {"@type": "org:Organization", "name": publisher_of(info, published)["name"]},
+        "identifier": entry.page,
+        "title": entry.title.text or entry.slug,
+        "description": entry.description.text,
+        "keyword": list(entry.keywords) or [entry.topic],
+        "publisher": {"@type": "org:Organization", "name": entry.publisher.name},
         "contactPoint": contact_point,
         "accessLevel": "public",
-        "landingPage": page,
-        "describedBy": download_url(info, f"datasets/{published.slug}/datapackage.json"),
+        "landingPage": entry.page,
+        "describedBy": entry.descriptor_url,
         "describedByType": "application/json",
-        "distribution": [distribution(info, published, d) for d in published.downloads],
+        "distribution": [distribution(d) for d in entry.distributions],
     }
-    licences = dataset_licences(info, published)
-    if licences:
-        entry["license"] = licences[0].uri
-        entry["rights"] = "; ".join(licence.title for licence in licences)
-    if modified(published):
-        entry["modified"] = modified(published)
-    if issued(published):
-        entry["issued"] = issued(published)
-    temporal = published.temporal
+    if entry.licences:
+        document["license"] = entry.licences[0].uri
+        document["rights"] = "; ".join(licence.title for licence in entry.licences)
+    if entry.modified:
+        document["modified"] = entry.modified
+    if entry.issued:
+        document["issued"] = entry.issued
+    temporal = entry.temporal
     if temporal.get("start") and temporal.get("end"):
-        entry["temporal"] = f"{temporal['start']}/{temporal['end']}"
-    frequency = vocab.iso_frequency(dataset.get("frequency", ""))
+        document["temporal"] = f"{temporal['start']}/{temporal['end']}"
+    frequency = vocab.iso_frequency(entry.frequency)
     if frequency:
-        entry["accrualPeriodicity"] = frequency
-    if dataset.get("language"):
-        entry["language"] = [dataset.get("language")]
-    spatial = spatial_of(published)
-    if spatial:
-        entry["spatial"] = spatial[1]
-    theme = vocab.theme(dataset.topic)
-    entry["theme"] = [theme.label if theme else dataset.topic]
-    sources = [s.get("path") for s in dataset.sources if str(s.get("path", "")).startswith("http")]
-    if sources:
-        entry["references"] = sources
-    return entry
+        document["accrualPeriodicity"] = frequency
+    if entry.language:
+        document["language"] = [entry.language]
+    if entry.spatial:
+        document["spatial"] = entry.spatial[1]
+    theme = vocab.theme(entry.topic)
+    document["theme"] = [theme.label if theme else entry.topic]
+    if entry.source_urls:
+        document["references"] = list(entry.source_urls)
+    return document
 
 
-def distribution(info: CatalogueInfo, published: PublishedDataset, download) -> dict[str, Any]:
-    if download.resource:
-        resource = published.dataset.resource(download.resource)
-        title = f"{resource.title} ({download.format.upper()})"
-    else:
-        title = download.filename
-    entry = {
+def distribution(item: Distribution) -> dict[str, Any]:
+    download = item.download
+    document = {
         "@type": "dcat:Distribution",
-        "title": title,
-        "downloadURL": download_url(info, download.path),
+        "title": item.title,
+        "downloadURL": item.url,
         "mediaType": download.media_type,
         "format": vocab.file_type(download.format).label,
     }
     if download.format == "datapackage":
-        entry["conformsTo"] = vocab.DATA_PACKAGE_SPEC
-    return entry
+        document["conformsTo"] = vocab.DATA_PACKAGE_SPEC
+    return document
 
 
 def catalogue_json(portal: Portal, info: CatalogueInfo) -> bytes:

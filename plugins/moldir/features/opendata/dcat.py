@@ -19,22 +19,15 @@ from typing import Any
 
 from moldir.features.opendata import vocabularies as vocab
 from moldir.features.opendata.catalogue import (
+    CatalogueEntry,
     CatalogueInfo,
+    Distribution,
     LicenceInfo,
-    authors,
-    catalogue_dates,
-    contact_of,
+    catalogue_entries,
     content_licence,
-    dataset_licences,
-    dataset_url,
-    download_url,
-    issued,
-    modified,
-    publisher_of,
-    spatial_of,
-    translations,
+    entry_dates,
 )
-from moldir.pipeline.portal import Portal, PublishedDataset
+from moldir.pipeline.portal import Portal
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -149,7 +142,8 @@ def catalogue_document(portal: Portal, info: CatalogueInfo) -> dict[str, Any]:
     """The DCAT-AP catalogue as a JSON-LD document (a dict ready for ``json.dumps``)."""
     graph = Graph()
     publisher = graph.agent(info, info.publisher)
-    issued_date, modified_date = catalogue_dates(portal)
+    entries = catalogue_entries(portal, info)
+    issued_date, modified_date = entry_dates([(e.issued, e.modified) for e in entries])
     catalogue: dict[str, Any] = {
         "@id": info.url("catalog.jsonld#catalog"),
         "@type": "dcat:Catalog",
@@ -176,49 +170,47 @@ def catalogue_document(portal: Portal, info: CatalogueInfo) -> dict[str, Any]:
     if modified_date:
         catalogue["dct:modified"] = date_value(modified_date)
     graph.add(catalogue)
-    for published in portal.datasets:
-        catalogue["dcat:dataset"].append(dataset_node(graph, info, published))
+    for entry in entries:
+        catalogue["dcat:dataset"].append(dataset_node(graph, info, entry))
     return {"@context": CONTEXT, "@graph": list(graph.nodes.values())}
 
 
-def dataset_node(graph: Graph, info: CatalogueInfo, published: PublishedDataset) -> dict:
-    dataset = published.dataset
-    page = dataset_url(info, published)
-    licences = [graph.licence(licence) for licence in dataset_licences(info, published)]
-    publisher = publisher_of(info, published)
-    contact = contact_of(info, published)
+def dataset_node(graph: Graph, info: CatalogueInfo, entry: CatalogueEntry) -> dict:
+    page = entry.page
+    licences = [graph.licence(licence) for licence in entry.licences]
+    keyword_language = "en" if entry.language is None else entry.language
     node: dict[str, Any] = {
         "@id": f"{page}#dataset",
         "@type": "dcat:Dataset",
         "dct:identifier": page,
-        "dct:title": [text(v, lang) for lang, v in translations(published, "title").items()],
+        "dct:title": [text(v, lang) for lang, v in entry.title.every_language().items()],
         "dct:description": [
-            text(v, lang) for lang, v in translations(published, "description").items()
+            text(v, lang) for lang, v in entry.description.every_language().items()
         ],
         "dcat:landingPage": graph.document(page),
-        "dct:publisher": graph.agent(info, publisher["name"], publisher["url"]),
-        "dcat:keyword": [text(k, dataset.get("language", "en")) for k in dataset.keywords],
+        "dct:publisher": graph.agent(info, entry.publisher.name, entry.publisher.url),
+        "dcat:keyword": [text(k, keyword_language) for k in entry.keywords],
         "dcat:distribution": [],
     }
-    creators = [graph.agent(info, name) for name in authors(published)]
+    creators = [graph.agent(info, name) for name in entry.authors]
     if creators:
         node["dct:creator"] = creators
-    if contact["name"] or contact["email"]:
+    contact = entry.contact
+    if contact.name or contact.email:
         contact_node: dict[str, Any] = {
             "@id": f"{page}#contact",
             "@type": ["vcard:Kind", "vcard:Organization"],
-            "vcard:fn": contact["name"] or contact["email"],
+            "vcard:fn": contact.name or contact.email,
         }
-        if contact["email"]:
-            contact_node["vcard:hasEmail"] = ref(f"mailto:{contact['email']}")
+        if contact.email:
+            contact_node["vcard:hasEmail"] = ref(f"mailto:{contact.email}")
         node["dcat:contactPoint"] = graph.add(contact_node)
-    theme = vocab.theme(dataset.topic)
+    theme = vocab.theme(entry.topic)
     if theme:
         node["dcat:theme"] = graph.term(theme)
-    spatial = spatial_of(published)
-    if spatial:
-        node["dct:spatial"] = graph.term(vocab.country(*spatial), "dct:Location")
-    temporal = published.temporal
+    if entry.spatial:
+        node["dct:spatial"] = graph.term(vocab.country(*entry.spatial), "dct:Location")
+    temporal = entry.temporal
     if temporal.get("start") or temporal.get("end"):
         period: dict[str, Any] = {"@id": f"{page}#period", "@type": "dct:PeriodOfTime"}
         if temporal.get("start"):
@@ -226,48 +218,39 @@ def dataset_node(graph: Graph, info: CatalogueInfo, published: PublishedDataset)
         if temporal.get("end"):
             period["dcat:endDate"] = date_value(temporal["end"])
         node["dct:temporal"] = graph.add(period)
-    frequency = vocab.frequency(dataset.get("frequency", ""))
+    frequency = vocab.frequency(entry.frequency)
     if frequency:
         node["dct:accrualPeriodicity"] = graph.term(frequency, "dct:Frequency")
-    language = graph.language(dataset.get("language", ""))
+    language = graph.language(entry.language or "")
     if language:
         node["dct:language"] = language
-    if dataset.get("version"):
-        node["dcat:version"] = str(dataset.get("version"))
-    if issued(published):
-        node["dct:issued"] = date_value(issued(published))
-    if modified(published):
-        node["dct:modified"] = date_value(modified(published))
-    for download in published.downloads:
+    if entry.version:
+        node["dcat:version"] = entry.version
+    if entry.issued:
+        node["dct:issued"] = date_value(entry.issued)
+    if entry.modified:
+        node["dct:modified"] = date_value(entry.modified)
+    for distribution in entry.distributions:
         node["dcat:distribution"].append(
-            distribution_node(graph, info, published, download, licences[:1])
+            distribution_node(graph, entry, distribution, licences[:1])
         )
     return graph.add(node)
 
 
-def distribution_node(graph: Graph, info, published, download, licences) -> dict[str, str]:
-    page = dataset_url(info, published)
-    url = download_url(info, download.path)
-    if download.resource:
-        resource = published.dataset.resource(download.resource)
-        title = f"{resource.title} ({download.format.upper()})"
-        description = resource.description or resource.title
-    elif download.format == "datapackage":
-        title = "datapackage.json"
-        description = (
-            "Frictionless Data Package descriptor: metadata, table schemas, and the size "
-            "and SHA-256 hash of each CSV file."
-        )
-    else:
-        title = download.filename
-        description = "All CSV files of the dataset with its datapackage.json, as a zip archive."
+def distribution_node(
+    graph: Graph,
+    entry: CatalogueEntry,
+    distribution: Distribution,
+    licences: list[dict[str, str]],
+) -> dict[str, str]:
+    download = distribution.download
     node: dict[str, Any] = {
-        "@id": f"{page}#distribution-{download.filename}",
+        "@id": f"{entry.page}#distribution-{download.filename}",
         "@type": "dcat:Distribution",
-        "dct:title": text(title, "en"),
-        "dct:description": text(description, "en"),
-        "dcat:accessURL": graph.document(page),
-        "dcat:downloadURL": ref(url),
+        "dct:title": text(distribution.title, "en"),
+        "dct:description": text(distribution.description, "en"),
+        "dcat:accessURL": graph.document(entry.page),
+        "dcat:downloadURL": ref(distribution.url),
         "dcat:mediaType": graph.add(
             {
                 "@id": vocab.media_type_uri(download.media_type),
@@ -298,8 +281,8 @@ def distribution_node(graph: Graph, info, published, download, licences) -> dict
                 "rdfs:label": text("Frictionless Data Package", "en"),
             }
         )
-    if modified(published):
-        node["dct:modified"] = date_value(modified(published))
+    if entry.modified:
+        node["dct:modified"] = date_value(entry.modified)
     return graph.add(node)
 
 

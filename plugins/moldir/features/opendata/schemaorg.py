@@ -13,18 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from moldir.features.opendata.catalogue import (
-    CatalogueInfo,
-    authors,
-    dataset_licences,
-    dataset_url,
-    download_url,
-    issued,
-    modified,
-    publisher_of,
-    spatial_of,
-    translated,
-)
+from moldir.features.opendata.catalogue import CatalogueEntry, CatalogueInfo, catalogue_entry
 from moldir.model.safety import safe_url
 from moldir.pipeline.portal import PublishedDataset
 
@@ -41,23 +30,26 @@ def dataset_jsonld(
     info: CatalogueInfo, published: PublishedDataset, lang: str | None = None
 ) -> dict[str, Any]:
     """The schema.org Dataset of a published dataset, in the page's language ``lang``."""
-    dataset = published.dataset
-    lang = lang or info.default_lang
-    page = dataset_url(info, published)
-    publisher = publisher_of(info, published)
+    return entry_jsonld(info, catalogue_entry(info, published), lang or info.default_lang)
+
+
+def entry_jsonld(info: CatalogueInfo, entry: CatalogueEntry, lang: str) -> dict[str, Any]:
+    """A catalogue entry as a schema.org Dataset in the language ``lang``."""
+    page = entry.page
+    publisher = entry.publisher
     node: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
         "@id": f"{page}#dataset",
-        "name": translated(published, "title", lang),
-        "description": translated(published, "description", lang),
+        "name": entry.title.in_language(lang),
+        "description": entry.description.in_language(lang),
         "url": page,
         "identifier": page,
         "isAccessibleForFree": True,
-        "keywords": dataset.keywords,
-        "publisher": organization(publisher["name"], publisher["url"]),
-        "creator": [organization(name) for name in authors(published)]
-        or [organization(publisher["name"], publisher["url"])],
+        "keywords": list(entry.keywords),
+        "publisher": organization(publisher.name, publisher.url),
+        "creator": [organization(name) for name in entry.authors]
+        or [organization(publisher.name, publisher.url)],
         "includedInDataCatalog": {
             "@type": "DataCatalog",
             "name": info.title,
@@ -66,53 +58,47 @@ def dataset_jsonld(
         "distribution": [
             {
                 "@type": "DataDownload",
-                "name": download.filename,
-                "contentUrl": download_url(info, download.path),
-                "encodingFormat": download.media_type,
-                "contentSize": f"{download.bytes} B",
-                "sha256": download.sha256,
+                "name": item.download.filename,
+                "contentUrl": item.url,
+                "encodingFormat": item.download.media_type,
+                "contentSize": f"{item.download.bytes} B",
+                "sha256": item.download.sha256,
             }
-            for download in published.downloads
+            for item in entry.distributions
         ],
-        "variableMeasured": variables(published),
+        "variableMeasured": variables(entry),
     }
-    licences = dataset_licences(info, published)
-    if licences and safe_url(licences[0].uri):
-        node["license"] = licences[0].uri
-    if (name := translated(published, "title", "en")) and name != node["name"]:
+    if entry.licences and safe_url(entry.licences[0].uri):
+        node["license"] = entry.licences[0].uri
+    if (name := entry.title.in_language("en")) and name != node["name"]:
         node["alternateName"] = name
-    if dataset.get("language"):
-        node["inLanguage"] = dataset.get("language")
-    if dataset.get("version"):
-        node["version"] = str(dataset.get("version"))
-    if issued(published):
-        node["datePublished"] = issued(published)
-    if modified(published):
-        node["dateModified"] = modified(published)
-    temporal = published.temporal
+    if entry.language:
+        node["inLanguage"] = entry.language
+    if entry.version:
+        node["version"] = entry.version
+    if entry.issued:
+        node["datePublished"] = entry.issued
+    if entry.modified:
+        node["dateModified"] = entry.modified
+    temporal = entry.temporal
     if temporal.get("start") or temporal.get("end"):
         node["temporalCoverage"] = f"{temporal.get('start', '..')}/{temporal.get('end', '..')}"
-    spatial = spatial_of(published)
-    if spatial:
-        node["spatialCoverage"] = {"@type": "Place", "name": spatial[1]}
-    citations = [source.get("title") for source in dataset.sources if source.get("title")]
-    if citations:
-        node["citation"] = citations
+    if entry.spatial:
+        node["spatialCoverage"] = {"@type": "Place", "name": entry.spatial[1]}
+    if entry.citations:
+        node["citation"] = list(entry.citations)
     return node
 
 
-def variables(published: PublishedDataset) -> list[dict[str, str]]:
+def variables(entry: CatalogueEntry) -> list[dict[str, str]]:
     """Each distinct field of the dataset's tables as a ``PropertyValue``."""
-    seen: dict[str, dict[str, str]] = {}
-    for resource in published.dataset.resources:
-        for field in resource.fields:
-            if field.name in seen:
-                continue
-            variable = {"@type": "PropertyValue", "name": field.label, "propertyID": field.name}
-            if field.description:
-                variable["description"] = field.description
-            seen[field.name] = variable
-    return list(seen.values())
+    found = []
+    for item in entry.variables:
+        variable = {"@type": "PropertyValue", "name": item.label, "propertyID": item.name}
+        if item.description:
+            variable["description"] = item.description
+        found.append(variable)
+    return found
 
 
 def script_json(document: Any) -> Markup:
