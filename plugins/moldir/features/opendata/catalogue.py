@@ -196,16 +196,6 @@ def translated(published: PublishedDataset, key: str, lang: str) -> str:
     return value or published.dataset.get(key) or ""
 
 
-def translations(published: PublishedDataset, key: str) -> dict[str, str]:
-    """Every language's text of a dataset's title or description (source language first)."""
-    source = published.dataset.get("language", "en") or "en"
-    texts = {source: published.dataset.get(key) or ""}
-    for lang, block in (published.dataset.get("i18n") or {}).items():
-        if isinstance(block, dict) and isinstance(block.get(key), str) and block[key]:
-            texts.setdefault(lang, block[key])
-    return {lang: text for lang, text in texts.items() if text}
-
-
 def catalogue_dates(portal: Portal) -> tuple[str | None, str | None]:
     """(earliest issued, latest modified) over every dataset."""
     return entry_dates([(issued(p), modified(p)) for p in portal.datasets])
