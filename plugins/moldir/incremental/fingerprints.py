@@ -86,9 +86,11 @@ def code_fingerprint() -> str:
 
 
 def dataset_fingerprint(folder: Path, inputs: Any) -> str:
-    """A dataset's files (path, size, mtime), the Moldir code and ``inputs``: the options
-    and settings its results depend on (their ``repr``, stable for dataclasses)."""
-    return digest(code_fingerprint(), tree_listing(folder), repr(inputs))
+    """A dataset's files (path, size, mtime), the Moldir code, ``inputs`` (the options and
+    settings its results depend on; their ``repr``, stable for dataclasses) and the year:
+    a date read without its year takes the build's (``tables.as_of``), so a dataset's
+    tables are read again in a new year unless the settings fix the day."""
+    return digest(code_fingerprint(), tree_listing(folder), repr(inputs), time.strftime("%Y"))
 
 
 def site_fingerprint(
