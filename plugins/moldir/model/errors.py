@@ -337,6 +337,17 @@ class ScheduleError(ErrorType):
     description = "A reception schedule row has a bad rule, time zone, times or link."
 
 
+class CommitmentError(ErrorType):
+    code = "commitment-error"
+    title = "Commitment Error"
+    description = (
+        "A commitments register row contradicts itself: done without evidence or a "
+        "completion date, cancelled without a reason, a due date before the issue was "
+        "raised, an unsafe evidence link or id, or a status typed as overdue (the portal "
+        "computes overdue from the build date)."
+    )
+
+
 class BuildError(ErrorType):
     code = "build-error"
     title = "Build Error"
