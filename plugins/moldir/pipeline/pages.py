@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from moldir.model.language import default_language, translations_for
+
 if TYPE_CHECKING:
     from moldir.pipeline.portal import Portal
 
@@ -46,6 +48,29 @@ class BuildContext:
     output_path: Path
     """The folder this run writes into (the language's folder inside the staging site)."""
     settings: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> BuildContext:
+        """The run state ``moldir.site`` put in a Pelican run's settings (the only way into
+        a Pelican run: ``site.i18n.language_builds`` writes these keys, this reads them, and
+        nothing else does); a plain ``pelican`` run is the root language's only run."""
+        lang = default_language(settings)
+        codes = tuple(settings.get("MOLDIR_LANGUAGES") or (lang,))
+        return cls(
+            lang=lang,
+            languages=codes,
+            root_lang=str(settings.get("MOLDIR_ROOT_LANG") or codes[0]),
+            lang_prefix=str(settings.get("MOLDIR_LANG_PREFIX") or "").strip("/"),
+            translations=translations_for(settings),
+            output_path=Path(str(settings.get("OUTPUT_PATH") or "output")),
+            settings=settings,
+        )
+
+    @property
+    def portal(self) -> Portal | None:
+        """The portal ``moldir build`` loaded once for every run (None in a plain
+        ``pelican`` run, whose dataset pages load it themselves)."""
+        return self.settings.get("MOLDIR_PORTAL")
 
     @property
     def writes_root_files(self) -> bool:

@@ -30,13 +30,11 @@ from moldir.model.language import (
     LANGUAGE_NAMES,
     SOURCE_LANG,
     Localized,
-    default_language,
     language_name,
     language_prefix,
     languages,
     load_translations,
     localize,
-    translations_for,
 )
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline.pages import BuildContext
@@ -95,18 +93,8 @@ def language_builds(settings: dict[str, Any], staging: Path) -> Iterator[dict[st
 
 def run_context(settings: Mapping[str, Any]) -> BuildContext:
     """The typed run state of a Pelican run (what :func:`language_builds` put in its
-    settings), for features; a plain ``pelican`` run is the root language's only run."""
-    lang = default_language(settings)
-    codes = tuple(settings.get("MOLDIR_LANGUAGES") or (lang,))
-    return BuildContext(
-        lang=lang,
-        languages=codes,
-        root_lang=str(settings.get("MOLDIR_ROOT_LANG") or codes[0]),
-        lang_prefix=str(settings.get("MOLDIR_LANG_PREFIX") or ""),
-        translations=translations_for(settings),
-        output_path=Path(str(settings.get("OUTPUT_PATH") or "output")),
-        settings=settings,
-    )
+    settings): :meth:`BuildContext.from_settings`, the one reader of those settings."""
+    return BuildContext.from_settings(settings)
 
 
 def _root_only_static_files(settings: dict[str, Any]) -> list[str]:

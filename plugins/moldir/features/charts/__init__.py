@@ -16,7 +16,6 @@ See docs/charts.md.
 from __future__ import annotations
 
 import functools
-import gettext as gettext_module
 import json
 import logging
 import os
@@ -34,6 +33,7 @@ from moldir.incremental.store import per_dataset
 from moldir.model.dataset import Dataset
 from moldir.model.errors import ViewLeftOut
 from moldir.pipeline import progress, signals
+from moldir.pipeline.pages import BuildContext
 
 # Drawing (pandas, .build → Altair, .render → vl_convert) is imported by the functions
 # that draw, and the pages (.pages) only when pages are written: ``moldir validate``
@@ -392,13 +392,14 @@ def add_charts(portal: Any) -> None:
 # --- pages -----------------------------------------------------------------------------
 
 
-def run_gettext(settings: Any) -> describing.Gettext:
-    translations = settings.get("MOLDIR_TRANSLATIONS") or gettext_module.NullTranslations()
-    return translations.gettext
+def run_gettext(context: Any) -> describing.Gettext:
+    """The gettext of the language run a template is rendered in."""
+    return BuildContext.from_settings(context).translations.gettext
 
 
-def run_locale(settings: Any) -> str:
-    return str(settings.get("MOLDIR_LOCALE") or settings.get("DEFAULT_LANG") or "en")
+def run_locale(context: Any) -> str:
+    """The language of the run a template is rendered in."""
+    return BuildContext.from_settings(context).lang
 
 
 @pass_context

@@ -18,6 +18,7 @@ from moldir.features.opendata.config import absolute, site_base
 from moldir.features.opendata.history import HISTORY_KEY, History, isoformat
 from moldir.model.settings import MoldirSettings
 from moldir.pipeline.downloads import Download
+from moldir.pipeline.pages import BuildContext
 from moldir.pipeline.portal import Portal, PublishedDataset
 
 
@@ -41,7 +42,7 @@ class CatalogueInfo:
         moldir = MoldirSettings.from_pelican(settings)
         default_lang = settings.get("DEFAULT_LANG", "en")
         languages = [default_lang]
-        for lang in settings.get("MOLDIR_LANGUAGES") or moldir.languages:
+        for lang in BuildContext.from_settings(settings).languages or moldir.languages:
             if lang not in languages:
                 languages.append(lang)
         return cls(

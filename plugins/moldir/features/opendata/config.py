@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from moldir.model.settings import MoldirSettings
+from moldir.pipeline.pages import BuildContext
 
 # What ``moldir serve`` serves by default: files built without any absolute URL still work
 # when a developer opens them from the local preview.
@@ -24,7 +25,7 @@ def is_absolute(url: str) -> bool:
 
 def language_prefix(settings: dict[str, Any]) -> str:
     """The current language's folder ("" for the default language)."""
-    return str(settings.get("MOLDIR_LANG_PREFIX", "") or "").strip("/")
+    return BuildContext.from_settings(settings).lang_prefix
 
 
 def published_base(settings: dict[str, Any]) -> str | None:

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 from moldir.features.opendata.config import absolute, site_base
 from moldir.features.opendata.history import HISTORY_KEY, isoformat
+from moldir.pipeline.pages import BuildContext
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -94,7 +95,7 @@ def robots_txt(base: str) -> bytes:
 
 
 def dataset_lastmod(settings: dict[str, Any]) -> dict[str, str]:
-    portal = settings.get("MOLDIR_PORTAL")
+    portal = BuildContext.from_settings(settings).portal
     found = {}
     for published in getattr(portal, "datasets", []) or []:
         history = published.extras.get(HISTORY_KEY)
@@ -110,7 +111,7 @@ def write_sitemap(staging: Path, settings: dict[str, Any] | None = None, **_: An
     """
     settings = settings or {}
     base = site_base(settings)
-    languages = list(settings.get("MOLDIR_LANGUAGES") or [settings.get("DEFAULT_LANG", "en")])
+    languages = list(BuildContext.from_settings(settings).languages)
     pages = html_pages(staging)
     (staging / "sitemap.xml").write_bytes(
         sitemap_xml(pages, base, languages, dataset_lastmod(settings))
