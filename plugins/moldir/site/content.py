@@ -49,6 +49,7 @@ MOLDIR_FOLDERS: dict[str, str] = {
     "appeals": "the appeal statistics pages",
     "receptions": "the reception schedule pages",
     "budget": "the budget pages",
+    "answers": "the published answers to citizens",
     "schemas": "the data schemas page",
     "quality": "the data quality report",
     "api": "the datasets API",
