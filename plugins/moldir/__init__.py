@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "moldir.features.kinds.appeals",
     "moldir.features.kinds.budget",
     "moldir.features.kinds.receptions",
+    "moldir.features.answers",
     "moldir.features.search",
     "moldir.features.catalogue",
     "moldir.site.assets",
