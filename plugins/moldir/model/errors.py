@@ -331,10 +331,29 @@ class ConsistencyError(ErrorType):
     description = "Figures that must agree with each other do not."
 
 
+class DeadlineError(ErrorType):
+    code = "deadline-error"
+    title = "Deadline Error"
+    description = (
+        "The legal deadline an appeal-responses dataset declares (legalDeadline) is missing "
+        "or malformed."
+    )
+    template = "{file}, property {property}: {details}"
+
+
 class ScheduleError(ErrorType):
     code = "schedule-error"
     title = "Schedule Error"
     description = "A reception schedule row has a bad rule, time zone, times or link."
+
+
+class DataRequestError(ErrorType):
+    code = "data-request-error"
+    title = "Data Request Error"
+    description = (
+        "A data request row contradicts its status: a refused request without a reason, a "
+        "published one without a link to the data, or an answer date that does not fit."
+    )
 
 
 class CommitmentError(ErrorType):

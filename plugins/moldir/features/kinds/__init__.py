@@ -38,6 +38,9 @@ KINDS: dict[str, str] = {
     "appeal-statistics": "Appeal statistics",
     "reception-schedule": "Reception schedules",
     "budget-programs": "Budget programs",
+    "data-requests": "Data requests",
+    "commitments": "Commitments register",
+    "appeal-responses": "Appeal responses",
 }
 
 

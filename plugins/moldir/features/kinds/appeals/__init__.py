@@ -6,7 +6,9 @@ channel, measure and period. This package adds the checks the schema cannot expr
 periods) and the topic page ``/appeals/`` (``pages.py``), which brings every
 appeal-statistics dataset together: totals per body and per channel, change between
 comparable periods, and ratios between measures (citizens per reception, complaints per
-100 requests...).
+100 requests...). The companion kind appeal-responses (what citizens asked about, how and
+how fast bodies answered) has its checks and summaries in ``responses.py``; the same page
+shows it.
 
 Figures of different datasets are never added together: each dataset is its own section,
 because their bodies, periods and even countries differ.
@@ -93,7 +95,10 @@ def period_problems(
 
 
 def validation_checks(sender: Any) -> list:
-    return [check_appeals]
+    # The companion kind, appeal-responses (topics, outcomes, response times): .responses
+    from moldir.features.kinds.appeals.responses import check_responses
+
+    return [check_appeals, check_responses]
 
 
 # --- summaries (pure functions of a long table) ------------------------------------------
