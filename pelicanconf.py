@@ -75,3 +75,11 @@ MOLDIR_OPENDATA = {
     "citizens: appeals, receptions, call centres and surveys, validated against their "
     "table schemas.",
 }
+
+# Feedback without a server (docs/feedback.md): "Report an error in this data" and "Request a
+# dataset" on every dataset page open a new issue in this repository, filled in. The
+# repository of the example is illustrative: set your portal's own.
+MOLDIR_FEEDBACK = {
+    "channel": "github",
+    "repository": "https://github.com/astana-civil-service-hub/open-data-portal",
+}

@@ -67,3 +67,7 @@ MOLDIR_OPENDATA = {
     "the United Kingdom, shown with Moldir's budget, appeal-statistics and reception-schedule "
     "pages. Each dataset names its own publisher, licence and contact.",
 }
+
+# Feedback without a server (docs/feedback.md): the links of dataset pages open an e-mail to
+# the portal's team, the subject and the dataset filled in (an example address).
+MOLDIR_FEEDBACK = {"channel": "email", "email": "opendata@example.org"}

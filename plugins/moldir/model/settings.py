@@ -118,6 +118,63 @@ class OpenDataSettings:
     feed_limit: int = setting(50, "entries in `/feeds/datasets.atom.xml`", check=positive)
 
 
+FEEDBACK_KEY = "MOLDIR_FEEDBACK"
+FEEDBACK_CHANNELS = ("", "github", "gitlab", "email")
+
+
+def feedback_channel(value: str) -> str | None:
+    shown = ", ".join(f'"{channel}"' for channel in FEEDBACK_CHANNELS)
+    return None if value in FEEDBACK_CHANNELS else f"must be one of {shown}"
+
+
+def web_address(value: str) -> str | None:
+    if not value or re.fullmatch(r"https://[^\s?#]+", value):
+        return None
+    return "must be an https:// address without a query or fragment"
+
+
+def email_address(value: str) -> str | None:
+    if not value or re.fullmatch(r"[^@\s?&#/]+@[^@\s?&#/]+\.[^@\s?&#/]+", value):
+        return None
+    return "must be an e-mail address"
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """Where the "Report an error" and "Request a dataset" links of dataset pages lead
+    ([feedback](feedback.md))."""
+
+    channel: str = setting(
+        "",
+        'where readers\' reports go: `"github"` or `"gitlab"` (a new issue in `repository`, '
+        'title, text and labels filled in) or `"email"` (a message to `email`); empty: the '
+        "pages show each dataset's contact point only",
+        check=feedback_channel,
+    )
+    repository: str = setting(
+        "",
+        'the repository\'s web address for `"github"`/`"gitlab"`, e.g. '
+        '`"https://github.com/owner/portal"` or `"https://gitlab.com/group/portal"` (any '
+        "self-hosted GitLab too)",
+        check=web_address,
+    )
+    email: str = setting("", 'the address that receives reports for `"email"`', check=email_address)
+    error_labels: tuple[str, ...] = setting(
+        ("data-error",), "labels of an issue reporting an error in a dataset's data"
+    )
+    request_labels: tuple[str, ...] = setting(
+        ("data-request",), "labels of an issue asking for a dataset"
+    )
+    error_template: str = setting(
+        "data-error",
+        "the issue template of an error report (`.github/ISSUE_TEMPLATE/<name>.yml`, "
+        "`.gitlab/issue_templates/<name>.md`, shipped by `moldir new`); empty: none",
+    )
+    request_template: str = setting(
+        "data-request", "the issue template of a dataset request; empty: none"
+    )
+
+
 DEFAULT_TOPICS = ("appeals", "receptions", "budget", "surveys", "open-government")
 
 
@@ -185,6 +242,11 @@ class MoldirSettings:
         key=OPENDATA_KEY,
         factory=OpenDataSettings,
     )
+    feedback: FeedbackSettings = setting(  # noqa: RUF009 (a dataclasses.field)
+        doc="where readers report errors in data and ask for datasets",
+        key=FEEDBACK_KEY,
+        factory=FeedbackSettings,
+    )
     today: dt.date | None = setting(  # noqa: RUF009 (a dataclasses.field)
         None,
         'the build date (`"YYYY-MM-DD"`; the environment variable of the same name wins): '
@@ -235,6 +297,10 @@ class MoldirSettings:
 
 _PARSED: dict[str, MoldirSettings] = {}
 
+# The sections of the model read from a Pelican dict of their own (``MOLDIR_OPENDATA``…),
+# by the name of their field.
+SECTIONS: dict[str, type] = {"opendata": OpenDataSettings, "feedback": FeedbackSettings}
+
 
 def parse(settings: Mapping[str, Any]) -> MoldirSettings:
     """:class:`MoldirSettings` from Pelican settings; every problem in one SettingsError."""
@@ -245,8 +311,9 @@ def parse(settings: Mapping[str, Any]) -> MoldirSettings:
         if key is None or settings.get(key) is None:
             continue
         raw = settings[key]
-        if item.name == "opendata":
-            values[item.name] = OpenDataSettings(**_section(OpenDataSettings, raw, key, problems))
+        section = SECTIONS.get(item.name)
+        if section is not None:
+            values[item.name] = section(**_section(section, raw, key, problems))
         else:
             value = _value(item, raw, key, problems)
             if value is not MISSING:
@@ -257,6 +324,13 @@ def parse(settings: Mapping[str, Any]) -> MoldirSettings:
         problems.append(
             f"DEFAULT_LANG {default_lang!r} is not in MOLDIR['languages'] ({', '.join(languages)})"
         )
+    feedback = values.get("feedback")
+    if feedback is not None and feedback.channel:
+        needed = "email" if feedback.channel == "email" else "repository"
+        if not getattr(feedback, needed):
+            problems.append(
+                f"{FEEDBACK_KEY}['channel'] {feedback.channel!r} needs {FEEDBACK_KEY}[{needed!r}]"
+            )
     if problems:
         raise SettingsError(problems)
     return MoldirSettings(**values)
@@ -306,7 +380,8 @@ def _all_hints(cls: type) -> dict[str, Any]:
 
 
 def _hints(item: Any) -> Any:
-    owner = MoldirSettings if any(item is f for f in fields(MoldirSettings)) else OpenDataSettings
+    owners = (MoldirSettings, *SECTIONS.values())
+    owner = next(cls for cls in owners if any(item is f for f in fields(cls)))
     return _all_hints(owner)[item.name]
 
 
@@ -398,8 +473,9 @@ def documented() -> Iterator[tuple[str, Any, str, str]]:
     """(where it is set, its type, its default as shown, its meaning) of every setting."""
     for item in fields(MoldirSettings):
         key = item.metadata["key"]
-        if item.name == "opendata":
-            for sub in fields(OpenDataSettings):
+        section = SECTIONS.get(item.name)
+        if section is not None:
+            for sub in fields(section):
                 yield _row(f'{key}["{sub.name}"]', sub)
             continue
         yield _row(key or f'MOLDIR["{item.name}"]', item)
