@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "moldir.features.kinds.appeals",
     "moldir.features.kinds.budget",
     "moldir.features.kinds.receptions",
+    "moldir.features.kinds.commitments",
     "moldir.features.kinds.data_requests",
     "moldir.features.feedback",
     "moldir.features.answers",

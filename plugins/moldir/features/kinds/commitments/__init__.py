@@ -97,7 +97,7 @@ class Commitment:
         return f"commitments/{self.id}/"
 
     def state(self, today: dt.date) -> str:
-        """"overdue", "open", "done" or "cancelled" as of ``today`` (the build date)."""
+        """ "overdue", "open", "done" or "cancelled" as of ``today`` (the build date)."""
         if self.status in OPEN_STATUSES:
             return "overdue" if self.due < today else "open"
         return self.status
@@ -206,9 +206,7 @@ def commitment_problems(row: dict[str, Any], invalid: Iterable[str] = ()) -> lis
                 )
             )
         elif identifier.casefold() == BROWSE:
-            problems.append(
-                (DEFAULT_ID_FIELD, f'"{identifier}" is reserved for the filter pages')
-            )
+            problems.append((DEFAULT_ID_FIELD, f'"{identifier}" is reserved for the filter pages'))
 
     def date_of(name: str) -> dt.date | None:
         if name in invalid:

@@ -69,7 +69,7 @@ def write_commitment_pages(site: Site) -> None:
         current=None,
         **values,
     )
-    for name, choices in filters.items():
+    for choices in filters.values():
         for choice in choices:
             site.page(
                 choice.url + "index.html",
@@ -101,11 +101,16 @@ def _absolute(site: Site) -> tuple[str, bool, str]:
     return siteurl.rstrip("/"), absolute, host
 
 
-def status_word(published: Any, status: str, lang: str) -> str:
-    """A status code in ``lang``, from the dataset's (or the kind's) labels."""
+def cell_word(published: Any, field: str, value: str, lang: str) -> str:
+    """A cell of the register in ``lang``, from the dataset's (or the kind's) labels."""
     for resource in kind_resources(published.dataset):
-        return str(labels.value_label(published.dataset, resource.name, "status", status, lang))
-    return status
+        return str(labels.value_label(published.dataset, resource.name, field, value, lang))
+    return value
+
+
+def status_word(published: Any, status: str, lang: str) -> str:
+    """A status code in ``lang``."""
+    return cell_word(published, "status", status, lang)
 
 
 def write_files(site: Site, found: Register, datasets: list[Any]) -> None:
@@ -132,9 +137,9 @@ def write_files(site: Site, found: Register, datasets: list[Any]) -> None:
 def status_feed(site: Site, found: Register, datasets: list[Any]) -> bytes:
     """The Atom feed of status changes of every commitment on the register (from git),
     newest first; the feed of the opendata feature (``feeds.atom_feed``) writes it."""
-    from moldir.features.opendata.catalogue import CatalogueInfo
     from feedgenerator import get_tag_uri
 
+    from moldir.features.opendata.catalogue import CatalogueInfo
     from moldir.features.opendata.feeds import FeedEntry, atom_feed
 
     settings = dict(site.context.settings)
@@ -164,7 +169,7 @@ def status_feed(site: Site, found: Register, datasets: list[Any]) -> bytes:
                 link=link,
                 unique_id=f"{get_tag_uri(link, change.date)}:{change.commit[:12]}",
                 updated=change.date,
-                summary=change.issue,
+                summary=cell_word(published, "issue", change.issue, lang),
             )
         )
     return atom_feed(
