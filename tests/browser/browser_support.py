@@ -53,6 +53,9 @@ PAGE_TYPES = [
     "budget-administrator",
     "schemas",
     "news",
+    "answers",
+    "answers-list",
+    "answers-item",
     "international-appeals",
     "international-dataset",
 ]
@@ -83,6 +86,7 @@ def page_url(root: Path, page_type: str) -> str | None:
         "budget": "budget/index.html",
         "schemas": "schemas/index.html",
         "news": "news/index.html",
+        "answers": "answers/index.html",
         # The international example's appeals (long English body names) and its budget
         # dataset (the widest preview: amounts beside long program names).
         "international-appeals": "appeals/index.html",
@@ -100,6 +104,12 @@ def page_url(root: Path, page_type: str) -> str | None:
         path = _first(list(root.glob("receptions/*/index.html")))
     elif page_type == "budget-administrator":
         path = _first(list(root.glob("budget/*/index.html")))
+    elif page_type == "answers-list":  # the answers on one topic (features/answers)
+        path = _first(list(root.glob("answers/topic/*/index.html")))
+    elif page_type == "answers-item":  # one published answer
+        path = _first(
+            [p for p in root.glob("answers/*/index.html") if p.parent.name not in ("topic", "body")]
+        )
     elif page_type == "article":
         path = _first([p for p in root.glob("news/*/index.html")])
     elif page_type == "catalogue-facet":  # one facet value's datasets (catalogue.py)

@@ -147,9 +147,7 @@ class Answers:
     versions: tuple[Answer, ...] = ()
     key: str = ""
     """A digest of the files (the answer pages' reuse key)."""
-    _by_lang: dict[str, tuple[Answer, ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _by_lang: dict[str, tuple[Answer, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.versions)
@@ -344,7 +342,7 @@ def split_front_matter(text: str) -> tuple[dict[str, tuple[str, int]], str, list
     problems: list[str] = []
     last: str | None = None
     index = 0
-    for index, line in enumerate(lines):  # noqa: B007 - index is read after the loop
+    for index, line in enumerate(lines):
         if not line.strip():
             break
         if last is not None and (line.startswith("    ") or line.startswith("\t")):
@@ -488,9 +486,7 @@ def read_answer(
     )
 
 
-def _date(
-    text: str, key: str, path: Path, line: int | None, problems: Problems
-) -> dt.date | None:
+def _date(text: str, key: str, path: Path, line: int | None, problems: Problems) -> dt.date | None:
     if not text:
         return None
     try:
