@@ -270,7 +270,7 @@ def test_markdown_explains_frictionless_codes_too(tmp_path):
 def test_field_constraints_words_are_translated_messages():
     """Every word field_constraints puts on a page is a message of the catalogue, translated
     into Kazakh and Russian (no English on kk/ru pages)."""
-    from moldir.pipeline.portal import field_constraints
+    from moldir.pipeline.labels import field_constraints
 
     source = inspect.getsource(field_constraints)
     with_gettext = [
@@ -313,7 +313,7 @@ def test_field_constraints_words_are_translated_messages():
 def test_field_constraints_in_kazakh():
     from moldir.model.dataset import Field
     from moldir.model.language import load_translations
-    from moldir.pipeline.portal import field_constraints
+    from moldir.pipeline.labels import field_constraints
 
     field = Field(
         name="x",

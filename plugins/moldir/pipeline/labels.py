@@ -29,11 +29,14 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
+from moldir.model.dataset import Field
 from moldir.model.language import N_, SOURCE_LANG, Localized, catalogue_path, load_translations
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"
@@ -717,8 +720,6 @@ def install(env: Any) -> None:
         return str(context.get("DEFAULT_LANG") or context.get("MOLDIR_LOCALE") or SOURCE_LANG)
 
     def constraints(lang: str, field: Any) -> list[Any]:
-        from moldir.pipeline.portal import field_constraints
-
         return field_constraints(field, _gettext(lang))
 
     helpers = {
@@ -796,3 +797,47 @@ def untranslated_summary(slug: str, lang: str, missing: list[str]) -> str:
         shown = ", ".join(f'"{v}"' for v in values[:3]) + (", …" if len(values) > 3 else "")
         parts.append(f"labels of {field}: {len(values)} ({shown})")
     return f"{slug}: {len(missing)} not translated into {lang}: " + "; ".join(parts)
+
+
+def field_constraints(field_: Field, gettext: Callable[[str], str] | None = None) -> list[Any]:
+    """Constraints of a field in words, for the field table of a dataset page.
+
+    Every word is a message of the catalogue (locale/*/messages.po). With ``gettext`` (the
+    page's language) the words are translated and an ``enum`` lists each value's label
+    (``field.labels``, labels.localized_fields) with its code as ``<code>`` markup; without
+    it, the messages as written (English) in plain text (the API's ``constraints_text``)."""
+    _ = gettext or str
+    words: list[Any] = []
+    constraints = field_.constraints
+    if constraints.get("required"):
+        words.append(_("required"))
+    if constraints.get("unique"):
+        words.append(_("unique"))
+    if "minimum" in constraints:
+        words.append(f"≥ {constraints['minimum']}")
+    if "maximum" in constraints:
+        words.append(f"≤ {constraints['maximum']}")
+    if "minLength" in constraints:
+        words.append(_("length ≥ %(n)s") % {"n": constraints["minLength"]})
+    if "maxLength" in constraints:
+        words.append(_("length ≤ %(n)s") % {"n": constraints["maxLength"]})
+    if "pattern" in constraints:
+        if gettext is None:
+            words.append(f"{_('pattern')} {constraints['pattern']}")
+        else:
+            words.append(Markup("{} <code>{}</code>").format(_("pattern"), constraints["pattern"]))
+    if "enum" in constraints:
+        values = constraints["enum"]
+        if gettext is None:
+            words.append(f"{_('one of:')} " + ", ".join(str(v) for v in values))
+        else:
+            labels = getattr(field_, "labels", None) or {}
+            items = [
+                Markup("{} (<code>{}</code>)").format(labels[str(v)], v)
+                if str(v) in labels
+                else Markup("<code>{}</code>").format(v)
+                for v in values
+                if str(v) != ""
+            ]
+            words.append(Markup("{} {}").format(_("one of:"), Markup(", ").join(items)))
+    return words

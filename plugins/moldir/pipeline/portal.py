@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from markupsafe import Markup
-
-from moldir.model.dataset import Dataset, Field, Resource
+from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import BuildError, UnknownTopic
 from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
 from moldir.model.settings import MoldirSettings
@@ -383,47 +381,3 @@ def resource_file(dataset: Dataset, resource: Resource) -> str:
     if not resource.relpath:
         return dataset.shown_path
     return str(Path(dataset.shown_path).parent / resource.relpath)
-
-
-def field_constraints(field_: Field, gettext: Callable[[str], str] | None = None) -> list[Any]:
-    """Constraints of a field in words, for the field table of a dataset page.
-
-    Every word is a message of the catalogue (locale/*/messages.po). With ``gettext`` (the
-    page's language) the words are translated and an ``enum`` lists each value's label
-    (``field.labels``, labels.localized_fields) with its code as ``<code>`` markup; without
-    it, the messages as written (English) in plain text (the API's ``constraints_text``)."""
-    _ = gettext or str
-    words: list[Any] = []
-    constraints = field_.constraints
-    if constraints.get("required"):
-        words.append(_("required"))
-    if constraints.get("unique"):
-        words.append(_("unique"))
-    if "minimum" in constraints:
-        words.append(f"≥ {constraints['minimum']}")
-    if "maximum" in constraints:
-        words.append(f"≤ {constraints['maximum']}")
-    if "minLength" in constraints:
-        words.append(_("length ≥ %(n)s") % {"n": constraints["minLength"]})
-    if "maxLength" in constraints:
-        words.append(_("length ≤ %(n)s") % {"n": constraints["maxLength"]})
-    if "pattern" in constraints:
-        if gettext is None:
-            words.append(f"{_('pattern')} {constraints['pattern']}")
-        else:
-            words.append(Markup("{} <code>{}</code>").format(_("pattern"), constraints["pattern"]))
-    if "enum" in constraints:
-        values = constraints["enum"]
-        if gettext is None:
-            words.append(f"{_('one of:')} " + ", ".join(str(v) for v in values))
-        else:
-            labels = getattr(field_, "labels", None) or {}
-            items = [
-                Markup("{} (<code>{}</code>)").format(labels[str(v)], v)
-                if str(v) in labels
-                else Markup("<code>{}</code>").format(v)
-                for v in values
-                if str(v) != ""
-            ]
-            words.append(Markup("{} {}").format(_("one of:"), Markup(", ").join(items)))
-    return words

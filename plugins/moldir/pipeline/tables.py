@@ -143,7 +143,7 @@ class Table:
     def preview(self, rows: int) -> pd.DataFrame:
         """The first rows, with the exact values where the frame rounds a number: a Decimal
         (formatted like any number) or, for NaN, infinities and extreme exponents, its text."""
-        from moldir.pipeline.downloads import number_text
+        from moldir.pipeline.cells import number_text
 
         head = self.frame.head(rows)
         for name in head.columns:
@@ -742,7 +742,7 @@ def string_series(array: pa.Array) -> pd.Series:
 def text_of(item: Any, value: Any) -> str:
     """The published text of a value of a field that has no column type of its own
     (see downloads: what a CSV cell holds)."""
-    from moldir.pipeline.downloads import cell_text
+    from moldir.pipeline.cells import cell_text
 
     return cell_text(item, value)
 

@@ -29,8 +29,9 @@ from moldir.incremental import reuse
 from moldir.model import language
 from moldir.model.settings import MoldirSettings, environment_settings, project_root
 from moldir.pipeline import signals as pipeline_signals
+from moldir.pipeline.labels import field_constraints
 from moldir.pipeline.pages import BuildContext, PageWriter
-from moldir.pipeline.portal import Portal, field_constraints, load_portal
+from moldir.pipeline.portal import Portal, load_portal
 from moldir.site import assets, content, i18n, pelican_compat, templating, writer
 from moldir.site import markdown as markdown_cache
 

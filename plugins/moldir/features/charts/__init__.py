@@ -398,8 +398,9 @@ def run_gettext(context: Any) -> describing.Gettext:
 
 
 def run_locale(context: Any) -> str:
-    """The language of the run a template is rendered in."""
-    return BuildContext.from_settings(context).lang
+    """The language of the run a template is rendered in (a macro imported without context
+    sees only the globals, where the site puts the run's language as ``MOLDIR_LOCALE``)."""
+    return str(context.get("DEFAULT_LANG") or context.get("MOLDIR_LOCALE") or "en")
 
 
 @pass_context

@@ -53,6 +53,7 @@ from moldir.features.charts.spec import (
     SERIES_COLUMN,
     VALUE_COLUMN,
     ViewSpec,
+    X,
     apply_filter,
     apply_predicates,
     numeric_column,
@@ -63,7 +64,6 @@ from moldir.pipeline.tables import records
 
 CELL = "_cell"  # "row-column" of the table cell a mark shows (tooltips, tests)
 LABEL = "_label"  # the value as the chart writes it, in the page's language
-X = "_x"  # the drawn position on a time ("T") or number ("Q") axis
 COUNT = "count"
 WIDTH = 560
 # Vega reads this as a line break in text marks and headers (wrapped facet headers).

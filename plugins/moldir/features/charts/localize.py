@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_currency_name
 
+from moldir.features.charts.spec import SERIES_COLUMN, X
 from moldir.model.numbers import format_compact, format_number
 from moldir.pipeline import labels as labelling
 
@@ -166,7 +167,6 @@ def view_units(descriptor: dict[str, Any] | None, view: Any, lang: str) -> str:
 def localize(data: ChartData, descriptor: dict[str, Any] | None, lang: str) -> ChartData:
     """``data`` with its titles, categories and series in ``lang`` (moldir.pipeline.labels); the
     English data is returned as is. Labels that would merge two values are not used."""
-    from moldir.features.charts.build import SERIES_COLUMN, X
 
     code = language(lang)
     view = data.view

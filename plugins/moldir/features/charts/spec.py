@@ -208,6 +208,8 @@ PLOT_FORBIDDEN_KEYS = {"href", "src", "url", "data", "datasets", "target"}
 # ``series: [a, b]``, several Plot marks): the series name and its value.
 SERIES_COLUMN = "_series"
 VALUE_COLUMN = "_value"
+# The drawn position on a time ("T") or number ("Q") axis, a column of the drawn data.
+X = "_x"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from moldir.features.opendata.catalogue import (
     publisher_of,
 )
 from moldir.features.opendata.history import isoformat
-from moldir.pipeline.portal import Portal, PublishedDataset, field_constraints
+from moldir.pipeline.labels import field_constraints
+from moldir.pipeline.portal import Portal, PublishedDataset
 
 API_VERSION = 1
 CHARTS_KEY = "charts"
