@@ -496,7 +496,9 @@ def status_changes(published: Any) -> list[StatusChange]:
                         statuses[cells["id"]] = (cells["status"], cells.get("issue", ""))
             if current.descriptor is None:
                 continue
-            for identifier, (status, issue) in statuses.items():
+            # Reverse id order: the list is reversed below, newest commit first, ids in order.
+            for identifier in sorted(statuses, reverse=True):
+                status, issue = statuses[identifier]
                 previous = before.get(identifier)
                 if previous != status:
                     found.append(
