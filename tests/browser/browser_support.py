@@ -58,6 +58,9 @@ PAGE_TYPES = [
     "answers-item",
     "international-appeals",
     "international-dataset",
+    "commitments",
+    "commitment",
+    "commitments-filter",
 ]
 # Page types of the international reference example (examples/international/): the
 # Kazakh example portal publishes no budget data.
@@ -85,6 +88,7 @@ def page_url(root: Path, page_type: str) -> str | None:
         "receptions": "receptions/index.html",
         "budget": "budget/index.html",
         "schemas": "schemas/index.html",
+        "commitments": "commitments/index.html",
         "news": "news/index.html",
         "answers": "answers/index.html",
         # The international example's appeals (long English body names) and its budget
@@ -110,6 +114,12 @@ def page_url(root: Path, page_type: str) -> str | None:
         path = _first(
             [p for p in root.glob("answers/*/index.html") if p.parent.name not in ("topic", "body")]
         )
+    elif page_type == "commitment":  # one commitment (its id is a folder beside browse/)
+        path = _first(
+            [p for p in root.glob("commitments/*/index.html") if p.parent.name != "browse"]
+        )
+    elif page_type == "commitments-filter":  # the commitments of one district (the widest)
+        path = _first(list(root.glob("commitments/browse/district/*/index.html")))
     elif page_type == "article":
         path = _first([p for p in root.glob("news/*/index.html")])
     elif page_type == "catalogue-facet":  # one facet value's datasets (catalogue.py)
