@@ -31,9 +31,11 @@ from moldir.model.settings import FeedbackSettings
 
 # A title longer than this is cut (with "…"): an issue title, a mail subject.
 TITLE_LIMIT = 150
-# Hosts answer "414 URI Too Long" past about 8 000 characters; the text we prefill is
-# short, but a descriptor's title is not ours to trust.
-TEXT_LIMIT = 1_500
+# Hosts answer "414 URI Too Long" past about 8 000 characters, and a Cyrillic letter is six
+# once percent-encoded: the text we prefill is short, but a descriptor's title is not ours
+# to trust. The body and each form field are cut to these lengths.
+TEXT_LIMIT = 800
+FIELD_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def github_url(repository: str, message: Message) -> str:
         ("body", message.body[:TEXT_LIMIT]),
         ("labels", ",".join(message.labels)),
         ("template", f"{message.template}.yml" if message.template else ""),
-        *((key, value[:TEXT_LIMIT]) for key, value in message.fields),
+        *((key, value[:FIELD_LIMIT]) for key, value in message.fields),
     ]
     return f"{repository.rstrip('/')}/issues/new?{_query(pairs)}"
 
