@@ -306,3 +306,46 @@ def test_the_international_example_reports_by_email(built_international_en):
     links = page.select(".moldir-feedback__actions a")
     assert len(links) == 2
     assert all(a["href"].startswith("mailto:opendata@example.org?subject=") for a in links)
+
+
+# --- issue templates ---------------------------------------------------------------------
+
+
+def test_the_repository_has_the_templates_moldir_new_ships():
+    from moldir.cli.scaffold.issue_templates import templates
+
+    for channel in ("github", "gitlab"):
+        for relative, text in templates(channel).items():
+            assert (ROOT / relative).read_text(encoding="utf-8") == text, relative
+    assert templates("email") == {} and templates("") == {}
+
+
+def test_the_github_forms_have_the_fields_the_links_fill_in():
+    import yaml
+
+    from moldir.cli.scaffold.issue_templates import templates
+
+    forms = {Path(path).stem: yaml.safe_load(text) for path, text in templates("github").items()}
+    error = feedback.error_message(GITHUB, "s", "T", None, _)
+    request = feedback.request_message(GITHUB, "s", "T", None, _)
+    for name, message in (("data-error", error), ("data-request", request)):
+        ids = {item.get("id") for item in forms[name]["body"]}
+        assert {key for key, _value in message.fields} <= ids, name
+        assert forms[name]["labels"] == list(message.labels)
+        assert message.template == name
+
+
+def test_moldir_new_writes_the_channels_templates_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pelicanconf.py").write_text(
+        'MOLDIR_FEEDBACK = {"channel": "gitlab", "repository": "https://gitlab.com/g/p"}\n'
+    )
+    result = CliRunner().invoke(main, ["new", "first", "--kind", "receptions"])
+    assert result.exit_code == 0, result.output
+    assert "Wrote .gitlab/issue_templates/data-error.md" in result.output
+    edited = tmp_path / ".gitlab/issue_templates/data-error.md"
+    edited.write_text("ours\n")
+    again = CliRunner().invoke(main, ["new", "second", "--kind", "receptions"])
+    assert again.exit_code == 0, again.output
+    assert "issue_templates" not in again.output and edited.read_text() == "ours\n"
+    assert not (tmp_path / ".github").exists()

@@ -432,14 +432,16 @@ def new(
     printed with its evidence; nothing is written when the file cannot make the dataset.
     """
     from moldir.cli.scaffold import Options, ScaffoldError, new_dataset
+    from moldir.cli.scaffold.issue_templates import write_missing
 
+    settings = project_settings()
     options = Options(
         names=[n.strip() for n in names.split(",")] if names is not None else None,
         reshape=reshape,
         year=year,
         measure=measure,
         channel=channel,
-        topics=tuple(project_settings().topics),
+        topics=tuple(settings.topics),
     )
     try:
         scaffold = new_dataset(datasets_root, slug, csv_path, kind, options)
@@ -452,6 +454,9 @@ def new(
         click.echo(f"Still to write ({len(scaffold.todos)} places marked TODO:):")
         for path in scaffold.todos:
             click.echo(f"  - {path}")
+    # The issue forms the dataset pages' feedback links open (docs/feedback.md).
+    for written in write_missing(Path.cwd(), settings.feedback):
+        click.echo(f"Wrote {written}: the issue form of the feedback links (MOLDIR_FEEDBACK)")
     click.echo(f"Then check it with: moldir validate {scaffold.folder}")
 
 
