@@ -61,6 +61,7 @@ PAGE_TYPES = [
     "commitments",
     "commitment",
     "commitments-filter",
+    "data-requests",
 ]
 # Page types of the international reference example (examples/international/): the
 # Kazakh example portal publishes no budget data.
@@ -89,6 +90,7 @@ def page_url(root: Path, page_type: str) -> str | None:
         "budget": "budget/index.html",
         "schemas": "schemas/index.html",
         "commitments": "commitments/index.html",
+        "data-requests": "data-requests/index.html",
         "news": "news/index.html",
         "answers": "answers/index.html",
         # The international example's appeals (long English body names) and its budget
