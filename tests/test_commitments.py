@@ -407,3 +407,13 @@ def test_the_example_portal_lists_the_register_and_its_status_changes(built, sit
     # ALM-2026-009 went from in progress to done in the dataset's second commit.
     assert "ALM-2026-009: Орындалуда → Орындалды" in titles, titles
     assert all(entry.link.split("/commitments/")[1].rstrip("/") for entry in feed.entries)
+
+
+@pytest.mark.parametrize("prefix", ["", "ru/"])
+def test_the_kazakh_and_russian_pages_speak_kazakh_and_russian(register_site, prefix):
+    from test_language_share import LIMIT, latin_share
+
+    for url in ("commitments/", "commitments/ALM-2026-007/", "commitments/browse/topic/education/"):
+        html = (register_site / prefix / url / "index.html").read_text(encoding="utf-8")
+        share, words = latin_share(html)
+        assert share <= LIMIT, (prefix + url, words)
