@@ -383,7 +383,8 @@ def test_international_appeals_page_shows_nz_response_times(built_international_
         for tr in section.find_all("tr")
         if tr.th
         and tr.th.get_text(strip=True) == "2023 H1"
-        and tr.find_parent("table").caption.get_text().startswith("Department of Corrections")
+        and tr.find_parent("table").caption.get_text()
+        == "Department of Corrections: appeals and response time by period"
     ]
     assert [td.get_text(strip=True) for td in row.find_all("td")][:5] == [
         "5,202",

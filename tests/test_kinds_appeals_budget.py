@@ -414,7 +414,7 @@ def test_international_example_validates_with_its_own_settings(monkeypatch):
     settings = "examples/international/pelicanconf.py"
     valid = CliRunner().invoke(main, ["validate", "--settings", settings, str(INTERNATIONAL)])
     assert valid.exit_code == 0, valid.output
-    assert "All 3 datasets are valid." in valid.output
+    assert "All 4 datasets are valid." in valid.output
     kazakh = CliRunner().invoke(main, ["validate", str(INTERNATIONAL)])
     assert kazakh.exit_code == 1
     assert 'unknown topic "budget"' in kazakh.output
