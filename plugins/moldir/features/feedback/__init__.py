@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from moldir.incremental import reuse
 from moldir.model.settings import FeedbackSettings
 
 # A title longer than this is cut (with "…"): an issue title, a mail subject.
@@ -215,4 +216,7 @@ def request_link(
 
 
 def connect() -> None:
-    """Nothing to check or compute: the links are made when pages are (``pages.py``)."""
+    """Nothing to check or compute: the links are made when pages are (``pages.py``). Its
+    template helpers read only their arguments, the settings and the run's language, so a
+    dataset page that shows them is still reused while its key is unchanged."""
+    reuse.reusable_globals("feedback_links", "feedback_request", "feedback_channel")
