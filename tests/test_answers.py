@@ -248,13 +248,13 @@ def test_lists_by_topic_and_body(built_en):
     titles = [h.get_text(strip=True) for h in page.find("main").find_all("h2")]
     assert "Why was our building still without heating in mid-October?" in titles
     page = built_en.html("/answers/body/akimat-of-almaty/")
-    assert "Akimat of Almaty" in page.find("h1").get_text()
+    assert "Akimat of the city of Almaty" in page.find("h1").get_text()
 
 
 def test_answer_page_shows_question_body_topic_and_days(built, built_en):
     page = built_en.html("/answers/heating-season-start/")
     text = page.find("main").get_text(" ", strip=True)
-    for expected in ("Akimat of Almaty", "Housing and utilities", "6 days after the question"):
+    for expected in ("Akimat of the city", "Housing and utilities", "6 days after the question"):
         assert expected in text
     assert "Illustrative example" in text
     kk = built.html("/answers/heating-season-start/").find("main").get_text(" ", strip=True)
@@ -268,3 +268,23 @@ def test_answer_links_to_datasets_resolve(built):
     assert link is not None
     target = (built.root / "answers" / "targeted-social-assistance" / link["href"]).resolve()
     assert (target / "index.html").is_file()
+
+
+def test_appeal_topics_link_to_their_answers(built):
+    """/appeals/ links each topic of the appeals that has answers to its list of answers."""
+    main = built.html("/appeals/").find("main")
+    links = {
+        a["href"].split("answers/topic/", 1)[1] for a in main.select("a.moldir-topic__answers")
+    }
+    assert {"housing-and-utilities/", "roads-and-transport/", "social-protection/"} <= links
+    for code in links:
+        assert (built.root / "answers" / "topic" / code / "index.html").is_file()
+
+
+def test_commitments_link_to_answers_of_their_body_and_topic(built_en):
+    """A commitment shows the answers on its topic, its own body's first (the example
+    answer names the commitments' body as the commitments dataset writes it)."""
+    section = built_en.html("/commitments/ALM-2025-001/").find(id="commitment-answers").parent
+    hrefs = [a["href"] for a in section.find_all("a")]
+    assert any(h.endswith("answers/heating-season-start/") for h in hrefs), hrefs
+    assert any(h.endswith("answers/topic/housing-and-utilities/") for h in hrefs), hrefs
