@@ -181,6 +181,15 @@ def test_the_deadline_is_read_with_its_translations(tmp_path):
             "appeals",
             "add up to 140, more than the 100",
         ),
+        # Topics (or channels) beyond their total; fewer is fine: a source may list a few.
+        (
+            [GOOD[0], GOOD[6], GOOD[7].replace(",40,", ",41,")],
+            2,
+            "appeals",
+            "topics of Akimat A (all-channels, all-outcomes) for 2023-01-01–2023-03-31 add up "
+            "to 101, more than the 100 appeals of the all-topics row",
+        ),
+        ([GOOD[0], GOOD[8].replace(",70,", ",71,"), GOOD[9]], 2, "appeals", "channels of"),
         # On time and overdue beyond the appeals of the row.
         (
             [f"Akimat A,all-channels,all-topics,all-outcomes,{Q1},100,95,10,9,9.5,,,,"],

@@ -36,6 +36,12 @@ ALL_OUTCOMES, ALL_TOPICS, ALL_CHANNELS = "all-outcomes", "all-topics", "all-chan
 CALENDARS = ("working", "calendar")
 # Figures that add up over channels, topics and outcomes; medians and averages do not.
 COUNTS = ("appeals", "answered_on_time", "overdue")
+# Position in a row's key → the code of the total row and what its parts are called.
+TOTALS = {
+    1: (ALL_CHANNELS, "channels"),
+    2: (ALL_TOPICS, "topics"),
+    3: (ALL_OUTCOMES, "outcomes"),
+}
 EXAMPLE_DEADLINE = '"legalDeadline": {"days": 15, "calendar": "working"}'
 
 
@@ -177,11 +183,12 @@ def row_problems(
                 f"answered_on_time ({_n(on_time)}) + overdue ({_n(overdue)}) is more than "
                 f"the {_n(appeals)} appeals of the row",
             )
-        group = key[:3] + key[4:]
-        if row["outcome"] == ALL_OUTCOMES:
-            totals[group] = (index, appeals)
-        else:
-            parts.setdefault(group, []).append((index, row["outcome"], appeals))
+        for position in TOTALS:
+            group = (position, *key[:position], *key[position + 1 :])
+            if key[position] == TOTALS[position][0]:
+                totals[group] = (index, appeals)
+            else:
+                parts.setdefault(group, []).append((index, key[position], appeals))
     for group, items in parts.items():
         if group not in totals:
             continue
@@ -189,16 +196,21 @@ def row_problems(
         given = [value for _, _, value in items if value is not None]
         if total is None or not given:
             continue
+        position, everything, name = group[0], *TOTALS[group[0]]
         added = sum(given)
-        complete = {outcome for _, outcome, value in items if value is not None} >= set(OUTCOMES)
+        # Only the five outcomes are a complete list; topics and channels may be a few.
+        complete = position == 3 and {code for _, code, value in items if value is not None} >= set(
+            OUTCOMES
+        )
         if added > total or (complete and added != total):
+            rest = group[1:]  # the key without the totalled code
             yield error(
                 index,
                 "appeals",
-                f"the outcomes of {group[0]} ({group[1]}, {group[2]}) for {group[3]}–"
-                f"{group[4]} add up to {_n(added)}, "
+                f"the {name} of {rest[0]} ({', '.join(map(str, rest[1:3]))}) for {rest[3]}–"
+                f"{rest[4]} add up to {_n(added)}, "
                 + ("not" if complete else "more than")
-                + f" the {_n(total)} appeals of the all-outcomes row",
+                + f" the {_n(total)} appeals of the {everything} row",
             )
 
 
