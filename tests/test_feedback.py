@@ -281,6 +281,11 @@ def test_dataset_pages_show_the_contact_and_the_feedback_links(built, built_en):
         "https://github.com/astana-civil-service-hub/open-data-portal/issues/new?"
     )
     assert "(blog-requests)" in error["title"] and error["labels"] == "data-error"
+    # Every dataset page has its section, contact and both links.
+    for folder in sorted((ROOT / "datasets").iterdir()):
+        if (folder / "datapackage.json").is_file():
+            page = built_en.html(f"datasets/{folder.name}/")
+            assert len(page.select(".moldir-feedback__actions a")) == 2, folder.name
     # The Kazakh page asks in Kazakh.
     kk = built.html("datasets/blog-requests/").select_one(".moldir-feedback__actions a")
     assert query(kk["href"])["title"].startswith("Деректердегі қате:")

@@ -20,6 +20,8 @@ from moldir.features.kinds.data_requests import (
     summary,
 )
 from moldir.features.kinds.topics import topic_label
+from moldir.incremental import reuse
+from moldir.incremental.fingerprints import digest
 from moldir.model.safety import safe_url
 from moldir.pipeline import signals
 from moldir.pipeline.labels import value_label
@@ -35,6 +37,7 @@ def write_data_request_pages(site: Site) -> None:
         return
     lang = site.context.lang
     locale = site.context.locale
+    slugs = frozenset(published.slug for published in portal.datasets)
     first = datasets[0].dataset
     resource = next(iter(kind_resources(first)), None)
 
@@ -42,27 +45,31 @@ def write_data_request_pages(site: Site) -> None:
         # The status labels of the kind's schema (or the dataset's own) in the language.
         return str(value_label(first, resource.name if resource else "", "status", status, lang))
 
-    topics = sorted({r.topic for r in requests}, key=lambda code: topic_label(code, lang))
     site.page(
         "data-requests/index.html",
         "data_requests",
         # Made from the data-requests datasets and the slugs of the portal (the links to
-        # the datasets that answer requests): always rendered (cheap, one page).
-        depends_on=None,
+        # the datasets that answer requests).
+        depends_on=page_key(datasets, slugs),
         page_name="data-requests",
         requests=requests,
         counts=summary(requests),
         statuses=STATUSES,
         median_days=median_days(requests),
-        topics=topics,
         datasets=datasets,
         request_date=lambda day: format_date(day, "long", locale=locale),
         request_topic=lambda code: topic_label(code, lang),
         request_link=safe_url,
         # A request answered by a dataset of this portal links to its page.
-        portal_slugs=frozenset(published.slug for published in portal.datasets),
+        portal_slugs=slugs,
         status_word=status_word,
     )
+
+
+def page_key(datasets: list[Any], slugs: frozenset[str]) -> str | None:
+    """The reuse key of /data-requests/: its datasets' keys and the portal's slugs."""
+    key = reuse.datasets_key(datasets)
+    return None if key is None else digest(key, sorted(slugs))
 
 
 def page_writers(_context: Any) -> list[PageWriter]:
