@@ -22,6 +22,11 @@ from typing import Any
 
 # Bump when the layout of what is stored changes (store.py).
 FORMAT = 2
+# Folders of content/ that Moldir reads itself, outside Pelican, for pages of the theme
+# frame: the published answers (content/answers/), which appeal and commitment pages link
+# through a template global. They are part of the theme frame, so that a page reading them
+# is reused only while they are unchanged.
+THEME_CONTENT: tuple[str, ...] = ("answers",)
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -123,6 +128,7 @@ def frame_fingerprints(
         root / "pelicanconf.py",
         root / "publishconf.py",
         Path(settings_file).resolve(),
+        *(Path(settings["PATH"]) / name for name in THEME_CONTENT),
     ]
     listing = [(str(tree), tree_listing(tree)) for tree in trees]
     # Pages also depend on the settings as read, not only on the files: a settings file may

@@ -24,6 +24,7 @@ from babel.dates import format_date
 
 from moldir.features.answers import Answer, Answers, answers_folder, load_answers
 from moldir.features.kinds.topics import topic_label
+from moldir.incremental import reuse
 from moldir.model.settings import project_root
 from moldir.pipeline import signals
 from moldir.pipeline.pages import BuildContext, PageWriter, Site, TemplateHelpers
@@ -111,11 +112,13 @@ def template_helpers(context: BuildContext) -> TemplateHelpers:
         found = portal_answers(context).matching(context.lang, topic=topic, body=body)
         return found[:limit] if limit else found
 
-    # Not declared reusable (moldir.incremental.reuse): a page calling it reads
-    # content/answers/, which its own key does not cover, so it is rendered every time.
     return TemplateHelpers(globals={"answers_for": answers_for})
 
 
 def connect() -> None:
+    # answers_for reads content/answers/, which is part of every page's theme frame
+    # (moldir.incremental.fingerprints.THEME_CONTENT): a page calling it (a commitment, the
+    # appeal topics) is reused only while the answers are unchanged.
+    reuse.reusable_globals("answers_for")
     signals.page_writers.connect(page_writers)
     signals.template_helpers.connect(template_helpers)
