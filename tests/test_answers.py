@@ -288,3 +288,51 @@ def test_commitments_link_to_answers_of_their_body_and_topic(built_en):
     hrefs = [a["href"] for a in section.find_all("a")]
     assert any(h.endswith("answers/heating-season-start/") for h in hrefs), hrefs
     assert any(h.endswith("answers/topic/housing-and-utilities/") for h in hrefs), hrefs
+
+
+def test_answer_pages_and_pages_linking_answers_stay_reusable(tmp_path):
+    """The incremental build reuses the answer pages while content/answers/ is unchanged,
+    and content/answers/ is part of the theme frame, so pages calling answers_for (the
+    appeal topics, commitments) are rendered again when an answer changes."""
+    from pelican.generators import Generator
+
+    from moldir import connect_features
+    from moldir.incremental import fingerprints, reuse
+    from moldir.site.build import load_settings
+    from moldir.site.plugin import install_template_helpers
+    from moldir.site.writer import template_reads
+
+    connect_features()
+    root = Path(__file__).resolve().parents[1]
+    settings = load_settings(root / "pelicanconf.py")
+    generator = Generator(
+        context={},
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=str(tmp_path),
+    )
+    install_template_helpers(generator)
+    values = ("answers", "topics", "bodies", "answer_date", "topic_name", "body_names")
+    for template, own in (
+        ("answers.html", ()),
+        ("answers_list.html", ("group", "group_kind")),
+        ("answer.html", ("answer", "related")),
+    ):
+        reads = template_reads(generator.env, template)
+        assert reuse.reusable_reads(reads, (*values, *own, "page_name")), (template, reads)
+    # A page importing the links macro reads only what the macro reads.
+    assert template_reads(generator.env, "components/_answers_links.html") <= {
+        "SITEURL",
+        "DEFAULT_LANG",
+        "_",
+    }
+
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "pelicanconf.py").write_text("")
+    local = {**settings, "PATH": str(project / "content"), "THEME": settings["THEME"]}
+    before = fingerprints.frame_fingerprints(project / "pelicanconf.py", local)
+    write(project, "x.md", GOOD.format(title="Q", name="N", text="A"))
+    after = fingerprints.frame_fingerprints(project / "pelicanconf.py", local)
+    assert before["theme"] != after["theme"]
