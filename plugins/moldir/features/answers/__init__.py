@@ -38,7 +38,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import markdown
 from markupsafe import Markup
 
 from moldir.features.kinds import name_slug
@@ -463,6 +462,9 @@ def read_answer(
     asked = _date(value("asked"), "Asked", path, line("asked"), problems)
     if date and asked and asked > date:
         problems.add(path, "'Asked:' is later than 'Date:' (the day of the answer).", line("asked"))
+
+    # Imported here: ``moldir validate`` connects this feature but reads no answers.
+    import markdown
 
     html = sanitize_html(markdown.markdown(body_text, extensions=["extra", "sane_lists"]))
     if not str(html).strip():
