@@ -50,6 +50,7 @@ MOLDIR_FOLDERS: dict[str, str] = {
     "receptions": "the reception schedule pages",
     "budget": "the budget pages",
     "answers": "the published answers to citizens",
+    "data-requests": "the data requests page",
     "schemas": "the data schemas page",
     "quality": "the data quality report",
     "api": "the datasets API",
