@@ -51,6 +51,7 @@ MOLDIR_FOLDERS: dict[str, str] = {
     "budget": "the budget pages",
     "answers": "the published answers to citizens",
     "data-requests": "the data requests page",
+    "commitments": "the commitments register",
     "schemas": "the data schemas page",
     "quality": "the data quality report",
     "api": "the datasets API",
