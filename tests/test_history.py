@@ -326,3 +326,24 @@ def test_the_download_plan_is_dated_by_the_history_and_never_rewritten(repo: Pat
     # The descriptor's own date wins over the history's.
     own, _zip = package({**source, "modified": "2023-12-31"}, dates["appeals"])
     assert own["modified"] == "2023-12-31"
+
+
+def test_a_feed_without_entries_is_dated_by_the_build_day():
+    """feedgenerator would date an empty feed by the current second: two builds of one day
+    must write the same bytes (the commitments feed outside a git checkout has no entry)."""
+    from moldir.features.opendata.feeds import atom_feed
+
+    settings = {
+        "SITEURL": "https://example.org",
+        "SITENAME": "Portal",
+        "MOLDIR_TODAY": "2026-03-01",
+    }
+    info = CatalogueInfo.from_pelican(settings)
+    first = atom_feed(
+        info, "Changes", "https://example.org/", "https://example.org/f.xml", [], "en"
+    )
+    second = atom_feed(
+        info, "Changes", "https://example.org/", "https://example.org/f.xml", [], "en"
+    )
+    assert first == second
+    assert b"<updated>2026-03-01T00:00:00+00:00</updated>" in first

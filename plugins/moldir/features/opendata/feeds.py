@@ -92,6 +92,17 @@ def dataset_entries(
     return entries
 
 
+class _DatedAtomFeed(Atom1Feed):
+    """feedgenerator dates a feed without items by the current second."""
+
+    empty_updated: dt.datetime | None = None
+
+    def latest_post_date(self) -> dt.datetime:
+        if not self.items and self.empty_updated is not None:
+            return self.empty_updated
+        return super().latest_post_date()
+
+
 def atom_feed(
     info: CatalogueInfo,
     title: str,
@@ -100,8 +111,12 @@ def atom_feed(
     entries: list[FeedEntry],
     lang: str,
 ) -> bytes:
-    """An Atom 1.0 document: feed id, title, updated, author, alternate and self links."""
-    feed = Atom1Feed(
+    """An Atom 1.0 document: feed id, title, updated, author, alternate and self links.
+
+    The feed's ``updated`` is its newest entry's; a feed without entries is dated by the
+    build day (``MOLDIR_TODAY``, else today), not the build's second, so that two builds of
+    the same day write the same bytes."""
+    feed = _DatedAtomFeed(
         title=title,
         link=link,
         feed_url=feed_url,
@@ -121,6 +136,9 @@ def atom_feed(
             updateddate=entry.updated,
             author_name=info.publisher,
         )
+    if not entries:
+        day = info.settings.today or dt.datetime.now(dt.UTC).date()
+        feed.empty_updated = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
     buffer = io.StringIO()
     feed.write(buffer, "utf-8")
     return buffer.getvalue().encode("utf-8")
