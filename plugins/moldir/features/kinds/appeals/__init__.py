@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from moldir.features.kinds import kind_resources, row_errors
+from moldir.features.kinds.appeals.responses import period_label
 from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import ConsistencyError
 from moldir.model.report import ValidationError
@@ -103,18 +104,8 @@ def validation_checks(sender: Any) -> list:
 
 # --- summaries (pure functions of a long table) ------------------------------------------
 
-
-def period_label(start: Any, end: Any, granularity: str) -> str:
-    """A short, language-neutral label: 2020, 2019 H1, 2022 Q1, 2022-03, or start–end."""
-    if granularity == "year":
-        return f"{start.year}"
-    if granularity == "half-year":
-        return f"{start.year} H{1 if start.month <= 6 else 2}"
-    if granularity == "quarter":
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-    if granularity == "month":
-        return f"{start.year}-{start.month:02d}"
-    return f"{start.isoformat()} – {end.isoformat()}"
+# The period label is shared with the companion kind (responses.py), which holds it so that
+# neither module imports the other back.
 
 
 def _valued(frame: pd.DataFrame) -> pd.DataFrame:

@@ -266,9 +266,16 @@ class Figures:
 
 
 def period_label(start: Any, end: Any, granularity: str) -> str:
-    from moldir.features.kinds.appeals import period_label as label
-
-    return label(start, end, granularity)
+    """A short, language-neutral label: 2020, 2019 H1, 2022 Q1, 2022-03, or start–end."""
+    if granularity == "year":
+        return f"{start.year}"
+    if granularity == "half-year":
+        return f"{start.year} H{1 if start.month <= 6 else 2}"
+    if granularity == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if granularity == "month":
+        return f"{start.year}-{start.month:02d}"
+    return f"{start.isoformat()} – {end.isoformat()}"
 
 
 def body_periods(frame: pd.DataFrame) -> dict[Any, list[tuple[Any, Any, str]]]:
