@@ -8,11 +8,17 @@ errors of every kind the fast path models.
 
 from __future__ import annotations
 
+import codecs
 import copy
+import csv
+import datetime as dt
 import importlib.util
+import io
 import json
 import random
+import re
 from pathlib import Path
+from typing import Any
 
 import frictionless
 import pytest
@@ -247,3 +253,154 @@ def test_many_small_blocks_on_two_threads(tmp_path, monkeypatch):
     assert (tmp_path / "t.csv").stat().st_size > 20 * 8192
     assert assert_same(table_descriptor("t.csv"), tmp_path)
     assert assert_same(table_descriptor("t.csv"), tmp_path, limit_errors=30)
+
+
+# ----------------------------------------------------------------------------- exports
+# Kazakh and Russian exports: another encoding, ';', decimal commas, dd.mm.yyyy. Made from
+# the generated tables (planted errors kept: an invalid date stays invalid, "1,5" becomes
+# "1.5", which a decimal comma does not read).
+
+CYRILLIC = dict(zip(generate.REGIONS, generate.REGIONS_RU, strict=True))
+
+
+def export_cell(name: str, cell: str, options: dict) -> str:
+    if name == "region":
+        return CYRILLIC.get(cell, cell)
+    if name == "amount" and options.get("decimal"):
+        if re.fullmatch(r"-?[0-9]+\.[0-9]+", cell):
+            whole, fraction = cell.split(".")
+            group = options.get("group") or ""
+            sign = "-" if whole.startswith("-") else ""
+            digits = whole.lstrip("-")
+            if group and len(digits) > 3:
+                digits = f"{int(digits):,}".replace(",", group)
+            return f"{sign}{digits}{options['decimal']}{fraction}"
+        return cell.replace(",", ".")
+    if name == "date" and options.get("date_format"):
+        try:
+            return dt.date.fromisoformat(cell).strftime(options["date_format"])
+        except ValueError:
+            return cell.replace("-", ".")  # an invalid date stays invalid
+    return cell
+
+
+def write_export(
+    folder: Path,
+    rows: int,
+    seed: int,
+    planted: int = 0,
+    encoding: str = "cp1251",
+    delimiter: str = ";",
+    newline: str = "\r\n",
+    **options: Any,
+) -> Path:
+    """A generated table rewritten as an export: ``encoding`` (a BOM for utf-8-sig),
+    ``delimiter``, Cyrillic regions, and the number/date options as ``export_cell``'s."""
+    source = folder / "source.csv"
+    generate.write_table(source, rows, seed, planted=planted)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    names = [f["name"] for f in generate.FIELDS]
+    with open(source, encoding="utf-8", newline="") as stream:
+        for number, cells in enumerate(csv.reader(stream)):
+            if number == 0 or not cells:
+                writer.writerow(cells)
+                continue
+            writer.writerow(
+                [export_cell(n, c, options) for n, c in zip(names, cells, strict=False)]
+                + cells[len(names) :]
+            )
+    path = folder / "export.csv"
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def export_schema(**options: Any) -> dict:
+    schema = copy.deepcopy(generate.SCHEMA)
+    fields = {f["name"]: f for f in schema["fields"]}
+    fields["region"]["constraints"]["enum"] = generate.REGIONS_RU
+    if options.get("decimal"):
+        fields["amount"]["decimalChar"] = options["decimal"]
+    if options.get("group"):
+        fields["amount"]["groupChar"] = options["group"]
+    if options.get("date_format"):
+        fields["date"]["format"] = options["date_format"]
+        fields["date"]["constraints"] = {"minimum": "2000-01-01"}
+    return schema
+
+
+def export_descriptor(encoding: str | None, delimiter: str | None = None, **options) -> dict:
+    descriptor = table_descriptor("export.csv", export_schema(**options))
+    if encoding is None:
+        del descriptor["encoding"]  # Frictionless detects it
+    else:
+        descriptor["encoding"] = encoding
+    if delimiter is not None:
+        descriptor["dialect"] = {"delimiter": delimiter}
+    return descriptor
+
+
+@pytest.mark.parametrize(
+    ("written", "declared"),
+    [
+        ("cp1251", "windows-1251"),
+        ("cp1251", "cp1251"),
+        ("koi8-r", "koi8-r"),
+        ("utf-8-sig", "utf-8"),  # Frictionless reads a BOM file declared utf-8 as utf-8-sig
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-8", "utf-8-sig"),
+    ],
+)
+def test_declared_encodings_take_the_fast_path(tmp_path, written, declared):
+    write_export(tmp_path, 3000, 21, planted=90, encoding=written, delimiter=",", newline="\n")
+    assert assert_same(export_descriptor(declared), tmp_path)
+
+
+def test_latin1_declared(tmp_path):
+    path = write_export(tmp_path, 2000, 22, planted=40, encoding="utf-8", delimiter=",")
+    text = path.read_text(encoding="utf-8").replace("Name 1", "Námé 1").replace("ok", "ßø")
+    text = text.replace("Астана", "Astana").replace("Алматы", "Almaty")
+    path.write_bytes(text.encode("latin-1", errors="replace"))
+    descriptor = export_descriptor("latin-1")
+    descriptor["schema"]["fields"][1]["constraints"]["enum"] = generate.REGIONS
+    assert assert_same(descriptor, tmp_path)
+
+
+def test_detected_encoding_is_the_one_decoded(tmp_path):
+    # No declared encoding: Frictionless detects one from its first 10,000 bytes and
+    # decodes the whole file with it; the fast path takes the same codec.
+    write_export(tmp_path, 3000, 23, planted=60, encoding="cp1251", delimiter=",")
+    assert assert_same(export_descriptor(None), tmp_path)
+    resource = frictionless.Resource(export_descriptor(None), basepath=str(tmp_path))
+    with resource:
+        detected = resource.encoding
+    assert fastcheck.stream_codec(detected) == codecs.lookup(detected).name != "utf-8"
+
+
+def test_transcoded_blocks_and_duplicates_read_back(tmp_path, monkeypatch):
+    # Small blocks: every block is transcoded on its own; duplicated keys point to rows that
+    # were not flagged, read back from the file in its own encoding.
+    monkeypatch.setattr(fastcheck, "BLOCK_BYTES", 8192)
+    write_export(tmp_path, 3000, 24, planted=72, encoding="cp1251", delimiter=",")
+    schema = export_schema()
+    schema["fields"][1]["constraints"] = {}
+    schema["primaryKey"] = ["region", "id"]
+    descriptor = export_descriptor("windows-1251")
+    descriptor["schema"] = schema
+    assert assert_same(descriptor, tmp_path)
+    assert assert_same(descriptor, tmp_path, limit_errors=30)
+
+
+def test_encodings_the_fast_path_cannot_stream_go_to_frictionless(tmp_path):
+    write_export(tmp_path, 800, 25, planted=20, encoding="utf-16", delimiter=",")
+    fast, slow, handled = both(export_descriptor("utf-16"), tmp_path)
+    assert not handled and flat(fast) == flat(slow)
+    # A byte Windows-1251 does not define (0x98), late in the file: Frictionless's error.
+    path = write_export(tmp_path, 800, 25, planted=20, encoding="cp1251", delimiter=",")
+    path.write_bytes(path.read_bytes()[:-20] + b"\x98" + path.read_bytes()[-20:])
+    fast, slow, handled = both(export_descriptor("windows-1251"), tmp_path)
+    assert not handled and [e[3] for e in flat(fast)][-1:] == [e[3] for e in flat(slow)][-1:]
+    assert fastcheck.stream_codec("cp1251") == "cp1251"
+    for name in ("utf-16", "utf-7", "shift_jis", "gb18030", "cp037"):
+        with pytest.raises(fastcheck.Unsupported):
+            fastcheck.stream_codec(name)

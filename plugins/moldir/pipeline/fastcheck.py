@@ -11,9 +11,10 @@ and checks every cell with vectorised compute functions. It is *conservative*:
   processed by Frictionless's own ``Row`` and checks — so messages, notes and order are
   Frictionless's;
 * anything the fast path does not fully support (a dialect other than plain CSV, an encoding
-  other than UTF-8, a type, format or constraint it does not model, foreign keys, declared
-  ``hash``/``bytes``, multi-line quoted cells, NUL bytes, lone carriage returns, a header that is
-  not exactly the schema's field names, more flagged rows than ``MAX_FLAGGED_ROWS``) makes
+  it cannot transcode block by block — UTF-16, multi-byte, stateful —, a type, format or
+  constraint it does not model, foreign keys, declared ``hash``/``bytes``, multi-line
+  quoted cells, NUL bytes, lone carriage returns, a header that is not exactly the
+  schema's field names, more flagged rows than ``MAX_FLAGGED_ROWS``) makes
   ``validate_resource`` hand the whole resource to ``resource.validate`` unchanged.
 
 ``validate_package`` mirrors ``frictionless.Package.validate`` and returns the same
@@ -22,6 +23,7 @@ and checks every cell with vectorised compute functions. It is *conservative*:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -281,9 +283,59 @@ def plain_csv_file(resource: Any) -> str:
 
 
 def effective_control(resource: Any, path: str) -> Any:
-    """The csv dialect Frictionless's CsvParser would use (same sniffing, same sample)."""
-    with open(path, encoding="utf-8", newline="") as stream:
+    """The csv dialect Frictionless's CsvParser would use (same sniffing, same sample, read
+    through the same text stream: the resource's effective encoding, ``newline=""``)."""
+    with open(path, encoding=resource.encoding or "utf-8", newline="") as stream:
         return sniffed_control(resource.dialect, stream)
+
+
+def stream_codec(encoding: str | None) -> str | None:
+    """The codec blocks are transcoded from, None for UTF-8 as it is, or Unsupported.
+
+    ``encoding`` is the resource's effective encoding once opened: the declared one, else
+    the one Frictionless detected, normalised by ``codecs.lookup`` (with ``utf-8-sig`` for
+    a file starting with a BOM) — the codec its text stream decodes the whole file with.
+    Decoding block by block gives the same text only for UTF-8 (blocks end after a
+    ``\n``) and for stateless single-byte codecs that keep ASCII as it is (so a line end,
+    a quote or a delimiter is the same byte before and after): cp1251, koi8-r, latin-1...
+    UTF-16, multi-byte (a trail byte can be ``|``) and stateful codecs are Unsupported."""
+    name = codecs.lookup(encoding or "utf-8").name
+    if name in ("utf-8", "utf-8-sig"):
+        return None
+    if not single_byte_ascii(name):
+        raise Unsupported(f"encoding {name}")
+    return name
+
+
+_SINGLE_BYTE: dict[str, bool] = {}
+
+
+def single_byte_ascii(name: str) -> bool:
+    """Whether ``name`` decodes every byte alone to one character (or rejects it), ASCII
+    bytes to themselves and no other byte to ASCII, whatever comes before it."""
+    if name not in _SINGLE_BYTE:
+        ok = True
+        chars = []
+        for byte in range(256):
+            decoder = codecs.getincrementaldecoder(name)(errors="strict")
+            try:
+                char = decoder.decode(bytes([byte]), final=False)
+            except UnicodeDecodeError:
+                chars.append(None)
+                continue
+            if len(char) != 1 or (byte < 128) != (ord(char) < 128):
+                ok = False
+                break
+            if byte < 128 and char != chr(byte):
+                ok = False
+                break
+            chars.append(char)
+        if ok:
+            # Stateless: the defined bytes together read as the characters one by one.
+            defined = bytes(b for b in range(256) if chars[b] is not None)
+            ok = defined.decode(name) == "".join(c for c in chars if c is not None)
+        _SINGLE_BYTE[name] = ok
+    return _SINGLE_BYTE[name]
 
 
 def sniffed_control(dialect: Any, lines: Any) -> Any:
@@ -562,17 +614,17 @@ def fast_validate(resource: Any, checklist: Checklist, limit_errors: int) -> Rep
     path = plain_csv_file(resource)
     if os.path.getsize(path) < MIN_FAST_BYTES:
         raise Unsupported("small file")
-    with open(path, "rb") as stream:
-        if stream.read(3) == b"\xef\xbb\xbf":
-            raise Unsupported("byte order mark")
     try:
         resource.to_descriptor(validate=True)
         resource.open()
     except frictionless.FrictionlessException as exception:
         raise Unsupported("resource does not open") from exception
     try:
-        if resource.encoding not in ("utf-8", "utf8"):
-            raise Unsupported(f"encoding {resource.encoding}")
+        codec = stream_codec(resource.encoding)
+        with open(path, "rb") as stream:
+            bom = stream.read(3) == codecs.BOM_UTF8
+        if bom and codecs.lookup(resource.encoding or "utf-8").name != "utf-8-sig":
+            raise Unsupported("byte order mark")  # read as a character of the first label
         labels = list(resource.labels or [])
         if not labels or resource.header.errors or labels != resource.schema.field_names:
             raise Unsupported("header is not exactly the schema's field names")
@@ -589,7 +641,7 @@ def fast_validate(resource: Any, checklist: Checklist, limit_errors: int) -> Rep
         raise Unsupported("header errors")
     formula = any(check.type == "formula-cells" for check in checks)
     plans = plan_fields(resource, checks)
-    run = FastRun(resource, path, plans, python_dialect, formula)
+    run = FastRun(resource, path, plans, python_dialect, formula, codec, bom)
     digest = hashlib.sha256()
     md5 = hashlib.md5()
     # Two blocks at a time on two threads (pyarrow releases the GIL): memory stays bounded
@@ -622,9 +674,18 @@ class FastRun:
     """State of one resource's scan: flagged lines and key columns."""
 
     def __init__(
-        self, resource: Any, path: str, plans: list[FieldPlan], dialect: Any, formula: bool
+        self,
+        resource: Any,
+        path: str,
+        plans: list[FieldPlan],
+        dialect: Any,
+        formula: bool,
+        codec: str | None = None,
+        bom: bool = False,
     ):
         self.resource = resource
+        self.codec = codec  # None: the file is UTF-8 and read as it is
+        self.bom = bom  # a UTF-8 BOM to drop (utf-8-sig)
         self.path = path
         self.plans = plans
         self.dialect = dialect
@@ -639,8 +700,18 @@ class FastRun:
         self.lines = 0  # data lines seen
 
     def scan_block(self, block: Block) -> tuple:
-        """Check one block (thread-safe: reads ``self`` only); its results for ``merge``."""
+        """Check one block (thread-safe: reads ``self`` only); its results for ``merge``.
+
+        A block in a single-byte encoding is transcoded to UTF-8 first (line ends, quotes
+        and delimiters are the same bytes in both); flagged lines are kept as UTF-8."""
         data = block.data
+        if self.bom and block.first_line == 1:
+            data = data.removeprefix(codecs.BOM_UTF8)
+        if self.codec is not None:
+            try:
+                data = data.decode(self.codec).encode("utf-8")
+            except UnicodeDecodeError as error:
+                raise Unsupported(f"not {self.codec}: {error}") from error
         if b"\x00" in data:
             raise Unsupported("NUL byte")
         # (``in`` first: most files have no CR at all, and two counts cost ~20 ms a block)
@@ -739,8 +810,8 @@ class FastRun:
             self.key_rows.append(rows)
         self.lines += data_lines
 
-    def parse_line(self, raw: bytes) -> list[str]:
-        text = raw.decode("utf-8")
+    def parse_line(self, raw: bytes, encoding: str = "utf-8") -> list[str]:
+        text = raw.decode(encoding)
         cells = next(csv.reader([text], dialect=self.dialect), [])
         return cells
 
@@ -751,7 +822,8 @@ class FastRun:
         duplicates = self.duplicates(cells, handlers)
         unread = sorted(set(duplicates) - set(cells))
         for number, raw in zip(unread, read_lines(self.path, unread), strict=True):
-            cells[number] = self.parse_line(raw)
+            # Read from the file itself: in its own encoding (line 1, a BOM's, is the header).
+            cells[number] = self.parse_line(raw, self.codec or "utf-8")
         found: list[Any] = []
         processed = self.lines
         # Past the error limit, errors are only counted by type (for COUNT_SECONDS).
