@@ -404,3 +404,31 @@ def test_encodings_the_fast_path_cannot_stream_go_to_frictionless(tmp_path):
     for name in ("utf-16", "utf-7", "shift_jis", "gb18030", "cp037"):
         with pytest.raises(fastcheck.Unsupported):
             fastcheck.stream_codec(name)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_delimiters_declared_or_sniffed(tmp_path, delimiter, declared):
+    # Frictionless's dialect: the declared delimiter, else csv.Sniffer's on its sample.
+    write_export(tmp_path, 3000, 31, planted=90, encoding="utf-8", delimiter=delimiter)
+    descriptor = export_descriptor("utf-8", delimiter if declared else None)
+    assert assert_same(descriptor, tmp_path)
+    resource = frictionless.Resource(copy.deepcopy(descriptor), basepath=str(tmp_path))
+    with resource:
+        sniffed = fastcheck.effective_control(resource, resource.normpath)
+    assert sniffed.delimiter == delimiter
+
+
+def test_cp1251_semicolon_crlf_export(tmp_path, monkeypatch):
+    # What Excel saves in Kazakhstan: Windows-1251, ';', CRLF; small blocks, an error limit.
+    monkeypatch.setattr(fastcheck, "BLOCK_BYTES", 16384)
+    write_export(tmp_path, 3000, 32, planted=90)
+    for delimiter in (";", None):
+        assert assert_same(export_descriptor("windows-1251", delimiter), tmp_path)
+    assert assert_same(export_descriptor("windows-1251", ";"), tmp_path, limit_errors=40)
+
+
+def test_delimiter_the_fast_path_does_not_model_goes_to_frictionless(tmp_path):
+    write_export(tmp_path, 800, 33, planted=20, encoding="utf-8", delimiter=":")
+    fast, slow, handled = both(export_descriptor("utf-8", ":"), tmp_path)
+    assert not handled and flat(fast) == flat(slow)
