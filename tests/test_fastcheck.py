@@ -325,7 +325,9 @@ def export_schema(**options: Any) -> dict:
         fields["amount"]["groupChar"] = options["group"]
     if options.get("date_format"):
         fields["date"]["format"] = options["date_format"]
-        fields["date"]["constraints"] = {"minimum": "2000-01-01"}
+        # Frictionless reads the bound with the field's format too
+        minimum = dt.date(2000, 1, 1).strftime(options["date_format"])
+        fields["date"]["constraints"] = {"minimum": minimum}
     return schema
 
 
@@ -432,3 +434,68 @@ def test_delimiter_the_fast_path_does_not_model_goes_to_frictionless(tmp_path):
     write_export(tmp_path, 800, 33, planted=20, encoding="utf-8", delimiter=":")
     fast, slow, handled = both(export_descriptor("utf-8", ":"), tmp_path)
     assert not handled and flat(fast) == flat(slow)
+
+
+# ----------------------------------------------------------------------------- numbers
+
+TRICKY_NUMBERS = [
+    "1 234,5", "1234,5", " 1234,5", "1234,5 ", "1 2 3,4", "1.5", "1,2,3", ",5", "5,", "-1 000,25",
+    "1e5", "--1", "1 234.5", "١٢٣", "1\u00a0234,5", "1.234,5", "1.234.567,89", "+5", "-0,0",
+    "0000012,50", "1234567890123456,5", "1,1234567890123456", "5 %", "$3", "€ 1 234,5", "-",
+    "NaN", "inf", "1_000", "12345678901234,123", "1 234 567 890 123,45", "1,", "1 ", " ",
+]  # fmt: skip
+
+
+def encodable(cells: list[str], encoding: str) -> list[str]:
+    return [c for c in cells if c.encode(encoding, errors="ignore").decode(encoding) == c]
+
+
+def plant_cells(path: Path, encoding: str, delimiter: str, column: int, cells: list[str]):
+    """Put each of ``cells`` (and a second time) in ``column`` of rows spread over the file."""
+    lines = path.read_bytes().decode(encoding).split("\r\n")
+    rows = list(csv.reader(lines[1:-1], delimiter=delimiter))
+    rng = random.Random(len(cells))
+    for value in cells * 2:
+        row = rows[rng.randrange(len(rows))]
+        if len(row) > column:
+            row[column] = value
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows(rows)
+    path.write_bytes((lines[0] + "\r\n" + out.getvalue()).encode(encoding))
+
+
+@pytest.mark.parametrize(
+    ("group", "decimal"),
+    [("", ","), (" ", ","), (".", ","), ("\u00a0", ","), (",", "."), ("'", ".")],
+)
+def test_decimal_and_group_chars(tmp_path, group, decimal):
+    encoding = "utf-8" if group == "\u00a0" else "cp1251"
+    path = write_export(
+        tmp_path, 3000, 41, planted=90, encoding=encoding, group=group, decimal=decimal
+    )
+    plant_cells(path, encoding, ";", 5, encodable(TRICKY_NUMBERS, encoding))
+    descriptor = export_descriptor(encoding, ";", group=group, decimal=decimal)
+    assert assert_same(descriptor, tmp_path)
+
+
+def test_numbers_not_bare(tmp_path):
+    # bareNumber: false cuts non-digits at both ends ("5 %", "$3"): those cells are flagged
+    # and read by Frictionless; plain ones are accepted as they are.
+    path = write_export(tmp_path, 3000, 42, planted=90, decimal=",", group=" ")
+    plant_cells(path, "cp1251", ";", 5, encodable(TRICKY_NUMBERS, "cp1251"))
+    plant_cells(path, "cp1251", ";", 6, ["5 %", "$3", "3$", "-7", "--7", "x", " 12 ", "1 000"])
+    descriptor = export_descriptor("windows-1251", ";", decimal=",", group=" ")
+    for name in ("amount", "count"):
+        field = next(f for f in descriptor["schema"]["fields"] if f["name"] == name)
+        field["bareNumber"] = False
+    assert assert_same(descriptor, tmp_path)
+
+
+def test_number_chars_the_fast_path_does_not_model(tmp_path):
+    write_export(tmp_path, 800, 43, planted=20, decimal=",")
+    for group, decimal in (("", ",,"), (",", ","), ("1", ","), ("", "-")):
+        descriptor = export_descriptor("windows-1251", ";", decimal=",")
+        descriptor["schema"]["fields"][5].update(groupChar=group, decimalChar=decimal)
+        fast, slow, handled = both(descriptor, tmp_path)
+        assert not handled and flat(fast) == flat(slow)

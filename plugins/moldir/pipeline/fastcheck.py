@@ -158,6 +158,7 @@ class FieldPlan:
     key_type: Any = None
     checks: list[str] = field(default_factory=list)
     max_bytes: int | None = None  # the cell-size check's limit
+    number_chars: tuple[str, str] = ("", ".")  # number: (groupChar, decimalChar)
 
 
 def validate_package(
@@ -394,13 +395,8 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
             raise Unsupported(f"type {fld.type}")
         if fld.format not in ("default", None):
             raise Unsupported(f"format {fld.format}")
-        if fld.type in ("integer", "number") and (
-            not fld.bare_number
-            or fld.has_defined("group_char")
-            or fld.has_defined("decimal_char")
-            or getattr(fld, "float_number", False)
-        ):
-            raise Unsupported("number format options")
+        if fld.type in ("integer", "number") and getattr(fld, "float_number", False):
+            raise Unsupported("floatNumber")
         constraints = {k: v for k, v in fld.constraints.items() if v is not None}
         for name in constraints:
             if name not in fld.supported_constraints and name != "unique":
@@ -411,6 +407,8 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
                 raise Unsupported("enum on this type")
         plan = FieldPlan(index=index, field=fld, missing=missing, max_bytes=max_bytes)
         plan.checks = list(constraints)
+        if fld.type == "number":
+            plan.number_chars = number_chars(fld)
         if fld.name in unique_names or fld.name in schema.primary_key:
             if fld.type not in ("string", "integer"):
                 raise Unsupported("unique key on this type")
@@ -433,8 +431,8 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
         ok = pc.match_substring_regex(column, INT_RE)
         value = pc.cast(pc.if_else(ok, column, scalar_of("0", pa.string())), pa.int64())
     elif fld.type == "number":
-        ok = pc.match_substring_regex(column, NUMBER_RE)
-        value = pc.cast(pc.if_else(ok, column, scalar_of("0", pa.string())), pa.float64())
+        ok, text = number_text(column, plan.number_chars)
+        value = pc.cast(pc.if_else(ok, text, scalar_of("0", pa.string())), pa.float64())
     elif fld.type == "year":
         ok = pc.match_substring_regex(column, YEAR_RE)
         value = pc.cast(pc.if_else(ok, column, scalar_of("2000", pa.string())), pa.int64())
@@ -519,6 +517,44 @@ def real_dates(text: pa.Array) -> pa.Array:
         leap & (month == 2)
     )
     return array_of((day <= days) & (year >= 1), pa.bool_())
+
+
+def number_chars(fld: Any) -> tuple[str, str]:
+    """(groupChar, decimalChar) of a number field, or Unsupported for ones not modelled.
+
+    Frictionless strips the cell, (``bareNumber: false``) cuts non-digits at both ends,
+    removes every groupChar, rejects a "." left when decimalChar is another character,
+    turns decimalChar into "." and reads a Decimal. Cells the fast path accepts hold only
+    digits, one leading "-", groupChars between digits and one decimalChar before the last
+    digits, for which all of that is the same as ``number_text``'s replacements."""
+    group, decimal = fld.group_char or "", fld.decimal_char
+    if len(decimal) != 1 or len(group) > 1 or group == decimal:
+        raise Unsupported("number characters")
+    if any(char in "0123456789+-" for char in group + decimal):
+        raise Unsupported("number characters")
+    return group, decimal
+
+
+def re2_char(char: str) -> str:
+    return f"\\x{{{ord(char):x}}}"
+
+
+def number_text(column: pa.Array, chars: tuple[str, str]) -> tuple[pa.Array, pa.Array]:
+    """(certainly valid, the number as "-?digits[.digits]") of number cells."""
+    group, decimal = chars
+    if (group, decimal) == ("", "."):
+        return pc.match_substring_regex(column, NUMBER_RE), column
+    grouped = f"(?:{re2_char(group)}[0-9]+)*" if group else ""
+    syntax = f"^-?[0-9]+{grouped}(?:{re2_char(decimal)}[0-9]+)?$"
+    text = column
+    if group:
+        text = pc.replace_substring(text, pattern=group, replacement="")
+    if decimal != ".":
+        text = pc.replace_substring(text, pattern=decimal, replacement=".")
+    ok = pc.and_(
+        pc.match_substring_regex(column, syntax), pc.match_substring_regex(text, NUMBER_RE)
+    )
+    return ok, text
 
 
 def pattern_violations(column: pa.Array, pattern: str) -> pa.Array:
