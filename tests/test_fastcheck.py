@@ -92,6 +92,22 @@ def assert_same(descriptor: dict, basepath: Path, limit_errors: int = 1000) -> b
     return handled
 
 
+def flagged_rows(descriptor: dict, basepath: Path, monkeypatch) -> int:
+    """How many rows the fast path left to Frictionless's Row (the rest it accepted)."""
+    counted = []
+    real = fastcheck.FastRun.merge
+
+    def merge(self, scanned):
+        counted.append(len(scanned[0]))
+        return real(self, scanned)
+
+    monkeypatch.setattr(fastcheck.FastRun, "merge", merge)
+    resource = frictionless.Resource(copy.deepcopy(descriptor), basepath=str(basepath))
+    fastcheck.fast_validate(resource, checklist(), 1000)
+    monkeypatch.setattr(fastcheck.FastRun, "merge", real)
+    return sum(counted)
+
+
 def table_descriptor(path: str, schema: dict | None = None) -> dict:
     return {
         "name": "table",
@@ -204,7 +220,7 @@ def test_unsupported_things_go_to_frictionless(tmp_path):
     fast, slow, handled = both(table_descriptor("m.csv"), tmp_path)
     assert not handled and flat(fast) == flat(slow)
     schema = copy.deepcopy(generate.SCHEMA)
-    schema["fields"][3]["format"] = "%d.%m.%Y"
+    schema["fields"][3]["format"] = "%d %B %Y"  # month names: not modelled
     fast, slow, handled = both(table_descriptor("t.csv", schema), tmp_path)
     assert not handled and flat(fast) == flat(slow)
 
@@ -469,7 +485,7 @@ def plant_cells(path: Path, encoding: str, delimiter: str, column: int, cells: l
     ("group", "decimal"),
     [("", ","), (" ", ","), (".", ","), ("\u00a0", ","), (",", "."), ("'", ".")],
 )
-def test_decimal_and_group_chars(tmp_path, group, decimal):
+def test_decimal_and_group_chars(tmp_path, monkeypatch, group, decimal):
     encoding = "utf-8" if group == "\u00a0" else "cp1251"
     path = write_export(
         tmp_path, 3000, 41, planted=90, encoding=encoding, group=group, decimal=decimal
@@ -477,6 +493,9 @@ def test_decimal_and_group_chars(tmp_path, group, decimal):
     plant_cells(path, encoding, ";", 5, encodable(TRICKY_NUMBERS, encoding))
     descriptor = export_descriptor(encoding, ";", group=group, decimal=decimal)
     assert assert_same(descriptor, tmp_path)
+    # Grouped and decimal-comma cells are accepted, not left to Python (90 planted lines,
+    # each tricky cell twice).
+    assert flagged_rows(descriptor, tmp_path, monkeypatch) < 90 + 2 * len(TRICKY_NUMBERS)
 
 
 def test_numbers_not_bare(tmp_path):
@@ -499,3 +518,135 @@ def test_number_chars_the_fast_path_does_not_model(tmp_path):
         descriptor["schema"]["fields"][5].update(groupChar=group, decimalChar=decimal)
         fast, slow, handled = both(descriptor, tmp_path)
         assert not handled and flat(fast) == flat(slow)
+
+
+# ----------------------------------------------------------------------------- dates, times
+
+TRICKY_DATES = [
+    "1.2.2020", "01.02.2020", "31.02.2020", "29.02.2020", "29.02.2019", "29.02.1900",
+    "29.02.2000", "00.01.2020", "32.01.2020", "1.13.2020", " 1.02.2020", "01.02.20",
+    "01.02.02020", "01-02-2020", "01.02.2020 ", "01.02.0000", "01.02.0001", "3.1.2020",
+    "10.1.2020", "1.10.2020", "01.2.2020", "31.12.9999", "1.1.1", "01.02.2020 10:30",
+    "2020-02-01", "2020-2-1", "2020-02-30", "20200201", "2020021", "2020111", "01/02/2020",
+    "1/2/20", "31/04/2020", "01.02.69", "29.02.68", "29.02.69", "2020-02-01T10:30:00",
+    "2020-02-01 10:30:00", "2020-02-01T24:00:00", "2020-02-01T10:30:00Z",
+    "2020-02-01T10:30:00.5", "2020-02-01T10:30", "2020-02-01t10:30:00", "01.02.2020 9:05",
+    "01.02.2020 09:05:07", "01.02.2020  09:05", "01.02.2020 24:00", "01.02.2020 23:60",
+    "10:30:00", "9:30:00", "23:59:59", "24:00:00", "10:30", "9:05", "10:60", "10:30:60",
+    "2020-01", "2020-1", "2020-13", "2020-00", "20-01", "2020-01-01", "+2020-01", "2020 -01",
+    "", "NA", "-", "x", "01.02.2020T",
+]  # fmt: skip
+
+
+def write_temporal(folder: Path, type_: str, fmt: str, rows: int, seed: int) -> dict:
+    """id;when;note rows, ``when`` a random moment written with ``fmt`` (the default
+    formats for "default"), every TRICKY_DATES cell planted twice; its descriptor."""
+    rng = random.Random(seed)
+    defaults = {
+        "date": "%Y-%m-%d",
+        "datetime": "%Y-%m-%dT%H:%M:%S",
+        "time": "%H:%M:%S",
+        "yearmonth": "%Y-%m",
+    }
+    pattern = defaults[type_] if fmt == "default" else fmt
+    start = dt.datetime(1990, 1, 1)
+    cells = [
+        (start + dt.timedelta(seconds=rng.randrange(40 * 365 * 86400))).strftime(pattern)
+        for _ in range(rows)
+    ]
+    for value in TRICKY_DATES * 2:
+        cells[rng.randrange(5, rows)] = value
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["id", "when", "note"])
+    writer.writerows([index + 1, cell, "запись"] for index, cell in enumerate(cells))
+    (folder / "when.csv").write_bytes(out.getvalue().encode("cp1251"))
+    field: dict[str, Any] = {"name": "when", "type": type_, "format": fmt}
+    fields = [{"name": "id", "type": "integer"}, field, {"name": "note", "type": "string"}]
+    descriptor = table_descriptor("when.csv", {"fields": fields, "missingValues": ["", "NA"]})
+    descriptor.update(encoding="windows-1251", dialect={"delimiter": ";"})
+    return descriptor
+
+
+@pytest.mark.parametrize(
+    ("type_", "fmt"),
+    [
+        ("date", "default"),
+        ("date", "%d.%m.%Y"),
+        ("date", "%d/%m/%Y"),
+        ("date", "%d.%m.%y"),
+        ("date", "%Y%m%d"),
+        ("date", "%d.%m.%Y %H:%M"),
+        ("datetime", "default"),
+        ("datetime", "%d.%m.%Y %H:%M:%S"),
+        ("datetime", "%d.%m.%Y %H:%M"),
+        ("datetime", "%Y-%m-%dT%H:%M:%S"),
+        ("time", "default"),
+        ("time", "%H:%M"),
+        ("yearmonth", "default"),
+    ],
+)
+def test_temporal_types_and_formats(tmp_path, monkeypatch, type_, fmt):
+    descriptor = write_temporal(tmp_path, type_, fmt, 3000, 51)
+    assert assert_same(descriptor, tmp_path)
+    assert flagged_rows(descriptor, tmp_path, monkeypatch) <= 2 * len(TRICKY_DATES)
+    fast, _slow, _handled = both(descriptor, tmp_path)
+    assert 20 <= len(fast.tasks[0].errors) < 200  # the planted cells, not every row
+    descriptor["schema"]["fields"][1]["constraints"] = {"required": True}
+    assert assert_same(descriptor, tmp_path)
+
+
+def test_date_format_bounds(tmp_path):
+    # Frictionless reads a bound with the field's format; the fast path compares dates.
+    descriptor = write_temporal(tmp_path, "date", "%d.%m.%Y", 3000, 52)
+    field = descriptor["schema"]["fields"][1]
+    for constraints in (
+        {"minimum": "01.01.2000"},
+        {"maximum": "31.12.2009", "minimum": "1.1.1995"},
+        {"maximum": "29.02.2000"},
+    ):
+        field["constraints"] = constraints
+        assert assert_same(descriptor, tmp_path)
+
+
+def test_the_export_as_excel_saves_it(tmp_path):
+    # cp1251, ';', decimal comma, dd.mm.yyyy and a bound, planted errors, small blocks.
+    write_export(tmp_path, 3000, 53, planted=90, decimal=",", date_format="%d.%m.%Y")
+    descriptor = export_descriptor("windows-1251", None, decimal=",", date_format="%d.%m.%Y")
+    assert assert_same(descriptor, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("type_", "fmt"),
+    [
+        ("date", "%B %d, %Y"),  # month names: the locale's
+        ("date", "%d.%m"),  # no year: 1900, and Feb 29 is special-cased
+        ("date", "%d.%m.%Y.%d"),  # twice: Python's regex does not compile
+        ("date", "any"),
+        ("datetime", "%Y-%m-%d %H:%M:%S.%f"),
+        ("datetime", "%d.%m.%Y %I:%M %p"),
+        ("time", "%H:%M:%S%z"),
+        ("date", "%d.%m.%Y1"),
+    ],
+)
+def test_temporal_formats_the_fast_path_does_not_model(tmp_path, type_, fmt):
+    descriptor = write_temporal(tmp_path, type_, fmt, 600, 54)
+    fast, slow, handled = both(descriptor, tmp_path)
+    assert not handled and flat(fast) == flat(slow)
+
+
+def test_strptime_patterns_are_subsets_of_pythons():
+    # Every cell the fast path's pattern accepts (and is a real date) strptime reads.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for fmt in ("%d.%m.%Y", "%Y%m%d", "%d.%m.%y %H:%M", "%H:%M:%S", "%d/%m/%Y %H:%M:%S"):
+        regex = fastcheck.strptime_re(fmt)
+        cells = [c for c in TRICKY_DATES if c] + [dt.datetime(2001, 2, 3, 4, 5, 6).strftime(fmt)]
+        ok, _ = fastcheck.temporal_cells(pa.array(cells, pa.string()), regex)
+        accepted = [c for c, yes in zip(cells, ok.to_pylist(), strict=True) if yes]
+        assert accepted, fmt
+        for cell in accepted:
+            dt.datetime.strptime(cell, fmt)
+        # and the rest not certainly: each either fails in Python or is left to it
+        assert pc.sum(ok).as_py() == len(accepted)

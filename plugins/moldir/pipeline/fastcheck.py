@@ -136,8 +136,31 @@ COUNT_SECONDS = 3.0
 INT_RE = r"^-?[0-9]{1,18}$"
 # Up to 15 significant digits: distinct decimals stay distinct as float64 (DBL_DIG).
 NUMBER_RE = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
-DATE_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 YEAR_RE = r"^[0-9]{4}$"
+# strptime directives the fast path models: (fixed width, variable width) RE2 forms, each a
+# subset of what Python's _strptime accepts (its \d also takes non-ASCII digits, its %d
+# " 5", its %S 60 and 61). The variable form is used only before a literal or at the end,
+# where the digit run is unambiguous: Python tries the two-digit alternatives first, so
+# it splits the cell the same way.
+DIRECTIVES = {
+    "Y": ("[0-9]{4}", "[0-9]{4}"),
+    "y": ("[0-9]{2}", "[0-9]{2}"),
+    "m": ("0[1-9]|1[0-2]", "0?[1-9]|1[0-2]"),
+    "d": ("0[1-9]|[12][0-9]|3[01]", "0?[1-9]|[12][0-9]|3[01]"),
+    "H": ("[01][0-9]|2[0-3]", "[01]?[0-9]|2[0-3]"),
+    "M": ("[0-5][0-9]", "[0-5]?[0-9]"),
+    "S": ("[0-5][0-9]", "[0-5]?[0-9]"),
+}
+# Frictionless's default datetime (dateutil's isoparse, cell[16] == ":") and time (isoparse
+# of "2000-01-01T" + cell, cell[5] == ":"): the plain forms only, no zone, no fraction.
+DATETIME_DEFAULT_RE = (
+    r"^(?P<Y>[0-9]{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])"
+    r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+)
+TIME_DEFAULT_RE = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+# Frictionless's yearmonth: "YYYY-MM".split("-"), int() of each, month 1..12.
+YEARMONTH_RE = r"^[0-9]{4}-(0?[1-9]|1[0-2])$"
+TEMPORAL = ("date", "datetime", "time", "yearmonth")
 # A superset (RE2) of the cells validation.FORMULA_PATTERN can match: Python's \s also
 # matches Unicode spaces and separators, hence the extra classes.
 FORMULA_CANDIDATE_RE = r"^[\s\x0b\x1c-\x1f\x{85}\p{Z}]*[=+@-]"
@@ -158,6 +181,7 @@ class FieldPlan:
     key_type: Any = None
     checks: list[str] = field(default_factory=list)
     max_bytes: int | None = None  # the cell-size check's limit
+    text_re: str | None = None  # temporal types: the RE2 a certainly valid cell matches
     number_chars: tuple[str, str] = ("", ".")  # number: (groupChar, decimalChar)
 
 
@@ -391,13 +415,15 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
     for index, fld in enumerate(schema.fields):
         missing = fld.missing_values if fld.has_defined("missing_values") else None
         missing = list(missing if missing is not None else schema.missing_values)
-        if fld.type not in ("string", "integer", "number", "date", "year", "boolean"):
+        if fld.type not in ("string", "integer", "number", "year", "boolean", *TEMPORAL):
             raise Unsupported(f"type {fld.type}")
-        if fld.format not in ("default", None):
+        if fld.format not in ("default", None) and fld.type not in TEMPORAL:
             raise Unsupported(f"format {fld.format}")
         if fld.type in ("integer", "number") and getattr(fld, "float_number", False):
             raise Unsupported("floatNumber")
         constraints = {k: v for k, v in fld.constraints.items() if v is not None}
+        if fld.type in ("datetime", "time", "yearmonth") and set(constraints) - {"required"}:
+            raise Unsupported(f"constraints on {fld.type}")
         for name in constraints:
             if name not in fld.supported_constraints and name != "unique":
                 continue  # Frictionless ignores unsupported constraints too
@@ -407,6 +433,8 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
                 raise Unsupported("enum on this type")
         plan = FieldPlan(index=index, field=fld, missing=missing, max_bytes=max_bytes)
         plan.checks = list(constraints)
+        if fld.type in TEMPORAL:
+            plan.text_re = temporal_re(fld.type, fld.format or "default")
         if fld.type == "number":
             plan.number_chars = number_chars(fld)
         if fld.name in unique_names or fld.name in schema.primary_key:
@@ -436,13 +464,8 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
     elif fld.type == "year":
         ok = pc.match_substring_regex(column, YEAR_RE)
         value = pc.cast(pc.if_else(ok, column, scalar_of("2000", pa.string())), pa.int64())
-    elif fld.type == "date":
-        ok = pc.match_substring_regex(column, DATE_RE)
-        text = pc.if_else(ok, column, scalar_of("2000-01-01", pa.string()))
-        ok = pc.and_(ok, real_dates(text))
-        value = pc.cast(
-            pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32()
-        )
+    elif fld.type in TEMPORAL:
+        ok, value = temporal_cells(column, str(plan.text_re))
     elif fld.type == "boolean":
         truth = fld.true_values + fld.false_values
         ok = pc.is_in(column, value_set=array_of(truth, pa.string()))
@@ -507,18 +530,6 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
     return pc.fill_null(flags, scalar_of(True, pa.bool_())), key, missing
 
 
-def real_dates(text: pa.Array) -> pa.Array:
-    """Whether YYYY-MM-DD texts are real calendar dates (arrow's strptime allows Feb 30)."""
-    year = numpy_ints(pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int64()))
-    month = numpy_ints(pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64()))
-    day = numpy_ints(pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64()))
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month] + (
-        leap & (month == 2)
-    )
-    return array_of((day <= days) & (year >= 1), pa.bool_())
-
-
 def number_chars(fld: Any) -> tuple[str, str]:
     """(groupChar, decimalChar) of a number field, or Unsupported for ones not modelled.
 
@@ -555,6 +566,98 @@ def number_text(column: pa.Array, chars: tuple[str, str]) -> tuple[pa.Array, pa.
         pc.match_substring_regex(column, syntax), pc.match_substring_regex(text, NUMBER_RE)
     )
     return ok, text
+
+
+def temporal_re(type_: str, fmt: str) -> str:
+    """The RE2 (anchored, with groups Y/y/m/d for a date's parts) that a cell of a date,
+    datetime, time or yearmonth field with ``format`` certainly passes in Frictionless,
+    given a real calendar date — or Unsupported."""
+    if fmt == "default":
+        if type_ == "date":
+            fmt = "%Y-%m-%d"  # strptime, as Frictionless's DEFAULT_DATE_PATTERN
+        elif type_ == "datetime":
+            return DATETIME_DEFAULT_RE
+        elif type_ == "time":
+            return TIME_DEFAULT_RE
+        else:
+            return YEARMONTH_RE
+    if type_ == "yearmonth" or fmt == "any":
+        raise Unsupported(f"{type_} format {fmt}")
+    return strptime_re(fmt)
+
+
+def strptime_re(fmt: str) -> str:
+    """A subset, as RE2, of the cells ``datetime.strptime(cell, fmt)`` reads to a valid
+    value (given a real date), or Unsupported: only %Y %y %m %d %H %M %S, ASCII literals
+    other than digits (Python matches them ignoring case: a superset), whitespace as one
+    space (Python: ``\\s+``), each directive once, a full date or none."""
+    tokens: list[tuple[str, str]] = []
+    index = 0
+    while index < len(fmt):
+        char = fmt[index]
+        if char == "%":
+            directive = fmt[index + 1 : index + 2]
+            if directive not in DIRECTIVES or ("dir", directive) in tokens:
+                raise Unsupported(f"strptime format {fmt}")
+            tokens.append(("dir", directive))
+            index += 2
+        elif char.isspace():
+            if not tokens or tokens[-1] != ("lit", " "):
+                tokens.append(("lit", " "))
+            index += 1
+        elif char.isdigit() or not char.isascii() or not char.isprintable():
+            raise Unsupported(f"strptime format {fmt}")
+        else:
+            tokens.append(("lit", char))
+            index += 1
+    names = {value for kind, value in tokens if kind == "dir"}
+    date_parts = names & {"Y", "y", "m", "d"}
+    # A partial date gets Python's defaults (1900, January, 1st; Feb 29 special-cased).
+    if date_parts and (len(names & {"Y", "y"}) != 1 or not {"m", "d"} <= names):
+        raise Unsupported(f"partial date in {fmt}")
+    parts = ["^"]
+    for position, (kind, value) in enumerate(tokens):
+        if kind == "lit":
+            parts.append(re2_char(value))
+            continue
+        following = tokens[position + 1] if position + 1 < len(tokens) else ("lit", "")
+        fixed, variable = DIRECTIVES[value]
+        parts.append(f"(?P<{value}>{variable if following[0] == 'lit' else fixed})")
+    parts.append("$")
+    return "".join(parts)
+
+
+def temporal_cells(column: pa.Array, regex: str) -> tuple[pa.Array, pa.Array | None]:
+    """(certainly valid, date32 value when the cells hold a date) of temporal cells."""
+    if "(?P<d>" not in regex:  # no date in the cells: nothing more to check
+        return pc.match_substring_regex(column, regex), None
+    found = pc.extract_regex(column, regex)
+    ok = pc.is_valid(found)
+    ok_np = numpy_bools(ok)
+
+    def part(name: str, default: str) -> np.ndarray:
+        text = pc.if_else(ok, pc.struct_field(found, name), scalar_of(default, pa.string()))
+        return numpy_ints(pc.cast(text, pa.int64()))
+
+    names = {f.name for f in found.type}
+    if "Y" in names:
+        year = part("Y", "2000")
+    else:  # %y: 00-68 are 2000-2068, 69-99 1969-1999 (Python's _strptime)
+        short = part("y", "0")
+        year = np.where(short <= 68, short + 2000, short + 1900)
+    month, day = part("m", "1"), part("d", "1")
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month] + (
+        leap & (month == 2)
+    )
+    real = ok_np & (day <= days) & (year >= 1)
+    year, month, day = (np.where(real, v, d) for v, d in ((year, 2000), (month, 1), (day, 1)))
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    epoch_days = months.astype("datetime64[D]").astype(np.int64) + day - 1
+    value = pa.Array.from_buffers(
+        pa.date32(), len(epoch_days), [None, pa.py_buffer(epoch_days.astype(np.int32))]
+    )
+    return array_of(real, pa.bool_()), value
 
 
 def pattern_violations(column: pa.Array, pattern: str) -> pa.Array:
