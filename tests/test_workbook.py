@@ -15,14 +15,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import moldir.pipeline.downloads as downloads_module
-from moldir.pipeline.downloads import ZIP_DATE, as_table
+import moldir.pipeline.workbook as workbook_module
+from moldir.pipeline.downloads import ZIP_DATE, as_table, neutralise, written, xlsx_bytes
 from moldir.pipeline.workbook import (
     column_letters,
     excel_serial,
     safe_sheet_title,
     write_xlsx,
-    xlsx_bytes,
     xml_text,
 )
 from tests.test_tables_downloads import one
@@ -225,7 +224,7 @@ def test_hostile_text_is_a_string_cell_neutralised_like_the_csv_and_never_breaks
     assert len(cells) == len(HOSTILE) + 1
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     values = [c.value for c in sheet["A"]][1:]
-    assert values == [downloads_module.neutralise(text) for text in HOSTILE]
+    assert values == [neutralise(text) for text in HOSTILE]
     assert {c.data_type for c in sheet["A"]} == {"s"}
     assert b"<f>" not in sheet_xml(content)  # no formula anywhere
     # Leading or trailing whitespace is kept: the <t> says so.
@@ -303,9 +302,10 @@ def test_batches_of_rows_give_the_same_workbook_as_one(monkeypatch):
         }
     )
     whole = xlsx_bytes(frame, "t")
-    monkeypatch.setattr(downloads_module, "XLSX_CHUNK_ROWS", 2)
+    monkeypatch.setattr(workbook_module, "XLSX_CHUNK_ROWS", 2)
     out = io.BytesIO()
-    write_xlsx(as_table(frame), "t", None, out)
+    table = as_table(frame)
+    write_xlsx(table, "t", written(table), out)
     assert out.getvalue() == whole
     sheet = openpyxl.load_workbook(io.BytesIO(whole)).active
     assert [c.value for c in sheet["A"]] == ["id", *range(9)]

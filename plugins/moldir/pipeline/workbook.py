@@ -1,7 +1,7 @@
 """The XLSX download: a typed table as one Excel sheet, written as SpreadsheetML text.
 
 The sheet's XML is made column by column with pyarrow's string kernels (as the CSV's
-``joined_lines``) and deflated into the zip in batches of rows (``downloads.XLSX_CHUNK_ROWS``): the
+``joined_lines``) and deflated into the zip in batches of rows (``XLSX_CHUNK_ROWS``): the
 texts of one batch at a time are in memory, never the whole sheet. The other parts of the
 package (content types, relations, workbook, styles, properties) are fixed templates, and
 every zip entry is dated ``ZIP_DATE``: the same table always gives the same bytes.
@@ -40,7 +40,6 @@ hostile cell could break the sheet's XML; here every text is escaped.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -53,6 +52,11 @@ if TYPE_CHECKING:
     from moldir.pipeline.downloads import Written
     from moldir.pipeline.tables import Table
 
+# Rows per batch: the cell texts of one batch at a time are held in memory.
+XLSX_CHUNK_ROWS = 65_536
+# Fixed timestamp inside zip entries (every zip the build writes): the same data always
+# gives the same archive.
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 # zlib's level: 6 (zipfile's default) costs ~2x the time of 1 for a file ~12 % smaller.
 XLSX_COMPRESSLEVEL = 1
 # Styles (cellXfs in STYLES): the bold header, then the date, datetime and time formats.
@@ -154,26 +158,12 @@ SHEET_TAIL = (
 )
 
 
-def xlsx_bytes(
-    table: Table | pd.DataFrame, sheet_title: str, shape: Written | None = None
-) -> bytes:
-    """The workbook of ``write_xlsx`` as bytes (for callers that hold it in memory)."""
-    from moldir.pipeline.downloads import as_table
-
-    buffer = io.BytesIO()
-    write_xlsx(as_table(table), sheet_title, shape, buffer)
-    return buffer.getvalue()
-
-
-def write_xlsx(table: Table, sheet_title: str, shape: Written | None, out: BinaryIO) -> None:
+def write_xlsx(table: Table, sheet_title: str, shape: Written, out: BinaryIO) -> None:
     """A workbook of one sheet, ``safe_sheet_title(sheet_title)``: the header row (the
-    CSV's names, bold, frozen) and one row per table row, typed as the module says."""
+    CSV's names, bold, frozen) and one row per table row, typed as the module says.
+    ``shape`` is the table as the CSV writes it (``downloads.written``)."""
     import pyarrow as pa
 
-    # The batch size is read where Excel's other limits are set (tests make it small).
-    from moldir.pipeline.downloads import XLSX_CHUNK_ROWS, ZIP_DATE, written
-
-    shape = shape or written(table)
     count = len(table.frame)
     width = len(shape.names)
     title = xml_text(safe_sheet_title(sheet_title), attribute=True)
@@ -277,8 +267,6 @@ def column_cells(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from moldir.pipeline.downloads import arrow_of, missing
-
     series = table.frame[item.name].iloc[start:stop]
     texts = texts.slice(start, stop - start)
     overlay = table.exact.get(item.name)
@@ -289,11 +277,11 @@ def column_cells(
     letters = column_letters(index)
     dtype, kind = str(series.dtype), item.type
     if dtype == "boolean":
-        truth = arrow_of(series)
+        truth = arrow(series)
         values = pc.if_else(truth, pa.scalar("1"), pa.scalar("0"))
         return typed_cells(letters, rows, values, ' t="b"')
     if dtype in ("Int64", "Float64") and kind in ("integer", "year", "number"):
-        numbers = arrow_of(series)
+        numbers = arrow(series)
         if dtype == "Int64":
             values = numbers.fill_null(0).to_numpy(zero_copy_only=False)
             exact = np.abs(values) < 10**15
@@ -312,10 +300,17 @@ def column_cells(
         return mixed_cells(letters, rows, texts, pa.array(shown, pa.string()), exact, "")
     if kind in ("date", "datetime", "time"):
         values = (overlay if overlay is not None else series).tolist()
-        serials, shown = moment_serials(values, texts, missing)
+        serials, shown = moment_serials(values, texts)
         style = f' s="{STYLE_OF[kind]}"'
         return mixed_cells(letters, rows, texts, serials, shown, style)
     return string_cells(letters, rows, texts)
+
+
+def arrow(series: pd.Series) -> pa.Array:
+    """A nullable pandas column (Int64, Float64, boolean) as an arrow array."""
+    import pyarrow as pa
+
+    return pa.array(series.array)
 
 
 def excel_exact(texts: pa.Array) -> np.ndarray:
@@ -376,7 +371,7 @@ def excel_serial(value: Any) -> float:
     return serial + 1 if serial > 59 else serial  # Excel's 29 February 1900
 
 
-def moment_serials(values: list, texts: pa.Array, missing: Any) -> tuple[pa.Array, np.ndarray]:
+def moment_serials(values: list, texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """(serial text or null, whether a date cell) of each date, datetime or time.
 
     The serials are computed from the ISO texts (vectorised) when every value is a date,
@@ -420,7 +415,8 @@ def moment_serials(values: list, texts: pa.Array, missing: Any) -> tuple[pa.Arra
             serial = np.where(serial > 59, serial + 1, serial)
             shown = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
             return pc.cast(pa.array(serial), pa.string()), shown
-    shown = np.array([not missing(v) and excel_moment(v) for v in values], dtype=bool)
+    # excel_moment is False for every marker of a missing value (None, NA, NaT, NaN).
+    shown = np.array([excel_moment(v) for v in values], dtype=bool)
     serials = [repr(excel_serial(v)) if ok else None for v, ok in zip(values, shown, strict=True)]
     return pa.array(serials, pa.string()), shown
 
