@@ -538,9 +538,11 @@ TRICKY_DATES = [
 ]  # fmt: skip
 
 
-def write_temporal(folder: Path, type_: str, fmt: str, rows: int, seed: int) -> dict:
+def write_temporal(
+    folder: Path, type_: str, fmt: str, rows: int, seed: int, tricky: list[str] = TRICKY_DATES
+) -> dict:
     """id;when;note rows, ``when`` a random moment written with ``fmt`` (the default
-    formats for "default"), every TRICKY_DATES cell planted twice; its descriptor."""
+    formats for "default"), every ``tricky`` cell planted twice; its descriptor."""
     rng = random.Random(seed)
     defaults = {
         "date": "%Y-%m-%d",
@@ -554,7 +556,7 @@ def write_temporal(folder: Path, type_: str, fmt: str, rows: int, seed: int) -> 
         (start + dt.timedelta(seconds=rng.randrange(40 * 365 * 86400))).strftime(pattern)
         for _ in range(rows)
     ]
-    for value in TRICKY_DATES * 2:
+    for value in tricky * 2:
         cells[rng.randrange(5, rows)] = value
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -607,6 +609,31 @@ def test_date_format_bounds(tmp_path):
     ):
         field["constraints"] = constraints
         assert assert_same(descriptor, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("type_", "fmt", "width"),
+    [("date", "%d.%m.%Y", 10), ("date", "default", 10), ("datetime", "default", 19)],
+)
+def test_full_width_dates_are_sliced(tmp_path, monkeypatch, type_, fmt, width):
+    # Only full-width cells (or ones that cannot match): the parts are cut at fixed places.
+    tricky = [c for c in TRICKY_DATES if len(c) == width]
+    descriptor = write_temporal(tmp_path, type_, fmt, 3000, 55, tricky)
+    extracted = []
+    real = fastcheck.pc.extract_regex
+    monkeypatch.setattr(fastcheck.pc, "extract_regex", lambda *a: extracted.append(1) or real(*a))
+    if type_ == "date":
+        low, high = (
+            dt.date(*ymd).strftime("%Y-%m-%d" if fmt == "default" else fmt)
+            for ymd in ((1991, 1, 1), (2029, 6, 15))
+        )
+        descriptor["schema"]["fields"][1]["constraints"] = {"minimum": low, "maximum": high}
+    assert assert_same(descriptor, tmp_path)
+    assert not extracted
+    # Rows flagged are the errors and the valid tricky cells: the parts were read right.
+    fast, _slow, _handled = both(descriptor, tmp_path)
+    errors = {e[0] for e in flat(fast)}
+    assert flagged_rows(descriptor, tmp_path, monkeypatch) <= len(errors) + 2 * len(tricky)
 
 
 def test_the_export_as_excel_saves_it(tmp_path):

@@ -182,6 +182,9 @@ class FieldPlan:
     checks: list[str] = field(default_factory=list)
     max_bytes: int | None = None  # the cell-size check's limit
     text_re: str | None = None  # temporal types: the RE2 a certainly valid cell matches
+    # temporal types with a date: (width, {part: (start, end)}) of cells whose every part has
+    # its full width (e.g. "01.02.2020"), where the parts are sliced, not extracted
+    layout: tuple[int, dict[str, tuple[int, int]]] | None = None
     number_chars: tuple[str, str] = ("", ".")  # number: (groupChar, decimalChar)
 
 
@@ -435,6 +438,7 @@ def plan_fields(resource: Any, checks: list[Any]) -> list[FieldPlan]:
         plan.checks = list(constraints)
         if fld.type in TEMPORAL:
             plan.text_re = temporal_re(fld.type, fld.format or "default")
+            plan.layout = temporal_layout(fld.type, fld.format or "default")
         if fld.type == "number":
             plan.number_chars = number_chars(fld)
         if fld.name in unique_names or fld.name in schema.primary_key:
@@ -465,7 +469,7 @@ def flag_field(column: pa.Array, plan: FieldPlan, formula: bool) -> tuple[Any, A
         ok = pc.match_substring_regex(column, YEAR_RE)
         value = pc.cast(pc.if_else(ok, column, scalar_of("2000", pa.string())), pa.int64())
     elif fld.type in TEMPORAL:
-        ok, value = temporal_cells(column, str(plan.text_re))
+        ok, value = temporal_cells(column, str(plan.text_re), plan.layout)
     elif fld.type == "boolean":
         truth = fld.true_values + fld.false_values
         ok = pc.is_in(column, value_set=array_of(truth, pa.string()))
@@ -586,11 +590,10 @@ def temporal_re(type_: str, fmt: str) -> str:
     return strptime_re(fmt)
 
 
-def strptime_re(fmt: str) -> str:
-    """A subset, as RE2, of the cells ``datetime.strptime(cell, fmt)`` reads to a valid
-    value (given a real date), or Unsupported: only %Y %y %m %d %H %M %S, ASCII literals
-    other than digits (Python matches them ignoring case: a superset), whitespace as one
-    space (Python: ``\\s+``), each directive once, a full date or none."""
+def strptime_tokens(fmt: str) -> list[tuple[str, str]]:
+    """``fmt`` as ("dir", letter) and ("lit", character) tokens (whitespace runs as one
+    space), or Unsupported: only %Y %y %m %d %H %M %S, ASCII literals other than digits,
+    each directive once, a full date or none."""
     tokens: list[tuple[str, str]] = []
     index = 0
     while index < len(fmt):
@@ -615,7 +618,15 @@ def strptime_re(fmt: str) -> str:
     # A partial date gets Python's defaults (1900, January, 1st; Feb 29 special-cased).
     if date_parts and (len(names & {"Y", "y"}) != 1 or not {"m", "d"} <= names):
         raise Unsupported(f"partial date in {fmt}")
+    return tokens
+
+
+def strptime_re(fmt: str) -> str:
+    """A subset, as RE2, of the cells ``datetime.strptime(cell, fmt)`` reads to a valid
+    value (given a real date), or Unsupported (``strptime_tokens``). Python matches the
+    literals ignoring case and whitespace as ``\\s+``: supersets of these."""
     parts = ["^"]
+    tokens = strptime_tokens(fmt)
     for position, (kind, value) in enumerate(tokens):
         if kind == "lit":
             parts.append(re2_char(value))
@@ -627,24 +638,57 @@ def strptime_re(fmt: str) -> str:
     return "".join(parts)
 
 
-def temporal_cells(column: pa.Array, regex: str) -> tuple[pa.Array, pa.Array | None]:
-    """(certainly valid, date32 value when the cells hold a date) of temporal cells."""
+def temporal_layout(type_: str, fmt: str) -> tuple[int, dict[str, tuple[int, int]]] | None:
+    """Where a date's parts are in a cell of ``temporal_re`` whose every part has its full
+    width (then the cell has exactly ``width`` characters, all ASCII), or None."""
+    if fmt == "default" and type_ == "datetime":
+        return 19, {"Y": (0, 4), "m": (5, 7), "d": (8, 10)}
+    if fmt == "default" and type_ == "date":
+        fmt = "%Y-%m-%d"
+    elif fmt == "default" or type_ == "yearmonth":
+        return None
+    slices: dict[str, tuple[int, int]] = {}
+    width = 0
+    for kind, value in strptime_tokens(fmt):
+        size = 1 if kind == "lit" else (4 if value == "Y" else 2)
+        if kind == "dir" and value in "Yymd":
+            slices[value] = (width, width + size)
+        width += size
+    return (width, slices) if slices else None
+
+
+def temporal_cells(
+    column: pa.Array, regex: str, layout: tuple[int, dict] | None = None
+) -> tuple[pa.Array, pa.Array | None]:
+    """(certainly valid, date32 value when the cells hold a date) of temporal cells.
+
+    The date's parts are sliced at fixed places when every matching cell has the full
+    width of ``layout`` (the usual case, ~5x faster), else extracted by the regex."""
     if "(?P<d>" not in regex:  # no date in the cells: nothing more to check
         return pc.match_substring_regex(column, regex), None
-    found = pc.extract_regex(column, regex)
-    ok = pc.is_valid(found)
-    ok_np = numpy_bools(ok)
+    ok = pc.match_substring_regex(column, regex)
+    parts: dict[str, pa.Array]
+    if layout is not None and len(column):
+        width, slices = layout
+        short = pc.and_(ok, pc.not_equal(pc.binary_length(column), scalar_of(width, pa.int64())))
+        if not pc.any(short).as_py():
+            parts = {k: pc.utf8_slice_codeunits(column, a, b) for k, (a, b) in slices.items()}
+        else:
+            layout = None
+    if layout is None or not len(column):
+        found = pc.extract_regex(column, regex)
+        parts = {f.name: pc.struct_field(found, f.name) for f in found.type}
 
     def part(name: str, default: str) -> np.ndarray:
-        text = pc.if_else(ok, pc.struct_field(found, name), scalar_of(default, pa.string()))
+        text = pc.if_else(ok, parts[name], scalar_of(default, pa.string()))
         return numpy_ints(pc.cast(text, pa.int64()))
 
-    names = {f.name for f in found.type}
-    if "Y" in names:
+    ok_np = numpy_bools(ok)
+    if "Y" in parts:
         year = part("Y", "2000")
     else:  # %y: 00-68 are 2000-2068, 69-99 1969-1999 (Python's _strptime)
-        short = part("y", "0")
-        year = np.where(short <= 68, short + 2000, short + 1900)
+        short_year = part("y", "0")
+        year = np.where(short_year <= 68, short_year + 2000, short_year + 1900)
     month, day = part("m", "1"), part("d", "1")
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month] + (
