@@ -677,3 +677,21 @@ def test_strptime_patterns_are_subsets_of_pythons():
             dt.datetime.strptime(cell, fmt)
         # and the rest not certainly: each either fails in Python or is left to it
         assert pc.sum(ok).as_py() == len(accepted)
+
+
+@pytest.mark.parametrize("where", ["cell", "line end", "last byte", "crcrlf"])
+def test_lone_carriage_returns_go_to_frictionless(tmp_path, where):
+    # Python's csv ends a row at a lone CR, pyarrow's parser too, but not where lines are
+    # counted: the fast path leaves such files to Frictionless (CRLF files it keeps).
+    path = write_export(tmp_path, 800, 56, planted=20)
+    data = path.read_bytes()
+    middle = data.index(b"\r\n", len(data) // 2)
+    data = {
+        "cell": data[:middle] + b";a\rb" + data[middle:],
+        "line end": data[:middle] + b"\r" + data[middle + 2 :],
+        "last byte": data + b"1;x\r",
+        "crcrlf": data[:middle] + b"\r" + data[middle:],
+    }[where]
+    path.write_bytes(data)
+    fast, slow, handled = both(export_descriptor("windows-1251", ";"), tmp_path)
+    assert not handled and flat(fast) == flat(slow)
