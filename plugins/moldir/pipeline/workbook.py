@@ -19,23 +19,36 @@ What a cell holds (the rules of docs/open-data.md, "Downloads"):
   ``hh:mm:ss``) when Excel can show them (1900-9999, no UTC offset), else the ISO text;
 * missing values — no cell; the header row bold and frozen.
 
-Why this writer (issue 19; one 1,000,000-row, 10-column typed table — integers, Cyrillic
-and hostile strings, numbers, dates, booleans, missing cells —, a 2-core machine, load
-average ~1.1, median of 3 runs, the XLSX alone):
+Why this writer (issue 19). One 1,000,000-row, 10-column typed table (integers with and
+without missing cells, Cyrillic and formula-like strings, numbers of 2 and 17 digits, dates,
+booleans, years), read by ``tables.read_typed``; the XLSX alone, from the written shape to
+the bytes; a shared 2-core machine, load average 1.8-2.0:
 
-=============================================  =======  =======  ======================
-writer                                          seconds   MB      notes
-=============================================  =======  =======  ======================
-XlsxWriter ``constant_memory``, cell by cell     53.4     36.5    the former path
-pyexcelerate 0.13                                26.0     33.3    whole sheet in memory
-rustpy-xlsxwriter 0.8 (rust_xlsxwriter)          11.9     31.3    pandas frame in memory
-this module (pyarrow kernels + zipfile)           3.9     31.8    streamed
-=============================================  =======  =======  ======================
+==========================================  =======  ======  ============  ===============
+writer                                       seconds    MB     same bytes?   memory
+==========================================  =======  ======  ============  ===============
+XlsxWriter 3.3 ``constant_memory``, the        66.9    70.5   yes (zip       rows streamed
+former path (cell by cell, then re-zipped)                   re-written)
+pyexcelerate 0.13                              46.7    70.4   no (times)     whole sheet
+rustpy-xlsxwriter 0.8 (rust_xlsxwriter)        11.3    68.1   no (times)     whole frame
+this module (pyarrow kernels + zipfile)         5.4    87.3   yes            one batch
+==========================================  =======  ======  ============  ===============
 
-The libraries also need every cell as a Python object (the per-cell cost that made
-XlsxWriter slow), and neither library streams. XlsxWriter's ``constant_memory`` also wrote
-a text that starts with ``<r>`` and ends with ``</r>`` unescaped (as rich text): a
-hostile cell could break the sheet's XML; here every text is escaped.
+(The two libraries' times include the 2.3 s it takes to make the Python cell values with
+these rules; rustpy-xlsxwriter also wrote the integers of object columns as floats.) Every
+file opened in openpyxl; no LibreOffice was at hand. This one: the median of 3 runs, the
+same sha256 each time, the whole sheet well-formed XML with every row's and cell's
+reference. rustpy-xlsxwriter, the fastest library, is 2.1x slower and needs the sheet in
+memory, so the module writes the XML itself. Its file is larger because zlib runs at level 1
+(``XLSX_COMPRESSLEVEL``): level 6 deflates the 441 MB sheet in 7.2 s instead of 1.9 s for a
+file 19 % smaller.
+
+XlsxWriter's ``constant_memory`` also wrote a text that starts with ``<r>`` and ends with
+``</r>`` unescaped, as rich text (the cell lost its text, and a hostile one could break the
+sheet's XML); crashed on a float of 1e16 or more (``1e+16``: ``excel_exact`` read the
+exponent's ``+`` as part of an integer); and gave a datetime on 1900-01-01 the serial of a
+time of day. Here every text is escaped, such floats are number cells, and 1900-01-01T12:00
+is serial 1.5.
 """
 
 from __future__ import annotations
@@ -57,7 +70,7 @@ XLSX_CHUNK_ROWS = 65_536
 # Fixed timestamp inside zip entries (every zip the build writes): the same data always
 # gives the same archive.
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
-# zlib's level: 6 (zipfile's default) costs ~2x the time of 1 for a file ~12 % smaller.
+# zlib's level (see the module's docstring): 1 deflates the sheet ~3.8x faster than 6.
 XLSX_COMPRESSLEVEL = 1
 # Styles (cellXfs in STYLES): the bold header, then the date, datetime and time formats.
 BOLD, STYLE_OF = 1, {"date": 2, "datetime": 3, "time": 4}
