@@ -20,6 +20,7 @@ from moldir.pipeline.downloads import ZIP_DATE, as_table, neutralise, written, x
 from moldir.pipeline.workbook import (
     column_letters,
     excel_serial,
+    large_sheet,
     safe_sheet_title,
     write_xlsx,
     xml_text,
@@ -310,6 +311,27 @@ def test_batches_of_rows_give_the_same_workbook_as_one(monkeypatch):
     sheet = openpyxl.load_workbook(io.BytesIO(whole)).active
     assert [c.value for c in sheet["A"]] == ["id", *range(9)]
     assert sheet["B2"].value is None and sheet["B3"].value == "строка 1"
+
+
+def test_a_float_of_1e16_and_more_is_a_number_cell_by_the_15_digit_rule():
+    # repr writes "1e+16": the exponent's "+" once made the writer fail.
+    values = [1e16, 1.5e300, 1e301, 1.2345678901234567e20]
+    frame = pd.DataFrame({"x": pd.Series(values, dtype="Float64")})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, "f"))).active
+    assert [(c.value, c.data_type) for c in sheet["A"]][1:] == [
+        (1e16, "n"),
+        (1.5e300, "n"),
+        ("1e+301", "s"),
+        ("1.2345678901234567e+20", "s"),
+    ]
+
+
+def test_a_sheet_that_may_pass_2_gib_gets_a_zip64_entry_decided_by_the_table_alone():
+    frame = pd.DataFrame({"a": pd.Series(["x" * 100] * 3, dtype="string")})
+    shape = written(as_table(frame))
+    assert not large_sheet(shape, 3)
+    # Some 1,048,575 rows of 2,000 columns: more XML than a plain zip entry holds.
+    assert large_sheet(type(shape)(["a"] * 2_000, shape.texts, "", set()), 1_048_575)
 
 
 def test_an_empty_table_is_a_header_row():
