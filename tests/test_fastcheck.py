@@ -695,3 +695,26 @@ def test_lone_carriage_returns_go_to_frictionless(tmp_path, where):
     path.write_bytes(data)
     fast, slow, handled = both(export_descriptor("windows-1251", ";"), tmp_path)
     assert not handled and flat(fast) == flat(slow)
+
+
+def test_increasing_integer_keys_and_a_repeat_in_a_flagged_row(tmp_path, monkeypatch):
+    # ids 1..N: no grouping needed; the same with one flagged row (a bad date) repeating an
+    # earlier id, which Frictionless reports: the grouping is done then.
+    write_export(tmp_path, 3000, 57, encoding="utf-8", delimiter=",", newline="\n")
+    grouped = []
+    real = fastcheck.pc.dictionary_encode
+    monkeypatch.setattr(
+        fastcheck.pc, "dictionary_encode", lambda *a, **k: grouped.append(1) or real(*a, **k)
+    )
+    assert assert_same(export_descriptor("utf-8"), tmp_path)
+    assert not grouped
+    path = tmp_path / "export.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[2000].split(",")
+    cells[0], cells[3] = "17", "2021-02-30"
+    lines[2000] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert assert_same(export_descriptor("utf-8"), tmp_path)
+    assert grouped
+    fast, _slow, _handled = both(export_descriptor("utf-8"), tmp_path)
+    assert {e[3] for e in flat(fast)} >= {"unique-error", "primary-key", "type-error"}

@@ -1128,6 +1128,14 @@ def repeated(table: pa.Table, keys: list[str]) -> list[tuple[int, int]]:
     """(row, previous row with the same key) for every repeated key, by hashing."""
     if table.num_rows == 0:
         return []
+    if len(keys) == 1 and table[keys[0]].type == pa.int64() and table[keys[0]].null_count == 0:
+        # The usual primary key, 1..N in file order: strictly increasing by row, so no key
+        # repeats (checked in ~20 ms where grouping a million keys takes ~150 ms).
+        rows = numpy_ints(table["__row"].combine_chunks())
+        values = numpy_ints(table[keys[0]].combine_chunks())
+        order = np.argsort(rows, kind="stable")  # accepted rows in order, flagged ones after
+        if np.all(values[order][1:] > values[order][:-1]):
+            return []
     # Keys as dictionary indices: a None inside a composite key is then a value like any
     # other (as in Frictionless's tuples). Grouped with numpy, not arrow's group_by, which
     # loads pyarrow.dataset and, with it, pandas.
