@@ -312,7 +312,7 @@ def test_the_download_plan_is_dated_by_the_history_and_never_rewritten(repo: Pat
     def package(descriptor: dict, modified: str | None) -> tuple[dict, bytes]:
         dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
         _tables, planned = derive(dataset, modified)
-        files = {d.filename: d.content for d in planned}
+        files = {d.filename: d.read() for d in planned}
         archive = zipfile.ZipFile(io.BytesIO(files["appeals.zip"]))
         # The zip holds the very descriptor published beside it.
         assert archive.read("appeals/datapackage.json") == files["datapackage.json"]

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pytest
 
 from moldir.pipeline import downloads as downloads_module
+from moldir.pipeline import workbook as workbook_module
 from moldir.pipeline.discover import build_dataset
 from moldir.pipeline.downloads import (
     FORMULA_START,
@@ -53,23 +54,23 @@ class Published:
     report: Any
 
     def csv(self, name: str = "d") -> str:
-        return self.files[f"{name}.csv"].content.decode("utf-8")
+        return self.files[f"{name}.csv"].read().decode("utf-8")
 
     def lines(self, name: str = "d") -> list[str]:
         return self.csv(name).split("\n")
 
     def json(self, name: str = "d") -> list[dict]:
-        return json.loads(self.files[f"{name}.json"].content, parse_float=Decimal)
+        return json.loads(self.files[f"{name}.json"].read(), parse_float=Decimal)
 
     def xlsx(self, name: str = "d") -> list[list[tuple[Any, str]]]:
         """Every row of the sheet as (value, openpyxl data type) pairs."""
-        book = openpyxl.load_workbook(io.BytesIO(self.files[f"{name}.xlsx"].content))
+        book = openpyxl.load_workbook(io.BytesIO(self.files[f"{name}.xlsx"].read()))
         sheet = book.active
         return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
 
     @property
     def descriptor(self) -> dict:
-        return json.loads(self.files["datapackage.json"].content)
+        return json.loads(self.files["datapackage.json"].read())
 
     def schema(self, name: str = "d") -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == name)["schema"]
@@ -103,7 +104,7 @@ def publish(
     for download in planned:
         target = out / download.filename
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(download.content)
+        target.write_bytes(download.read())
     report = frictionless.Package(str(out / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     return Published({d.filename: d for d in planned}, tables, out, report)
@@ -139,7 +140,7 @@ def test_integers_beyond_64_bits_stay_exact(tmp_path):
     )
     assert published.lines() == ["n", big, f"-{big}", "9223372036854775807", ""]
     # JSON numbers of any size (Python's json reads them back exactly).
-    assert [row["n"] for row in json.loads(published.files["d.json"].content)] == [
+    assert [row["n"] for row in json.loads(published.files["d.json"].read())] == [
         int(big),
         -int(big),
         2**63 - 1,
@@ -323,7 +324,7 @@ def test_yearmonth_duration_geopoint_object_and_array(tmp_path):
         '2020-03,P1Y2M,"71.4,51.1","-0.5,51.5","76.9,43.2","{""a"": [1, ""é""]}","[1, 2.5, null]"',
         "",
     ]
-    assert json.loads(published.files["d.json"].content) == [
+    assert json.loads(published.files["d.json"].read()) == [
         {
             "ym": "2020-03",
             "du": "P1Y2M",
@@ -484,7 +485,7 @@ def test_windows_1251_with_semicolons_is_published_as_utf8(tmp_path):
     # Decoded as Frictionless's text stream decodes it, then split by pyarrow.
     assert published.tables.typed["d"].reader == "pyarrow"
     original = published.files["original/d.csv"]
-    assert original.content == text and original.original
+    assert original.read() == text and original.original
     assert original.note == 'windows-1251, ";", decimal comma'
 
 
@@ -493,7 +494,7 @@ def test_a_byte_order_mark_is_read_and_the_original_keeps_it(tmp_path):
     fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}]
     published = one(tmp_path, text, fields)
     assert published.csv() == "a,b\nx,1\n"
-    assert published.files["original/d.csv"].content == text
+    assert published.files["original/d.csv"].read() == text
     assert published.files["original/d.csv"].note == 'utf-8 with BOM, ","'
 
 
@@ -512,7 +513,14 @@ def test_inline_data_gets_downloads_but_no_original(tmp_path, data):
     resource = {"name": "d", "data": data, "schema": {"fields": fields}}
     published = publish(tmp_path, {}, [resource])
     assert published.csv() == "name,n\na,1\nb,\n"
-    assert sorted(published.files) == ["d.csv", "d.json", "d.xlsx", "datapackage.json", "ds.zip"]
+    assert sorted(published.files) == [
+        "d.csv",
+        "d.json",
+        "d.parquet",
+        "d.xlsx",
+        "datapackage.json",
+        "ds.zip",
+    ]
     (entry,) = published.descriptor["resources"]
     assert "data" not in entry and entry["path"] == "d.csv"
 
@@ -525,9 +533,9 @@ def test_originals_are_byte_identical_and_listed_in_the_published_package(tmp_pa
     ]
     files = {"data/2023/first.csv": "a\r\nx\r\n", "data/Отчёт 2023.csv": "a\ny\n"}
     published = publish(tmp_path, files, resources)
-    assert published.files["original/data/2023/first.csv"].content == b"a\r\nx\r\n"
+    assert published.files["original/data/2023/first.csv"].read() == b"a\r\nx\r\n"
     # A part that is not a safe name: the original is published under the resource's name.
-    assert published.files["original/second.csv"].content == b"a\ny\n"
+    assert published.files["original/second.csv"].read() == b"a\ny\n"
     names = [(r["name"], r["path"]) for r in published.descriptor["resources"]]
     assert names == [
         ("first", "first.csv"),
@@ -538,7 +546,7 @@ def test_originals_are_byte_identical_and_listed_in_the_published_package(tmp_pa
     original = published.descriptor["resources"][2]
     assert original["encoding"] == "utf-8" and original["dialect"] == {"delimiter": ","}
     assert original["moldir:originalOf"] == "first"
-    archive = zipfile.ZipFile(io.BytesIO(published.files["ds.zip"].content))
+    archive = zipfile.ZipFile(io.BytesIO(published.files["ds.zip"].read()))
     assert sorted(archive.namelist()) == [
         "ds/datapackage.json",
         "ds/first.csv",
@@ -654,8 +662,8 @@ def test_the_fast_path_reads_exactly_what_frictionless_reads(tmp_path, monkeypat
     )
     assert fast.tables.typed["d"].reader == "pyarrow"
     assert slow.tables.typed["d"].reader == "frictionless"
-    for name in ("d.csv", "d.json", "d.xlsx", "datapackage.json"):
-        assert fast.files[name].content == slow.files[name].content, name
+    for name in ("d.csv", "d.json", "d.xlsx", "d.parquet", "datapackage.json"):
+        assert fast.files[name].read() == slow.files[name].read(), name
     assert fast.lines() == [
         "id,name,amount,day,year,ok,note",
         "1,Астана,1.5,2020-01-31,2020,true,",
@@ -717,7 +725,7 @@ def test_more_rows_than_excel_allows_gives_no_xlsx(tmp_path, monkeypatch):
 
 
 def test_xlsx_is_written_in_chunks_of_rows(tmp_path, monkeypatch):
-    monkeypatch.setattr(downloads_module, "XLSX_CHUNK_ROWS", 2)
+    monkeypatch.setattr(workbook_module, "XLSX_CHUNK_ROWS", 2)
     published = one(
         tmp_path,
         "a,b\n1,NaN\n2,x\n3,0.1234567890123456789\n4,\n5,1\n",
@@ -843,13 +851,21 @@ def test_plan_downloads_takes_plain_frames_and_writes_a_valid_package(tmp_path):
     dataset = build_dataset(folder, folder / "datapackage.json", descriptor)
     planned = plan_downloads(dataset, {"d": read_table(dataset.resources[0])})
     names = [d.filename for d in planned]
-    assert names == ["d.csv", "d.json", "d.xlsx", "original/d.csv", "datapackage.json", "demo.zip"]
-    published = json.loads(planned[4].content)
+    assert names == [
+        "d.csv",
+        "d.json",
+        "d.xlsx",
+        "d.parquet",
+        "original/d.csv",
+        "datapackage.json",
+        "demo.zip",
+    ]
+    published = json.loads(planned[5].read())
     entry = published["resources"][0]
     assert entry["path"] == "d.csv" and entry["bytes"] == planned[0].bytes
     assert entry["hash"] == f"sha256:{planned[0].sha256}"
     assert "decimalChar" not in entry["schema"]["fields"][1]
-    assert planned[0].content == b"a,b\n1,2.5\n"
+    assert planned[0].read() == b"a,b\n1,2.5\n"
 
 
 # --- other formats, files that are not tables, the build cache -----------------------------
@@ -879,7 +895,7 @@ def test_a_spreadsheet_resource_is_read_by_frictionless_and_published_as_csv(tmp
         "",
     ]
     original = published.files["original/d.xlsx"]
-    assert original.content == content.getvalue() and original.note == "XLSX"
+    assert original.read() == content.getvalue() and original.note == "XLSX"
 
 
 def test_files_that_are_not_tables_are_published_as_they_are(tmp_path):
@@ -904,6 +920,7 @@ def test_files_that_are_not_tables_are_published_as_they_are(tmp_path):
     assert sorted(published.files) == [
         "d.csv",
         "d.json",
+        "d.parquet",
         "d.xlsx",
         "datapackage.json",
         "ds.zip",
@@ -937,8 +954,8 @@ def test_tables_kept_by_the_build_cache_give_the_same_downloads(tmp_path):
     )
     again = pickle.loads(pickle.dumps(published.tables))
     assert [missing_values(f) for f in again.typed["d"].fields] == [["NA"], ["NA"]]
-    replanned = {d.filename: d.content for d in plan_downloads(dataset, again)}
-    assert replanned == {name: d.content for name, d in published.files.items()}
+    replanned = {d.filename: d.read() for d in plan_downloads(dataset, again)}
+    assert replanned == {name: d.read() for name, d in published.files.items()}
 
 
 # --- the vectorised reading is Frictionless's, value for value ------------------------------

@@ -279,14 +279,25 @@ def project_settings(settings_file: Path | None = None) -> MoldirSettings:
     default=None,
     help="Output folder (default: the settings' OUTPUT_PATH, output/).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Datasets whose tables and downloads are made at once, in worker processes "
+    "(0: one per CPU; 1: one after another, the least memory). The site is the same.",
+)
 @settings_option
 @verbose_option
-def build(publish: bool, output: Path | None, settings_file: Path | None) -> None:
+def build(publish: bool, output: Path | None, jobs: int, settings_file: Path | None) -> None:
     """Validate every dataset and build the site; on any error output/ is left untouched."""
-    run_build(publish, output, settings_file)
+    run_build(publish, output, settings_file, jobs)
 
 
-def run_build(publish: bool, output: Path | None, settings_file: Path | None) -> Path:
+def run_build(
+    publish: bool, output: Path | None, settings_file: Path | None, jobs: int = 0
+) -> Path:
     from moldir.features.search import SearchIndexError
     from moldir.site.build import build_site
 
@@ -303,6 +314,7 @@ def run_build(publish: bool, output: Path | None, settings_file: Path | None) ->
             output,
             environment_settings(os.environ) or None,
             use_cache=not os.environ.get("MOLDIR_NO_CACHE"),
+            jobs=jobs or os.cpu_count() or 1,
         )
     except InvalidDatasets as invalid:
         click.echo(format_text(invalid.report), err=True)

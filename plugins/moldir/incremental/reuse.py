@@ -44,6 +44,7 @@ from typing import Any
 from moldir.incremental import store as build_cache
 from moldir.incremental.fingerprints import digest
 from moldir.model.safety import checked_output
+from moldir.model.stored import StoredFile
 
 logger = logging.getLogger(__name__)
 
@@ -263,11 +264,12 @@ def unlink_shared(path: str | os.PathLike) -> None:
 
 
 def write_bytes(
-    path: Path, content: bytes | Callable[[], bytes], depends_on: str | None = None
+    path: Path, content: bytes | Callable[[], bytes] | StoredFile, depends_on: str | None = None
 ) -> None:
     """Write a file of the site (a download, a chart file) into the staging folder, or
     link the previous build's copy when ``depends_on`` is the key it was written under.
-    ``content`` may be a function, called only when the file is written."""
+    ``content`` may be a function, called only when the file is written, or a stored file
+    (copied, never read into memory)."""
     reuse = _ACTIVE
     files_key = key = None
     if reuse is not None and depends_on is not None:
@@ -278,7 +280,10 @@ def write_bytes(
     path = checked_output(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     unlink_shared(path)
-    path.write_bytes(content() if callable(content) else content)
+    if isinstance(content, StoredFile):
+        content.copy_to(path)
+    else:
+        path.write_bytes(content() if callable(content) else content)
     if reuse is not None:
         reuse.record(files_key, key, [reuse.relative(path)])
 

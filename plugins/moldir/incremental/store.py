@@ -13,6 +13,7 @@ of its own, and nothing of a failed build is written.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from moldir.incremental.fingerprints import dataset_fingerprint, digest, tree_listing
+from moldir.model.stored import FileStore, StoredFile
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,6 +39,12 @@ class BuildCache:
     pickled when it is computed and unpickled whenever it is asked for: callers always get
     their own copy, so nothing a build does to a result (a check adding its errors, a
     feature adding extras) reaches the cache or the next build.
+
+    The files a result names (``StoredFile``: the bodies of downloads) live in ``files/``,
+    content-addressed, and are pickled as references (their digest and size), so an entry
+    stays small and its files are read only when the site copies them. A result whose files
+    are gone (a cleaned ``files/``) is computed again; files no entry names any more are
+    deleted when the cache is saved (``files.json`` lists each entry's files).
     """
 
     def __init__(self, root: Path) -> None:
@@ -50,6 +58,48 @@ class BuildCache:
         # (``save``), not at each part an entry gains.
         self._loaded: dict[str, dict[str, Any]] = {}
         self._unsaved: set[str] = set()
+        self.files = FileStore(root / "files")
+
+    def remembers(self, slug: str, part: str) -> bool:
+        """Whether ``part`` of ``slug`` is in the cache for this build's fingerprint."""
+        fingerprint = self.fingerprint(slug)
+        if fingerprint is None:
+            return False
+        return part in self._load(slug, fingerprint)["parts"]
+
+    def file_store(self) -> FileStore:
+        """Where the pipeline writes the files of the results it computes."""
+        return self.files
+
+    def _dumps(self, result: Any) -> tuple[bytes, set[str]]:
+        """``result`` pickled, with its stored files as references; their digests."""
+        named: set[str] = set()
+        root = self.files.root
+
+        class Pickler(pickle.Pickler):
+            def persistent_id(self, obj: Any) -> Any:
+                if isinstance(obj, StoredFile) and obj.path.parent.parent == root:
+                    named.add(obj.sha256)
+                    return ("stored", obj.sha256, obj.size)
+                return None
+
+        buffer = io.BytesIO()
+        Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+        return buffer.getvalue(), named
+
+    def _loads(self, data: bytes) -> Any:
+        """A pickled result; ``FileNotFoundError`` when a file it names is gone."""
+        store = self.files
+
+        class Unpickler(pickle.Unpickler):
+            def persistent_load(self, pid: Any) -> Any:
+                _kind, sha256, size = pid
+                stored = StoredFile(store.root / sha256[:2] / sha256, size, sha256)
+                if not stored.exists():
+                    raise FileNotFoundError(stored.path)
+                return stored
+
+        return Unpickler(io.BytesIO(data)).load()
 
     def _entry(self, slug: str) -> Path:
         return self.root / "datasets" / f"{slug}.pickle"
@@ -88,7 +138,28 @@ class BuildCache:
             except OSError as problem:
                 logger.debug("cache: %s not stored: %s", slug, problem)
                 temporary.unlink(missing_ok=True)
+        if self._unsaved:
+            self._collect_files()
         self._unsaved.clear()
+
+    def _collect_files(self) -> None:
+        """Record the files each saved entry names; delete the files none names."""
+        index_path = self.root / "files.json"
+        try:
+            index = json.loads(index_path.read_text())
+        except (OSError, ValueError):
+            index = {}
+        if not isinstance(index, dict):
+            index = {}
+        for slug in self._unsaved:
+            parts = self._loaded[slug].get("files", {})
+            index[slug] = sorted({sha for names in parts.values() for sha in names})
+        # Entries of datasets that are gone keep their files until their entry is deleted.
+        index = {slug: names for slug, names in index.items() if self._entry(slug).exists()}
+        temporary = index_path.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(index, sort_keys=True))
+        temporary.replace(index_path)
+        self.files.keep_only({sha for names in index.values() for sha in names})
 
     def fingerprint(self, slug: str) -> str | None:
         """The fingerprint of dataset ``slug`` in this build (None before it was validated)."""
@@ -98,17 +169,23 @@ class BuildCache:
         entry = self._load(slug, fingerprint)
         stored = entry["parts"].get(part)
         if stored is not None:
-            self.hits += 1
-            return pickle.loads(stored)  # a copy of its own for every caller
+            try:
+                result = self._loads(stored)  # a copy of its own for every caller
+            except FileNotFoundError:
+                logger.debug("cache: %s %s names a file that is gone", slug, part)
+            else:
+                self.hits += 1
+                return result
         self.misses += 1
         result = compute()
         try:
             # Pickled now, before the caller can change it: the entry keeps the result as
             # it was computed.
-            entry["parts"][part] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            entry["parts"][part], named = self._dumps(result)
         except (pickle.PicklingError, TypeError, AttributeError) as problem:
             logger.debug("cache: %s %s not stored: %s", slug, part, problem)
             return result
+        entry.setdefault("files", {})[part] = sorted(named)
         self._unsaved.add(slug)
         return result
 

@@ -41,14 +41,16 @@ import json
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from moldir.model.dataset import Dataset, Resource
 from moldir.model.safety import output_path, safe_name
+from moldir.model.stored import FileStore, StoredFile, temporary_store
 from moldir.pipeline.cells import cell_text, component_text, number_text
+from moldir.pipeline.workbook import ZIP_DATE, write_xlsx
 
 # pandas, pyarrow, XlsxWriter and .tables are imported where files are written, so that
 # ``moldir validate`` (which imports ``Download`` through the portal) does not load them.
@@ -67,6 +69,7 @@ MEDIA_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "zip": "application/zip",
     "datapackage": "application/json",
+    "parquet": "application/vnd.apache.parquet",
 }
 COMPRESSED_TYPES = {
     "gz": "application/gzip",
@@ -74,8 +77,6 @@ COMPRESSED_TYPES = {
     "bz2": "application/x-bzip2",
     "xz": "application/x-xz",
 }
-# Fixed timestamp inside zip entries so the same data always gives the same archive.
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 # Download names that other files of a dataset's folder already use (the published
 # descriptor, the API document): a resource so named gets "-data" added.
 RESERVED_STEMS = {"datapackage", "index", "feed", "original", "charts"}
@@ -83,7 +84,6 @@ RESERVED_STEMS = {"datapackage", "index", "feed", "original", "charts"}
 XLSX_MAX_ROWS = 1_048_575  # plus the header row
 XLSX_MAX_COLUMNS = 16_384
 XLSX_MAX_TEXT = 32_767
-XLSX_CHUNK_ROWS = 65_536
 # The published CSV's dialect, declared in full: Frictionless would otherwise sniff what is
 # not declared (a ";" or a skipped initial space) from the published data.
 CSV_DIALECT = {
@@ -107,13 +107,15 @@ FORMULA_PREFIX = "'"
 class Download:
     """A file a data user can download, at ``datasets/<slug>/<filename>``.
 
+    ``content`` is the file's body: a ``StoredFile`` on disk (every table's files: they can
+    be hundreds of megabytes) or, for small files made in memory, ``bytes``.
     ``original`` marks the publisher's own file (byte-identical); ``note`` says how it is
     written (e.g. ``windows-1251, ";"``); ``mediatype`` overrides the format's type."""
 
     dataset: str
     filename: str
     format: str
-    content: bytes
+    content: bytes | StoredFile
     resource: str | None = None
     original: bool = False
     note: str = ""
@@ -129,12 +131,33 @@ class Download:
 
     @property
     def bytes(self) -> int:
+        if isinstance(self.content, StoredFile):
+            return self.content.size
         return len(self.content)
 
     @functools.cached_property
     def sha256(self) -> str:
-        # Computed once: every catalogue asks for it, and big downloads take a while.
+        if isinstance(self.content, StoredFile):
+            return self.content.sha256
         return hashlib.sha256(self.content).hexdigest()
+
+    def read(self) -> bytes:
+        """The whole body (tests and small files; the site copies stored files instead)."""
+        if isinstance(self.content, StoredFile):
+            return self.content.read_bytes()
+        return self.content
+
+    def on_disk(self) -> bool:
+        """False when a stored body is gone (a remembered download whose cache folder was
+        cleaned or moved): the download must be made again."""
+        return not isinstance(self.content, StoredFile) or self.content.exists()
+
+    def write_to(self, path: Path) -> None:
+        """Write the file to ``path`` (copied from the store, never linked to it)."""
+        if isinstance(self.content, StoredFile):
+            self.content.copy_to(path)
+        else:
+            path.write_bytes(self.content)
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -380,27 +403,48 @@ def joined_lines(columns: list[pa.Array], separator: str) -> bytes:
 # ----------------------------------------------------------------------------- files
 
 
+# Rows written per piece: the texts of one piece at a time are joined in memory.
+WRITE_CHUNK_ROWS = 131_072
+
+
 def csv_bytes(table: Table | pd.DataFrame, shape: Written | None = None) -> bytes:
     """UTF-8, comma-separated, LF line ends, quoted where needed; missing cells empty."""
+    buffer = io.BytesIO()
+    write_csv(as_table(table), shape, buffer)
+    return buffer.getvalue()
+
+
+def write_csv(table: Table, shape: Written | None, out: BinaryIO) -> None:
+    """``csv_bytes`` written to ``out`` piece by piece."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table = as_table(table)
     shape = shape or written(table)
     single = len(shape.names) == 1
     header = ",".join(quoted(pa.array(shape.names, pa.string()), single).to_pylist()) + "\n"
-    columns = [quoted(pc.fill_null(t, shape.marker), single) for t in shape.texts]
-    return header.encode("utf-8") + joined_lines(columns, ",")
+    out.write(header.encode("utf-8"))
+    count = len(shape.texts[0]) if shape.texts else 0
+    for start in range(0, count, WRITE_CHUNK_ROWS):
+        texts = [t.slice(start, WRITE_CHUNK_ROWS) for t in shape.texts]
+        columns = [quoted(pc.fill_null(t, shape.marker), single) for t in texts]
+        out.write(joined_lines(columns, ","))
 
 
 def json_bytes(table: Table | pd.DataFrame) -> bytes:
     """A JSON array with one row object per line (``{"field": value, …}``, the field
     names and values exact)."""
+    buffer = io.BytesIO()
+    write_json(as_table(table), buffer)
+    return buffer.getvalue()
+
+
+def write_json(table: Table, out: BinaryIO) -> None:
+    """``json_bytes`` written to ``out`` piece by piece."""
     import pyarrow as pa
 
-    table = as_table(table)
     if not table.fields or not len(table.frame):
-        return b"[]\n"
+        out.write(b"[]\n")
+        return
     columns = []
     for index, item in enumerate(table.fields):
         key = json.dumps(item.name, ensure_ascii=False) + ": "
@@ -408,10 +452,101 @@ def json_bytes(table: Table | pd.DataFrame) -> bytes:
         fragments = json_fragments(table, item)
         columns.append(pa.compute.binary_join_element_wise(pa.scalar(prefix), fragments, ""))
     columns[-1] = pa.compute.binary_join_element_wise(columns[-1], pa.scalar("}"), "")
-    body = joined_lines(columns, ", ")
-    # Rows are separated by ",\n": the LF after each row but the last gets its comma.
-    body = body[:-1].replace(b"}\n{", b"},\n{")
-    return b"[\n" + body + b"\n]\n"
+    out.write(b"[\n")
+    for start in range(0, len(columns[0]), WRITE_CHUNK_ROWS):
+        body = joined_lines([c.slice(start, WRITE_CHUNK_ROWS) for c in columns], ", ")
+        # Rows are separated by ",\n": the LF after each row but the last gets its comma
+        # (a value never holds a raw LF: JSON strings escape it).
+        body = body[:-1].replace(b"}\n{", b"},\n{")
+        out.write((b",\n" if start else b"") + body)
+    out.write(b"\n]\n")
+
+
+def parquet_bytes(table: Table | pd.DataFrame, shape: Written | None = None) -> bytes:
+    """The table as Apache Parquet (see ``write_parquet``)."""
+    buffer = io.BytesIO()
+    table = as_table(table)
+    write_parquet(table, shape or written(table), buffer)
+    return buffer.getvalue()
+
+
+def write_parquet(table: Table, shape: Written, out: BinaryIO) -> None:
+    """The table as Apache Parquet, typed: integers int64, numbers float64, booleans,
+    dates date32, times time64, datetimes timestamp (UTC when they carry an offset); text
+    and every other type (yearmonth, duration, geopoint, objects…) the CSV's text,
+    neutralised as there. A column whose values the Parquet type would change (an integer
+    beyond 64 bits, a number with more digits than a float holds, mixed offsets) is the
+    CSV's text too: a data user never gets a silently rounded value. Written in row groups
+    of ``WRITE_CHUNK_ROWS``, zstd-compressed; the same table always gives the same bytes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = shape.names  # the CSV's header: neutralised, as the published schema says
+    columns = [
+        parquet_column(table, item, texts)
+        for item, texts in zip(table.fields, shape.texts, strict=True)
+    ]
+    schema = pa.schema(
+        [pa.field(name, column.type) for name, column in zip(names, columns, strict=True)]
+    )
+    whole = pa.Table.from_arrays(columns, schema=schema)
+    with pq.ParquetWriter(
+        out, schema, compression="zstd", write_statistics=True, store_schema=False
+    ) as writer:
+        if not len(whole):
+            writer.write_table(whole)
+        for start in range(0, len(whole), WRITE_CHUNK_ROWS):
+            writer.write_table(whole.slice(start, WRITE_CHUNK_ROWS))
+
+
+def parquet_column(table: Table, item: Any, texts: pa.Array) -> pa.Array:
+    """One column of the Parquet download (see ``write_parquet``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    series = table.frame[item.name]
+    overlay = table.exact.get(item.name)
+    dtype = str(series.dtype)
+    if item.type in ("integer", "year") and dtype == "Int64":
+        return arrow_of(series).cast(pa.int64())
+    if item.type == "boolean" and dtype == "boolean":
+        return arrow_of(series)
+    if item.type == "number" and dtype == "Float64":
+        values = arrow_of(series).cast(pa.float64())
+        if overlay is None:
+            return values
+        # NaN and infinities are exact as floats; a longer decimal is not: then the text.
+        specials = {}
+        for index, value in overlay.items():
+            if isinstance(value, Decimal) and value.is_finite():
+                return texts
+            specials[index] = float(value)
+        numbers = values.to_numpy(zero_copy_only=False).astype(float)
+        valid = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False))
+        for index, number in specials.items():
+            numbers[index], valid[index] = number, True
+        return pa.array(numbers, pa.float64(), mask=~valid)
+    values = series.tolist()
+    if overlay is not None:
+        values = list(values)
+        for index, value in overlay.items():
+            values[index] = value
+    present = [None if missing(v) else v for v in values]
+    kinds = {"date": pa.date32(), "time": pa.time64("us")}
+    if item.type in kinds:
+        plain = all(v is None or type(v) in (dt.date, dt.time) for v in present)
+        if plain and all(getattr(v, "tzinfo", None) is None for v in present):
+            return pa.array(present, kinds[item.type])
+        return texts
+    if item.type == "datetime":
+        aware = {v.tzinfo is not None for v in present if v is not None}
+        if all(isinstance(v, dt.datetime) or v is None for v in present) and len(aware) <= 1:
+            if aware == {True}:
+                utc = [None if v is None else v.astimezone(dt.UTC) for v in present]
+                return pa.array(utc, pa.timestamp("us", tz="UTC"))
+            return pa.array(present, pa.timestamp("us"))
+        return texts
+    return texts
 
 
 def json_fragments(table: Table, item: Any) -> pa.Array:
@@ -445,214 +580,73 @@ def json_fragments(table: Table, item: Any) -> pa.Array:
     return pa.array(["null" if missing(v) else json_text(item, v) for v in values], pa.string())
 
 
-def xlsx_limits(table: Table, shape: Written) -> str | None:
-    """Why the table cannot be an XLSX without losing data, or None."""
+@dataclass(frozen=True)
+class XlsxLimit:
+    """Why a table has no XLSX: which of Excel's limits it passes (``rows``, ``columns``
+    or ``text``: a cell's characters) and that limit."""
+
+    limit: str
+    maximum: int
+
+    def __str__(self) -> str:
+        what = {"rows": "rows", "columns": "columns", "text": "characters in a cell"}
+        return f"more than {self.maximum:,} {what[self.limit]} (Excel's limit)"
+
+
+def xlsx_limits(table: Table, shape: Written) -> XlsxLimit | None:
+    """Why the table cannot be an XLSX without losing data, or None.
+
+    Such a table gets no XLSX rather than one split into several sheets: a split table
+    cannot be sorted, filtered or summed as one, and a data user could miss the later
+    sheets; the CSV and Parquet files hold it whole."""
     import pyarrow.compute as pc
 
     if len(table.frame) > XLSX_MAX_ROWS:
-        return f"more than {XLSX_MAX_ROWS:,} rows"
+        return XlsxLimit("rows", XLSX_MAX_ROWS + 1)  # Excel counts the header row
     if len(table.fields) > XLSX_MAX_COLUMNS:
-        return f"more than {XLSX_MAX_COLUMNS:,} columns"
+        return XlsxLimit("columns", XLSX_MAX_COLUMNS)
     longest = max(
         [len(name) for name in shape.names]
         + [pc.max(pc.utf8_length(t)).as_py() or 0 for t in shape.texts if len(t)]
         or [0]
     )
     if longest > XLSX_MAX_TEXT:
-        return f"a cell longer than {XLSX_MAX_TEXT:,} characters"
+        return XlsxLimit("text", XLSX_MAX_TEXT)
     return None
 
 
 def xlsx_bytes(
     table: Table | pd.DataFrame, sheet_title: str, shape: Written | None = None
 ) -> bytes:
-    """A workbook with typed cells: numbers as numbers, dates as dates, text as text.
-
-    Text is always a string cell (never a formula), neutralised as in the CSV. XlsxWriter's
-    ``constant_memory`` mode flushes each row as it is written: a 1,000,000-row table
-    neither holds every cell in memory nor takes minutes."""
-    import xlsxwriter
-
-    table = as_table(table)
-    shape = shape or written(table)
+    """The XLSX download of a table in memory (``workbook.write_xlsx``)."""
     buffer = io.BytesIO()
-    options = {"constant_memory": True, "nan_inf_to_errors": True, "strings_to_numbers": False}
-    options.update({"strings_to_formulas": False, "strings_to_urls": False})
-    workbook = xlsxwriter.Workbook(buffer, options)
-    sheet = workbook.add_worksheet(safe_sheet_title(sheet_title))
-    bold = workbook.add_format({"bold": True})
-    formats = {
-        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-        "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-        "time": workbook.add_format({"num_format": "hh:mm:ss"}),
-    }
-    sheet.freeze_panes(1, 0)  # the header stays visible while scrolling
-    for column, name in enumerate(shape.names):
-        sheet.write_string(0, column, name, bold)
-    # In chunks of rows: the Python values of one chunk at a time are held in memory.
-    count = len(table.frame)
-    for start in range(0, count, XLSX_CHUNK_ROWS):
-        stop = min(count, start + XLSX_CHUNK_ROWS)
-        writers = [
-            xlsx_column(table, item, texts, sheet, formats, start, stop)
-            for item, texts in zip(table.fields, shape.texts, strict=True)
-        ]
-        functions = [write for _values, write in writers]
-        columns = [values for values, _write in writers]
-        for number, row in enumerate(zip(*columns, strict=True), start=start + 1):
-            for column, (value, write) in enumerate(zip(row, functions, strict=True)):
-                if value is not None:
-                    write(number, column, value)
-    workbook.close()
-    return reproducible_xlsx(buffer.getvalue())
-
-
-def xlsx_column(
-    table: Table, item: Any, texts: pa.Array, sheet: Any, formats: dict, start: int, stop: int
-):
-    """(values, write(row, column, value)) of one column: the XLSX cell of each value.
-
-    Text columns are the CSV's texts (neutralised) as string cells; numbers are number cells
-    when Excel holds them exactly, else their CSV text; dates, datetimes and times are date
-    cells when Excel can show them (1900-9999, no UTC offset), else their ISO text."""
-    import numpy as np
-
-    series = table.frame[item.name].iloc[start:stop]
-    texts = texts.slice(start, stop - start)
-    overlay = table.exact.get(item.name)
-    if overlay is not None:
-        overlay = overlay[(overlay.index >= start) & (overlay.index < stop)]
-        overlay.index = overlay.index - start
-        overlay = overlay if len(overlay) else None
-    dtype = str(series.dtype)
-    kind = item.type
-    if dtype == "boolean":
-        return arrow_of(series).to_pylist(), sheet.write_boolean
-    if dtype in ("Int64", "Float64") and kind in ("integer", "year", "number"):
-        numbers = arrow_of(series)
-        if dtype == "Int64":
-            values = numbers.fill_null(0).to_numpy(zero_copy_only=False)
-            exact = np.abs(values) < 10**15
-        else:
-            exact = excel_exact(texts)
-        if overlay is not None:
-            exact[overlay.index.to_numpy()] = False
-        listed = numbers.to_pylist()
-        if exact.all():
-            return listed, sheet.write_number
-        shown = texts.to_pylist()
-        for index in np.flatnonzero(~exact).tolist():
-            if shown[index] is not None:
-                listed[index] = _Text(shown[index])
-        return listed, _either(sheet.write_number, sheet)
-    if dtype == "object" and kind in ("integer", "year", "number"):
-        shown = texts.to_pylist()
-        listed = [
-            None if missing(v) else (v if excel_number(v) else _Text(t))
-            for v, t in zip(series.tolist(), shown, strict=True)
-        ]
-        return listed, _either(sheet.write_number, sheet)
-    if kind in ("date", "datetime", "time"):
-        values = (overlay if overlay is not None else series).tolist()
-        shown = texts.to_pylist()
-        listed = [
-            None if missing(v) else (v if excel_moment(v) else _Text(t))
-            for v, t in zip(values, shown, strict=True)
-        ]
-        style = formats[kind]
-
-        def moment(row: int, column: int, value: Any) -> None:
-            if type(value) is _Text:
-                sheet.write_string(row, column, value)
-            else:
-                sheet.write_datetime(row, column, value, style)
-
-        return listed, moment
-    return texts.to_pylist(), sheet.write_string
-
-
-def _either(write_number: Any, sheet: Any):
-    def write(row: int, column: int, value: Any) -> None:
-        if type(value) is _Text:
-            sheet.write_string(row, column, value)
-        else:
-            write_number(row, column, value)
-
-    return write
-
-
-def excel_exact(texts: pa.Array):
-    """Whether each float's shortest form has at most 15 significant digits (Excel keeps
-    15; a longer one would change when the workbook is saved again)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    mantissa = pc.replace_substring_regex(texts, r"e.*$", "")
-    digits = pc.utf8_trim(pc.replace_substring_regex(mantissa, r"[-.]", ""), "0")
-    exponent = pc.extract_regex(texts, r"e(?P<e>[-+]?[0-9]+)$")
-    ok = pc.less_equal(pc.utf8_length(digits), 15)
-    ok = pc.fill_null(ok, True)
-    values = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool).copy()
-    if pc.any(pc.is_valid(exponent)).as_py():
-        powers = pc.cast(pc.struct_field(exponent, [0]), "int64").to_numpy(zero_copy_only=False)
-        with np.errstate(invalid="ignore"):
-            values &= ~(np.nan_to_num(powers.astype(float), nan=0) > 300)
-            values &= ~(np.nan_to_num(powers.astype(float), nan=0) < -300)
-    return values
-
-
-class _Text(str):
-    """A value written as a string cell although its column is typed (exactness)."""
-
-
-def excel_number(value: Any) -> bool:
-    """Whether Excel holds the number exactly (15 significant digits, finite)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return abs(value) < 10**15
-    return False
-
-
-def excel_moment(value: Any) -> bool:
-    """Whether Excel can show the date, datetime or time as such (1900-9999, no offset)."""
-    if isinstance(value, dt.datetime):
-        return value.tzinfo is None and 1900 <= value.year <= 9999
-    if isinstance(value, dt.date):
-        return 1900 <= value.year <= 9999
-    if isinstance(value, dt.time):
-        return value.tzinfo is None
-    return False
-
-
-def safe_sheet_title(title: str) -> str:
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
-    if cleaned.lower() == "history":  # reserved by Excel
-        cleaned += "_"
-    return cleaned[:31] or "data"
-
-
-# XLSX writers stamp the save time into docProps/core.xml and into every zip entry, so the
-# same table gave a different file (and sha256 in the catalogues) on every build.
-XLSX_TIMES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
-
-
-def reproducible_xlsx(workbook: bytes) -> bytes:
-    """The workbook without save times: the same data always gives the same bytes."""
-    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
-        files = {name: archive.read(name) for name in archive.namelist()}
-    files["docProps/core.xml"] = XLSX_TIMES.sub(b"", files["docProps/core.xml"])
-    return zip_bytes(files)
+    table = as_table(table)
+    write_xlsx(table, sheet_title, shape or written(table), buffer)
+    return buffer.getvalue()
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    write_zip(files, buffer)
+    return buffer.getvalue()
+
+
+def write_zip(files: dict[str, bytes | StoredFile], out: BinaryIO) -> None:
+    """A zip of ``files`` (name → body), deflated, every entry dated ``ZIP_DATE``; stored
+    bodies are read in pieces."""
+    import shutil
+
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
-    return buffer.getvalue()
+            if not isinstance(content, StoredFile):
+                archive.writestr(info, content)
+                continue
+            # As writestr does: the size known first decides zip64 the same way.
+            info.file_size = content.size
+            with archive.open(info, mode="w") as entry, content.open() as source:
+                shutil.copyfileobj(source, entry, 1 << 20)
 
 
 # ----------------------------------------------------------------------------- tables
@@ -731,7 +725,7 @@ def original_name(resource: Resource, taken: set[str]) -> str:
     return candidate
 
 
-def original_note(descriptor: dict[str, Any], content: bytes) -> str:
+def original_note(descriptor: dict[str, Any], content: bytes | StoredFile) -> str:
     """How the publisher's file is written, for the dataset page: encoding, separator."""
     path = PurePosixPath(str(descriptor.get("path")))
     compression = descriptor.get("compression")
@@ -741,6 +735,9 @@ def original_note(descriptor: dict[str, Any], content: bytes) -> str:
     words = []
     if fmt in ("csv", "tsv", "txt", ""):
         encoding = str(descriptor.get("encoding") or "utf-8")
+        if isinstance(content, StoredFile):
+            with content.open() as handle:
+                content = handle.read(3)
         if content.startswith(b"\xef\xbb\xbf"):
             encoding += " with BOM"
         words.append(encoding)
@@ -869,10 +866,12 @@ def published_descriptor(
     shapes: dict[str, Written] | None = None,
     tables: dict[str, Table] | None = None,
     originals: dict[str, Download] | None = None,
+    without_xlsx: dict[str, XlsxLimit] | None = None,
 ) -> dict[str, Any]:
     """The descriptor as published: resources point at the UTF-8 CSV downloads, with
     ``bytes`` and ``hash``, and a schema and dialect that describe that file; then one
-    resource per publisher's original file, as it was validated."""
+    resource per publisher's original file, as it was validated. A table too big for
+    Excel says so in ``moldir:noXlsx`` (why its XLSX is missing)."""
     from moldir.pipeline.validate import declared_defaults
 
     descriptor = copy.deepcopy(dataset.descriptor)
@@ -923,6 +922,8 @@ def published_descriptor(
                 "hash": f"sha256:{download.sha256}",
             }
         )
+        if without_xlsx and name in without_xlsx:
+            published["moldir:noXlsx"] = f"No XLSX file: {without_xlsx[name]}."
         resources.append(published)
     # Foreign keys to another resource's renamed fields.
     for published in resources:
@@ -1000,29 +1001,39 @@ def published_file(resource: dict[str, Any], original: Download | None) -> dict[
 @dataclass(frozen=True)
 class PlannedFiles:
     """A dataset's files before its package is made: every resource's downloads (CSV,
-    JSON, XLSX, the publisher's original) and the descriptor that describes them, without
-    the date of the dataset's last change (``package_downloads`` adds it)."""
+    JSON, XLSX, Parquet, the publisher's original) and the descriptor that describes them,
+    without the date of the dataset's last change (``package_downloads`` adds it);
+    ``without_xlsx``: the resources that have no XLSX, and why."""
 
     downloads: tuple[Download, ...]
     descriptor: dict[str, Any]
+    without_xlsx: dict[str, XlsxLimit] = field(default_factory=dict)
 
 
 def plan_downloads(
-    dataset: Dataset, tables: dict[str, Any], modified: str | None = None
+    dataset: Dataset,
+    tables: dict[str, Any],
+    modified: str | None = None,
+    store: FileStore | None = None,
 ) -> list[Download]:
     """Every download of a dataset: per resource CSV, JSON, XLSX (unless Excel's limits
-    would cut it) and the publisher's original file; datapackage.json; zip.
+    would cut it), Parquet and the publisher's original file; datapackage.json; zip.
 
     ``modified`` (RFC 3339, when the dataset last changed, from its history) goes into the
-    published datapackage.json when the descriptor gives none."""
-    return package_downloads(dataset, plan_files(dataset, tables), modified)
+    published datapackage.json when the descriptor gives none. The files are written into
+    ``store`` (a temporary one by default)."""
+    store = store or temporary_store()
+    return package_downloads(dataset, plan_files(dataset, tables, store), modified, store)
 
 
-def plan_files(dataset: Dataset, tables: dict[str, Any]) -> PlannedFiles:
+def plan_files(
+    dataset: Dataset, tables: dict[str, Any], store: FileStore | None = None
+) -> PlannedFiles:
     """Every resource's downloads and the published descriptor (the costly part of the
     plan: it depends on the dataset's files alone, not on its history)."""
     from moldir.pipeline.tables import DeriveError
 
+    store = store or temporary_store()
     typed = getattr(tables, "typed", None) or {
         resource.name: as_table(tables[resource.name], resource) for resource in dataset.resources
     }
@@ -1031,10 +1042,11 @@ def plan_files(dataset: Dataset, tables: dict[str, Any]) -> PlannedFiles:
     csv_files: dict[str, Download] = {}
     originals: dict[str, Download] = {}
     shapes: dict[str, Written] = {}
+    without_xlsx: dict[str, XlsxLimit] = {}
     taken: set[str] = set()
     for resource in dataset.resources:
         try:
-            planned = plan_resource(dataset, resource, typed[resource.name], stems, taken)
+            planned = plan_resource(dataset, resource, typed[resource.name], stems, taken, store)
         except Exception as problem:
             if isinstance(problem, DeriveError):
                 problem.resource = problem.resource or resource.name
@@ -1043,20 +1055,25 @@ def plan_files(dataset: Dataset, tables: dict[str, Any]) -> PlannedFiles:
                 f"the downloads could not be written: {type(problem).__name__}: {problem}",
                 resource=resource.name,
             ) from problem
-        shape, files, original = planned
+        shape, files, original, limit = planned
         if shape is not None:
             shapes[resource.name] = shape
             csv_files[resource.name] = files[0]
+        if limit is not None:
+            without_xlsx[resource.name] = limit
         downloads += files
         if original is not None:
             originals[resource.name] = original
             downloads.append(original)
-    descriptor = published_descriptor(dataset, csv_files, shapes, typed, originals)
-    return PlannedFiles(tuple(downloads), descriptor)
+    descriptor = published_descriptor(dataset, csv_files, shapes, typed, originals, without_xlsx)
+    return PlannedFiles(tuple(downloads), descriptor, without_xlsx)
 
 
 def package_downloads(
-    dataset: Dataset, files: PlannedFiles, modified: str | None = None
+    dataset: Dataset,
+    files: PlannedFiles,
+    modified: str | None = None,
+    store: FileStore | None = None,
 ) -> list[Download]:
     """The downloads of ``files`` with the published datapackage.json and the zip (the
     descriptor, each table's CSV and each original file), in that order.
@@ -1075,13 +1092,12 @@ def package_downloads(
     # of a tabular resource) and the publisher's files.
     tables = [d for d in files.downloads if d.format == "csv" and not d.original]
     originals = [d for d in files.downloads if d.original]
-    archive = zip_bytes(
-        {
-            f"{slug}/datapackage.json": descriptor_bytes,
-            **{f"{slug}/{d.filename}": d.content for d in tables},
-            **{f"{slug}/{d.filename}": d.content for d in originals},
-        }
-    )
+    entries: dict[str, bytes | StoredFile] = {
+        f"{slug}/datapackage.json": descriptor_bytes,
+        **{f"{slug}/{d.filename}": d.content for d in tables},
+        **{f"{slug}/{d.filename}": d.content for d in originals},
+    }
+    archive = (store or temporary_store()).write(lambda out: write_zip(entries, out))
     planned = [*files.downloads, package, Download(slug, f"{slug}.zip", "zip", archive)]
     for download in planned:
         # Every part of every download's path: a safe name, inside the dataset's folder
@@ -1096,24 +1112,42 @@ def package_downloads(
 
 
 def plan_resource(
-    dataset: Dataset, resource: Resource, table: Table, stems: dict[str, str], taken: set[str]
-) -> tuple[Written, list[Download], Download | None]:
-    """One resource's written shape, its CSV, JSON and XLSX, and its original file."""
+    dataset: Dataset,
+    resource: Resource,
+    table: Table,
+    stems: dict[str, str],
+    taken: set[str],
+    store: FileStore,
+) -> tuple[Written | None, list[Download], Download | None, XlsxLimit | None]:
+    """One resource's written shape, its CSV, JSON, XLSX and Parquet files (each written
+    into ``store``), its original file, and why it has no XLSX (or None)."""
     slug, stem = dataset.slug, stems[resource.name]
     if not table.tabular:
-        return None, [], original_download(dataset, resource, taken)
+        return None, [], original_download(dataset, resource, taken, store), None
     shape = written(table)
+    csv = store.write(lambda out: write_csv(table, shape, out))
     files = [
-        Download(slug, f"{stem}.csv", "csv", csv_bytes(table, shape), resource.name),
-        Download(slug, f"{stem}.json", "json", json_bytes(table), resource.name),
+        Download(slug, f"{stem}.csv", "csv", csv, resource.name),
+        Download(
+            slug,
+            f"{stem}.json",
+            "json",
+            store.write(lambda out: write_json(table, out)),
+            resource.name,
+        ),
     ]
-    if xlsx_limits(table, shape) is None:
-        content = xlsx_bytes(table, resource.name, shape)
+    limit = xlsx_limits(table, shape)
+    if limit is None:
+        content = store.write(lambda out: write_xlsx(table, resource.name, shape, out))
         files.append(Download(slug, f"{stem}.xlsx", "xlsx", content, resource.name))
-    return shape, files, original_download(dataset, resource, taken)
+    parquet = store.write(lambda out: write_parquet(table, shape, out))
+    files.append(Download(slug, f"{stem}.parquet", "parquet", parquet, resource.name))
+    return shape, files, original_download(dataset, resource, taken, store), limit
 
 
-def original_download(dataset: Dataset, resource: Resource, taken: set[str]) -> Download | None:
+def original_download(
+    dataset: Dataset, resource: Resource, taken: set[str], store: FileStore | None = None
+) -> Download | None:
     """The publisher's file of a resource, byte-identical (None for inline data)."""
     descriptor = resource.descriptor
     if descriptor.get("data") is not None or not descriptor.get("path"):
@@ -1121,7 +1155,7 @@ def original_download(dataset: Dataset, resource: Resource, taken: set[str]) -> 
     path = getattr(resource, "path", None)
     if path is None:
         return None
-    content = path.read_bytes()
+    content = (store or temporary_store()).copy(Path(path))
     filename = original_name(resource, taken)
     fmt = str(descriptor.get("format") or PurePosixPath(filename).suffix.lstrip(".")).lower()
     mediatype = descriptor.get("mediatype") or MEDIA_TYPES.get(fmt)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from moldir.model.stored import FileStore, temporary_store
+
 T = TypeVar("T")
 
 
@@ -32,6 +34,16 @@ class Memo(Protocol):
         validated by ``dataset`` in this build) and from values that ``part`` names."""
         ...
 
+    def remembers(self, slug: str, part: str) -> bool:
+        """Whether ``part`` of dataset ``slug`` would be handed back without computing it
+        (the pipeline starts the work of the others in parallel)."""
+        ...
+
+    def file_store(self) -> FileStore:
+        """Where the files of computed results (the bodies of downloads) are written: they
+        must last as long as the results that name them."""
+        ...
+
 
 class NoMemo:
     """Computes every time (``moldir validate``, the tests, ``MOLDIR_NO_CACHE=1``)."""
@@ -41,6 +53,12 @@ class NoMemo:
 
     def part(self, slug: str, part: str, compute: Callable[[], T]) -> T:
         return compute()
+
+    def remembers(self, slug: str, part: str) -> bool:
+        return False
+
+    def file_store(self) -> FileStore:
+        return temporary_store()  # removed when the process ends
 
 
 NO_MEMO: Memo = NoMemo()

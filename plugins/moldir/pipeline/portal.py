@@ -9,9 +9,10 @@ It raises ``InvalidDatasets`` with the whole report when anything is wrong.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,9 +21,16 @@ from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import BuildError, UnknownTopic
 from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
 from moldir.model.settings import MoldirSettings
+from moldir.model.stored import FileStore
 from moldir.pipeline import labels, progress, signals
 from moldir.pipeline.discover import TODO_MARK
-from moldir.pipeline.downloads import Download, PlannedFiles, package_downloads, plan_files
+from moldir.pipeline.downloads import (
+    Download,
+    PlannedFiles,
+    XlsxLimit,
+    package_downloads,
+    plan_files,
+)
 from moldir.pipeline.limits import Limits
 from moldir.pipeline.memo import NO_MEMO, Memo
 from moldir.pipeline.validate import ValidationOptions, descriptor_only, validate_portal
@@ -47,6 +55,8 @@ class PublishedDataset:
     report: DatasetReport
     # Results of features (e.g. "charts", "history"), keyed by feature name.
     extras: dict[str, Any] = field(default_factory=dict)
+    # Resources that have no XLSX, and why (Excel's limits), for the dataset page.
+    without_xlsx: dict[str, XlsxLimit] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -163,11 +173,15 @@ def load_portal(
     datasets_root: Path,
     display_root: Path | None = None,
     memo: Memo = NO_MEMO,
+    jobs: int = 1,
 ) -> Portal:
     """Validate and load every dataset; raise InvalidDatasets if any error was found.
 
     ``memo`` may hand back what it remembers of a dataset (its validation, typed tables and
-    downloads) instead of computing it again (``moldir build``: the build cache)."""
+    downloads) instead of computing it again (``moldir build``: the build cache).
+    ``jobs`` > 1 reads the tables and writes the downloads of that many datasets at once,
+    in worker processes; the result is the same as with one (each dataset's work depends
+    on that dataset alone, and is gathered in the datasets' order)."""
     report, datasets = validate(settings, datasets_root, display_root, memo)
     if not report.valid:
         raise InvalidDatasets(report)
@@ -175,8 +189,9 @@ def load_portal(
     published = []
     from moldir.pipeline.tables import as_of  # pandas: only when loading for pages
 
+    store = memo.file_store()
     # Dates read with format "any" take a missing year from the build date (tables.py).
-    with as_of(settings.today):
+    with as_of(settings.today), derived_in_parallel(datasets, memo, store, jobs) as derived:
         for dataset in progress.progress("tables and downloads", datasets):
             modified = dates.get(dataset.slug)
             # Remembered with the dataset's validation (``memo``); the package
@@ -184,12 +199,12 @@ def load_portal(
             try:
                 with progress.STAGES.stage("tables + downloads", 1):
                     tables, files = memo.part(
-                        dataset.slug, "derived", lambda dataset=dataset: derive_files(dataset)
+                        dataset.slug, "derived", functools.partial(derived, dataset)
                     )
                     downloads = memo.part(
                         dataset.slug,
                         f"package modified {modified}",
-                        lambda d=dataset, f=files, m=modified: package(d, f, m),
+                        lambda d=dataset, f=files, m=modified: package(d, f, m, store),
                     )
             except Exception as problem:
                 # What validates must build; if a table still cannot be read or written, the
@@ -202,6 +217,7 @@ def load_portal(
                     tables=tables,
                     downloads=downloads,
                     report=report.task(dataset.slug),
+                    without_xlsx=dict(files.without_xlsx),
                 )
             )
     if not report.valid:
@@ -211,6 +227,50 @@ def load_portal(
     with progress.STAGES.stage("features (charts, kinds, …)"):
         signals.portal_loaded.send(portal)
     return portal
+
+
+@contextlib.contextmanager
+def derived_in_parallel(
+    datasets: list[Dataset], memo: Memo, store: FileStore, jobs: int
+) -> Iterator[Callable[[Dataset], tuple[Any, PlannedFiles]]]:
+    """``derived(dataset)``: the dataset's tables and planned files (``derive_files``).
+
+    With ``jobs`` > 1 the datasets the memo does not remember are started at once in
+    ``jobs`` worker processes (forked: they share the loaded code and settings), the
+    biggest first so that one large table does not finish last; ``derived`` then waits
+    for its dataset's result. A worker's exception is raised by ``derived`` as if the
+    work had been done here."""
+    todo = [d for d in datasets if not memo.remembers(d.slug, "derived")]
+    if jobs <= 1 or len(todo) < 2:
+        yield lambda dataset: derive_files(dataset, store)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    todo.sort(key=lambda d: -dataset_size(d))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+        futures = {d.slug: pool.submit(derive_files, d, store) for d in todo}
+
+        def derived(dataset: Dataset) -> tuple[Any, PlannedFiles]:
+            future = futures.pop(dataset.slug, None)
+            return future.result() if future is not None else derive_files(dataset, store)
+
+        try:
+            yield derived
+        finally:
+            for future in futures.values():
+                future.cancel()
+
+
+def dataset_size(dataset: Dataset) -> int:
+    """The bytes of the dataset's data files (0 for inline data)."""
+    size = 0
+    for resource in dataset.resources:
+        path = getattr(resource, "path", None)
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size if path is not None else 0
+    return size
 
 
 def last_changed(datasets: list[Dataset]) -> dict[str, str]:
@@ -326,8 +386,11 @@ def derive(
     return tables, package(dataset, files, modified)
 
 
-def derive_files(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], PlannedFiles]:
-    """A valid dataset's typed tables and its resources' planned files.
+def derive_files(
+    dataset: Dataset, store: FileStore | None = None
+) -> tuple[dict[str, pd.DataFrame], PlannedFiles]:
+    """A valid dataset's typed tables and its resources' planned files (written into
+    ``store``, a temporary one by default).
 
     Tables are read by the validator's rules (tables.py); anything that still fails is a
     ``DeriveError`` naming the dataset, resource, file and, where known, row and field."""
@@ -349,12 +412,14 @@ def derive_files(dataset: Dataset) -> tuple[dict[str, pd.DataFrame], PlannedFile
                 file=file,
             ) from problem
     tables = Tables(typed)
-    return tables, located(dataset, lambda: plan_files(dataset, tables))
+    return tables, located(dataset, lambda: plan_files(dataset, tables, store))
 
 
-def package(dataset: Dataset, files: PlannedFiles, modified: str | None) -> list[Download]:
+def package(
+    dataset: Dataset, files: PlannedFiles, modified: str | None, store: FileStore | None = None
+) -> list[Download]:
     """Every download of the dataset: ``files``, datapackage.json and the zip."""
-    return located(dataset, lambda: package_downloads(dataset, files, modified))
+    return located(dataset, lambda: package_downloads(dataset, files, modified, store))
 
 
 def located(dataset: Dataset, plan: Callable[[], T]) -> T:

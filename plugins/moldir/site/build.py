@@ -53,13 +53,15 @@ def build_site(
     output: Path | None = None,
     overrides: dict[str, Any] | None = None,
     use_cache: bool = True,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the whole site; on any error remove the half-built copy and re-raise.
 
     ``overrides`` replace settings of ``settings_file`` (the command line passes those of
     the environment, :func:`moldir.model.settings.environment_settings`, here);
     ``use_cache=False`` builds from scratch without reading or writing
-    ``.moldir-cache/`` (``MOLDIR_NO_CACHE=1`` at the command line)."""
+    ``.moldir-cache/`` (``MOLDIR_NO_CACHE=1`` at the command line); ``jobs`` datasets'
+    tables and downloads are made at once (``moldir build --jobs``)."""
     started = time.perf_counter()
     settings = load_settings(settings_file, overrides)
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
@@ -98,6 +100,7 @@ def build_site(
             moldir_settings.datasets_root(settings),
             project_root(settings),
             memo=store if store is not None else NO_MEMO,  # the pipeline's results, cached
+            jobs=jobs,
         )
         # One Pelican run per language (i18n.py): the default language at the root of
         # the staging folder, the others in sub-folders; ``settings`` ends as the default's.
