@@ -113,7 +113,7 @@ def test_every_download_is_a_distribution_with_size_checksum_and_types(
     distributions = set(g.subjects(RDF.type, DCAT.Distribution))
     datasets = set(g.subjects(RDF.type, DCAT.Dataset))
     assert len(datasets) == len(dataset_slugs())
-    # Per resource CSV, JSON, XLSX, per publisher's file its original (a resource of the
+    # Per resource CSV, JSON, XLSX, Parquet, per publisher's file its original (a resource of the
     # published package of its own), plus datapackage.json and the zip per dataset.
     published = [
         json.loads((published_site / "datasets" / slug / "datapackage.json").read_text())
@@ -122,7 +122,7 @@ def test_every_download_is_a_distribution_with_size_checksum_and_types(
     entries = [resource for descriptor in published for resource in descriptor["resources"]]
     originals = sum("moldir:originalOf" in resource for resource in entries)
     resources = len(entries) - originals
-    assert len(distributions) == 3 * resources + originals + 2 * len(datasets)
+    assert len(distributions) == 4 * resources + originals + 2 * len(datasets)
     for dist in distributions:
         url = g.value(dist, DCAT.downloadURL)
         content = url_to_file(published_site, str(url)).read_bytes()

@@ -184,7 +184,7 @@ def test_the_environment_is_read_only_at_the_edges():
 def test_the_build_command_passes_the_environment_down(monkeypatch, tmp_path):
     calls = []
 
-    def recording_build(settings_file, output=None, overrides=None, use_cache=True):
+    def recording_build(settings_file, output=None, overrides=None, use_cache=True, jobs=0):
         calls.append((overrides, use_cache))
         raise SettingsError(["stop here"])
 
