@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import frictionless
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
@@ -34,7 +35,10 @@ from moldir.pipeline.downloads import (
     FORMULA_START_RE2,
     Download,
     csv_bytes,
+    date_texts,
+    float_texts,
     json_bytes,
+    json_strings,
     neutralise,
     plan_downloads,
     xlsx_bytes,
@@ -626,6 +630,46 @@ def test_the_python_and_re2_formula_triggers_agree_on_every_character():
     assert differ == []
 
 
+# --- vectorised cell texts are Python's --------------------------------------------------
+
+
+def test_float_texts_are_pythons_repr_for_every_kind_of_float():
+    # Arrow makes the digits and Python's rules add ".0" and the exponent form: both must
+    # agree on every float, so random bit patterns (NaN, infinities, subnormals) too.
+    rng = np.random.default_rng(19)
+    samples = [
+        rng.random(200_000) * 10_000,
+        np.round(rng.random(200_000) * 1e6, 2),
+        rng.standard_normal(200_000) * 10.0 ** rng.integers(-30, 30, 200_000),
+        rng.integers(-(2**62), 2**62, 200_000).astype(float),
+        np.frombuffer(rng.bytes(8 * 200_000), dtype=np.float64),
+        np.array([0.0, -0.0, 1.0, 1e15, 1e16, 9999999999999998.0, 1e-4, 1e-5, 5e-324, 0.1]),
+    ]
+    for values in samples:
+        array = pa.array(values, from_pandas=False)
+        assert float_texts(array).to_pylist() == [repr(v) for v in values.tolist()]
+    with_nulls = pa.array([1.5, None, 1e20], pa.float64())
+    assert float_texts(with_nulls).to_pylist() == ["1.5", None, "1e+20"]
+    assert float_texts(pa.nulls(2, pa.float64())).to_pylist() == [None, None]
+
+
+def test_json_strings_are_pythons_json_dumps():
+    texts = ["", "plain", "Астана", 'a "quote"', "back\\slash", "tab\there", "\x00\x1f\x7f",
+             "line\nbreak", "\u2028", "emoji 😀", "'='"]  # fmt: skip
+    quoted = json_strings(pa.array([*texts, None], pa.string())).to_pylist()
+    assert quoted == [*(json.dumps(t, ensure_ascii=False) for t in texts), None]
+    assert json_strings(pa.array(["a", None])).to_pylist() == ['"a"', None]
+
+
+def test_date_texts_are_iso_and_only_for_plain_dates():
+    days = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2024, 2, 29), None, pd.NA, pd.NaT]
+    assert date_texts(days).to_pylist() == ["0001-01-01", "0999-12-31", "2024-02-29", *[None] * 3]
+    # A datetime is a date too, but keeps its time and offset: written value by value.
+    assert date_texts([dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 5)]) is None
+    assert date_texts([None, None]) is None
+    assert date_texts(["2024-01-01"]) is None
+
+
 # --- fast path and Frictionless's parser agree -------------------------------------------
 
 
@@ -738,6 +782,37 @@ def test_xlsx_is_written_in_chunks_of_rows(tmp_path, monkeypatch):
         [(4, "n"), (None, "n")],
         [(5, "n"), ("1", "s")],
     ]
+
+
+def test_files_written_side_by_side_are_the_files_written_in_turn(tmp_path, monkeypatch):
+    text = "id,day,amount,note\n" + "".join(
+        f"{i},2024-01-{i % 28 + 1:02d},{i * 0.25},n{i % 7}\n" for i in range(1, 400)
+    )
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "day", "type": "date"},
+        {"name": "amount", "type": "number"},
+        {"name": "note", "type": "string"},
+    ]
+    monkeypatch.setattr(downloads_module, "PARALLEL_WRITE_ROWS", 10**9)
+    in_turn = one(tmp_path / "turn", text, fields)
+    monkeypatch.setattr(downloads_module, "PARALLEL_WRITE_ROWS", 1)
+    monkeypatch.setattr(downloads_module.os, "cpu_count", lambda: 4)
+    threads = []
+    real_write = downloads_module.FileStore.write
+
+    def recording_write(self, produce):
+        import threading
+
+        threads.append(threading.current_thread().name)
+        return real_write(self, produce)
+
+    monkeypatch.setattr(downloads_module.FileStore, "write", recording_write)
+    side_by_side = one(tmp_path / "side", text, fields)
+    assert sum(name.startswith("moldir-write") for name in threads) == 4  # csv json xlsx parquet
+    assert list(side_by_side.files) == list(in_turn.files)
+    for name, download in in_turn.files.items():
+        assert side_by_side.files[name].sha256 == download.sha256, name
 
 
 def test_a_value_frictionless_cannot_read_is_a_located_error_not_a_traceback(tmp_path):

@@ -39,8 +39,10 @@ import hashlib
 import io
 import json
 import math
+import os
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -283,14 +285,72 @@ def column_texts(table: Table, item: Any) -> pa.Array:
     if overlay is not None:
         for index, value in overlay.items():
             values[index] = value
+    dates = date_texts(values)
+    if dates is not None:
+        return dates
     return pa.array([None if missing(v) else cell_text(item, v) for v in values], pa.string())
 
 
-def float_texts(values: pa.Array) -> pa.Array:
-    """Floats in Python's shortest form (``repr``), the same in every path."""
+def date_texts(values: list) -> pa.Array | None:
+    """ISO texts of a column of plain dates (missing: null), made by arrow; None when the
+    column holds anything else (datetimes, times, text), which is written value by value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dates = plain_dates(values)
+    return None if dates is None else pc.cast(dates, pa.string())
+
+
+def plain_dates(values: list) -> pa.Array | None:
+    """A column of plain dates as arrow date32 (missing: null), or None when it holds
+    anything else (a datetime is a date too, but keeps its time and offset)."""
     import pyarrow as pa
 
-    return pa.array([None if v is None else repr(v) for v in values.to_pylist()], pa.string())
+    kinds = set(map(type, values))
+    if dt.date not in kinds or not kinds <= {dt.date, *missing_types()}:
+        return None
+    if kinds != {dt.date}:
+        values = [None if missing(v) else v for v in values]
+    return pa.array(values, pa.date32())
+
+
+def float_texts(values: pa.Array) -> pa.Array:
+    """Floats in Python's shortest form (``repr``), the same in every path.
+
+    Arrow writes the same shortest digits, but in exponent form from 1e15 and without
+    ``.0``: where Python writes a plain decimal (0 and 1e-4 <= |x| < 1e16) arrow's text is
+    used with ``.0`` added where it has no point; the rest (huge, tiny, inf, nan) are few
+    and go through ``repr`` (tests/test_tables_downloads.py compares millions of floats)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.null_count == len(values):
+        return pa.nulls(len(values), pa.string())
+    texts = pc.cast(values, pa.string())
+    size = pc.abs(values)
+    plain = pc.and_(pc.greater_equal(size, 1e-4), pc.less(size, 1e16))
+    plain = pc.and_(plain, pc.invert(pc.match_substring(texts, "e")))
+    plain = pc.fill_null(pc.or_(plain, pc.equal(size, 0.0)), True)
+    pointed = pc.if_else(
+        pc.match_substring(texts, "."), texts, pc.binary_join_element_wise(texts, ".0", "")
+    )
+    if pc.all(plain).as_py():
+        return pointed
+    listed = pointed.to_pylist()
+    for index in pc.indices_nonzero(pc.invert(plain)).to_pylist():
+        listed[index] = repr(values[index].as_py())
+    return pa.array(listed, pa.string())
+
+
+@functools.cache
+def missing_types() -> frozenset[type]:
+    """The types of a missing cell in a frame's object column (None, pd.NA, pd.NaT)."""
+    try:
+        import pandas as pd
+
+        return frozenset({type(None), type(pd.NA), type(pd.NaT)})
+    except ImportError:  # pragma: no cover
+        return frozenset({type(None)})
 
 
 def missing(value: Any) -> bool:
@@ -451,15 +511,14 @@ def write_json(table: Table, out: BinaryIO) -> None:
         prefix = ("{" if index == 0 else "") + key
         fragments = json_fragments(table, item)
         columns.append(pa.compute.binary_join_element_wise(pa.scalar(prefix), fragments, ""))
-    columns[-1] = pa.compute.binary_join_element_wise(columns[-1], pa.scalar("}"), "")
+    # Every row ends "},\n"; the last row's comma is dropped at the end of the array.
+    columns[-1] = pa.compute.binary_join_element_wise(columns[-1], pa.scalar("},"), "")
     out.write(b"[\n")
-    for start in range(0, len(columns[0]), WRITE_CHUNK_ROWS):
+    count = len(columns[0])
+    for start in range(0, count, WRITE_CHUNK_ROWS):
         body = joined_lines([c.slice(start, WRITE_CHUNK_ROWS) for c in columns], ", ")
-        # Rows are separated by ",\n": the LF after each row but the last gets its comma
-        # (a value never holds a raw LF: JSON strings escape it).
-        body = body[:-1].replace(b"}\n{", b"},\n{")
-        out.write((b",\n" if start else b"") + body)
-    out.write(b"\n]\n")
+        out.write(body if start + WRITE_CHUNK_ROWS < count else body[:-2] + b"\n")
+    out.write(b"]\n")
 
 
 def parquet_bytes(table: Table | pd.DataFrame, shape: Written | None = None) -> bytes:
@@ -531,6 +590,9 @@ def parquet_column(table: Table, item: Any, texts: pa.Array) -> pa.Array:
         values = list(values)
         for index, value in overlay.items():
             values[index] = value
+    dates = plain_dates(values) if item.type == "date" else None
+    if dates is not None:
+        return dates
     present = [None if missing(v) else v for v in values]
     kinds = {"date": pa.date32(), "time": pa.time64("us")}
     if item.type in kinds:
@@ -558,9 +620,7 @@ def json_fragments(table: Table, item: Any) -> pa.Array:
     overlay = table.exact.get(item.name)
     dtype = str(series.dtype)
     if dtype == "string" and overlay is None:
-        encode = json.encoder.encode_basestring
-        values = [None if v is None else encode(v) for v in arrow_of(series).to_pylist()]
-        return pc.fill_null(pa.array(values, pa.string()), "null")
+        return pc.fill_null(json_strings(arrow_of(series)), "null")
     if dtype == "Int64":
         return pc.fill_null(pc.cast(arrow_of(series), pa.string()), "null")
     if dtype == "boolean":
@@ -577,7 +637,28 @@ def json_fragments(table: Table, item: Any) -> pa.Array:
     if overlay is not None:
         for index, value in overlay.items():
             values[index] = value
+    dates = date_texts(values) if item.type == "date" else None
+    if dates is not None:
+        return pc.fill_null(json_strings(dates), "null")
     return pa.array(["null" if missing(v) else json_text(item, v) for v in values], pa.string())
+
+
+def json_strings(texts: pa.Array) -> pa.Array:
+    """Each text as a JSON string (``json.dumps(text, ensure_ascii=False)``; null stays
+    null): quoted by arrow, and only the texts holding a quote, a backslash or a control
+    character escaped by Python's encoder."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    quoted = pc.binary_join_element_wise('"', texts, '"', "")
+    special = pc.fill_null(pc.match_substring_regex(texts, r'["\\\x00-\x1f]'), False)
+    if not pc.any(special).as_py():
+        return quoted
+    encode = json.encoder.encode_basestring
+    listed = quoted.to_pylist()
+    for index in pc.indices_nonzero(special).to_pylist():
+        listed[index] = encode(texts[index].as_py())
+    return pa.array(listed, pa.string())
 
 
 @dataclass(frozen=True)
@@ -1125,24 +1206,46 @@ def plan_resource(
     if not table.tabular:
         return None, [], original_download(dataset, resource, taken, store), None
     shape = written(table)
-    csv = store.write(lambda out: write_csv(table, shape, out))
-    files = [
-        Download(slug, f"{stem}.csv", "csv", csv, resource.name),
-        Download(
-            slug,
-            f"{stem}.json",
-            "json",
-            store.write(lambda out: write_json(table, out)),
-            resource.name,
-        ),
-    ]
     limit = xlsx_limits(table, shape)
+    writers: dict[str, Callable[[BinaryIO], None]] = {
+        "csv": lambda out: write_csv(table, shape, out),
+        "json": lambda out: write_json(table, out),
+    }
     if limit is None:
-        content = store.write(lambda out: write_xlsx(table, resource.name, shape, out))
-        files.append(Download(slug, f"{stem}.xlsx", "xlsx", content, resource.name))
-    parquet = store.write(lambda out: write_parquet(table, shape, out))
-    files.append(Download(slug, f"{stem}.parquet", "parquet", parquet, resource.name))
+        writers["xlsx"] = lambda out: write_xlsx(table, resource.name, shape, out)
+    writers["parquet"] = lambda out: write_parquet(table, shape, out)
+    stored = stored_in_parallel(store, writers, len(table.frame))
+    files = [
+        Download(slug, f"{stem}.{kind}", kind, stored[kind], resource.name) for kind in writers
+    ]
     return shape, files, original_download(dataset, resource, taken, store), limit
+
+
+# From this many rows a table's files are written side by side in threads: the writers
+# spend their time in arrow compute, zlib, zstd and sha256, which release the GIL, so a
+# big table's CSV, JSON, XLSX and Parquet take about as long as the slowest of them on
+# enough cores. Below it threads cost more than they save.
+PARALLEL_WRITE_ROWS = 50_000
+
+
+def stored_in_parallel(
+    store: FileStore, writers: dict[str, Callable[[BinaryIO], None]], rows: int
+) -> dict[str, StoredFile]:
+    """Each writer's file in ``store`` (the same bytes whether written in turn or at once)."""
+    threads = min(len(writers), os.cpu_count() or 1)
+    if rows < PARALLEL_WRITE_ROWS or threads < 2:
+        return {kind: store.write(write) for kind, write in writers.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    # The slowest writers first, so the last to start is a quick one.
+    order = sorted(writers, key=lambda kind: WRITER_COST.get(kind, 0), reverse=True)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moldir-write") as pool:
+        futures = {kind: pool.submit(store.write, writers[kind]) for kind in order}
+        return {kind: futures[kind].result() for kind in writers}
+
+
+# Relative cost of each writer on a 1,000,000-row table (docs/performance.md).
+WRITER_COST = {"xlsx": 5.3, "json": 2.1, "parquet": 1.9, "csv": 1.3}
 
 
 def original_download(
