@@ -92,3 +92,34 @@ def test_a_table_beyond_excels_limit_says_on_its_page_why_it_has_no_xlsx(tmp_pat
         assert words in page, lang_folder
     descriptor = json.loads((folder / "datapackage.json").read_text())
     assert descriptor["resources"][0]["moldir:noXlsx"].startswith("No XLSX file: more than 6 rows")
+
+
+def test_worker_processes_validate_to_the_same_report_as_one_process(tmp_path):
+    # Valid and broken datasets side by side: every error found, in the same order, with
+    # one job or two (the seconds each dataset took aside).
+    from moldir import connect_features
+    from moldir.model.report_formats import format_json
+    from moldir.model.settings import MoldirSettings
+    from moldir.pipeline.portal import validate
+
+    project = project_of(tmp_path / "project", datasets=3)
+    number = [{"name": "n", "type": "integer", "constraints": {"minimum": 0}}]
+    project.dataset("bad-cells", package([table(fields=number)]), {"data.csv": "n\n1\nx\n-5\n"})
+    project.dataset("no-file", package([table(path="gone.csv")]), {})
+    project.dataset("bad-json", "{not json", {"data.csv": "text\na\n"})
+    connect_features(pelican=False)
+
+    def report(jobs: int) -> dict:
+        found = validate(MoldirSettings(), project.root / "datasets", project.root, jobs=jobs)[0]
+        as_json = json.loads(format_json(found))
+        for task in as_json["tasks"]:
+            task["stats"].pop("seconds", None)
+        return as_json
+
+    serial = report(1)
+    assert [task["name"] for task in serial["tasks"] if not task["valid"]] == [
+        "bad-cells",
+        "bad-json",
+        "no-file",
+    ]
+    assert report(2) == serial

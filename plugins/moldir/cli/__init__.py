@@ -36,6 +36,19 @@ def settings_option(function):
     )(function)
 
 
+def jobs_option(function):
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Datasets validated (and, when building, whose tables and downloads are made) "
+        "at once, in worker processes (0: one per CPU; 1: one after another, the least "
+        "memory). The report and the site are the same.",
+    )(function)
+
+
 class GuardedGroup(click.Group):
     """The command group, with one guard for every command: an unexpected exception is a
     short message naming the dataset or file being processed and exit code 2; the Python
@@ -216,10 +229,15 @@ def shown_path(value: str | Path) -> str:
     default=None,
     help="Also write the JSON report to this file.",
 )
+@jobs_option
 @settings_option
 @verbose_option
 def validate(
-    path: Path, output_format: str, report_file: Path | None, settings_file: Path | None
+    path: Path,
+    output_format: str,
+    report_file: Path | None,
+    jobs: int,
+    settings_file: Path | None,
 ) -> None:
     """Validate datasets: PATH is the datasets folder or one dataset folder.
 
@@ -230,15 +248,16 @@ def validate(
     # "Validating datasets: 14…" on stderr for a whole folder; the machine-readable
     # formats print nothing but themselves.
     progress.show_phases(output_format == "text")
-    report = validate_path(path, settings_file)
+    report = validate_path(path, settings_file, jobs or os.cpu_count() or 1)
     if report_file:
         report_file.write_text(FORMATS["json"](report))
     click.echo(FORMATS[output_format](report))
     sys.exit(0 if report.valid else 1)
 
 
-def validate_path(path: Path, settings_file: Path | None = None) -> Report:
-    """Validate one dataset folder, or every dataset under a datasets folder."""
+def validate_path(path: Path, settings_file: Path | None = None, jobs: int = 1) -> Report:
+    """Validate one dataset folder, or every dataset under a datasets folder (``jobs`` of
+    them at once)."""
     from moldir.pipeline.portal import collect_checks, validate
     from moldir.pipeline.validate import ValidationOptions, run_checks, validate_dataset
 
@@ -248,7 +267,7 @@ def validate_path(path: Path, settings_file: Path | None = None) -> Report:
         options = ValidationOptions(settings.max_file_bytes, cwd, Limits.from_settings(settings))
         task, dataset = validate_dataset(path, options)
         return Report(tasks=[run_checks(task, dataset, path, options, collect_checks(settings))])
-    report, _ = validate(settings, path, cwd)
+    report, _ = validate(settings, path, cwd, jobs=jobs)
     return report
 
 
@@ -279,15 +298,7 @@ def project_settings(settings_file: Path | None = None) -> MoldirSettings:
     default=None,
     help="Output folder (default: the settings' OUTPUT_PATH, output/).",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Datasets whose tables and downloads are made at once, in worker processes "
-    "(0: one per CPU; 1: one after another, the least memory). The site is the same.",
-)
+@jobs_option
 @settings_option
 @verbose_option
 def build(publish: bool, output: Path | None, jobs: int, settings_file: Path | None) -> None:

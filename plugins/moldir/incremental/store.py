@@ -60,6 +60,11 @@ class BuildCache:
         self._unsaved: set[str] = set()
         self.files = FileStore(root / "files")
 
+    def remembers_dataset(self, folder: Path, inputs: Any) -> bool:
+        """Whether the validation of ``folder`` with ``inputs`` is in the cache."""
+        fingerprint = dataset_fingerprint(folder, inputs)
+        return "validated" in self._load(folder.name, fingerprint)["parts"]
+
     def remembers(self, slug: str, part: str) -> bool:
         """Whether ``part`` of ``slug`` is in the cache for this build's fingerprint."""
         fingerprint = self.fingerprint(slug)

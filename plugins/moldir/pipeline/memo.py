@@ -34,6 +34,11 @@ class Memo(Protocol):
         validated by ``dataset`` in this build) and from values that ``part`` names."""
         ...
 
+    def remembers_dataset(self, folder: Path, inputs: Any) -> bool:
+        """Whether ``dataset(folder, inputs, …)`` would hand back its validation without
+        computing it (the pipeline validates the others in parallel)."""
+        ...
+
     def remembers(self, slug: str, part: str) -> bool:
         """Whether ``part`` of dataset ``slug`` would be handed back without computing it
         (the pipeline starts the work of the others in parallel)."""
@@ -53,6 +58,9 @@ class NoMemo:
 
     def part(self, slug: str, part: str, compute: Callable[[], T]) -> T:
         return compute()
+
+    def remembers_dataset(self, folder: Path, inputs: Any) -> bool:
+        return False
 
     def remembers(self, slug: str, part: str) -> bool:
         return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +33,7 @@ from moldir.pipeline.downloads import (
 )
 from moldir.pipeline.limits import Limits
 from moldir.pipeline.memo import NO_MEMO, Memo
+from moldir.pipeline.parallel import started_in_parallel
 from moldir.pipeline.validate import ValidationOptions, descriptor_only, validate_portal
 
 # pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
@@ -157,15 +158,18 @@ def validate(
     datasets_root: Path,
     display_root: Path | None = None,
     memo: Memo = NO_MEMO,
+    jobs: int = 1,
 ):
     """Validate every dataset with every registered check: (Report, valid Datasets).
-    ``memo`` may remember each dataset's validation (``moldir build``: the build cache)."""
+    ``memo`` may remember each dataset's validation (``moldir build``: the build cache);
+    ``jobs`` > 1 validates that many datasets at once, in worker processes."""
     options = ValidationOptions(
         max_file_bytes=settings.max_file_bytes,
         display_root=display_root,
         limits=Limits.from_settings(settings),
     )
-    return validate_portal(datasets_root, options, collect_checks(settings), settings, memo)
+    checks = collect_checks(settings)
+    return validate_portal(datasets_root, options, checks, settings, memo, jobs)
 
 
 def load_portal(
@@ -179,10 +183,10 @@ def load_portal(
 
     ``memo`` may hand back what it remembers of a dataset (its validation, typed tables and
     downloads) instead of computing it again (``moldir build``: the build cache).
-    ``jobs`` > 1 reads the tables and writes the downloads of that many datasets at once,
-    in worker processes; the result is the same as with one (each dataset's work depends
-    on that dataset alone, and is gathered in the datasets' order)."""
-    report, datasets = validate(settings, datasets_root, display_root, memo)
+    ``jobs`` > 1 validates, reads the tables of and writes the downloads of that many
+    datasets at once, in worker processes; the result is the same as with one (each
+    dataset's work depends on that dataset alone, and is gathered in the datasets' order)."""
+    report, datasets = validate(settings, datasets_root, display_root, memo, jobs)
     if not report.valid:
         raise InvalidDatasets(report)
     dates = last_changed(datasets)
@@ -229,38 +233,14 @@ def load_portal(
     return portal
 
 
-@contextlib.contextmanager
 def derived_in_parallel(
     datasets: list[Dataset], memo: Memo, store: FileStore, jobs: int
-) -> Iterator[Callable[[Dataset], tuple[Any, PlannedFiles]]]:
-    """``derived(dataset)``: the dataset's tables and planned files (``derive_files``).
-
-    With ``jobs`` > 1 the datasets the memo does not remember are started at once in
-    ``jobs`` worker processes (forked: they share the loaded code and settings), the
-    biggest first so that one large table does not finish last; ``derived`` then waits
-    for its dataset's result. A worker's exception is raised by ``derived`` as if the
-    work had been done here."""
+) -> contextlib.AbstractContextManager[Callable[[Dataset], tuple[Any, PlannedFiles]]]:
+    """``derived(dataset)``: the dataset's tables and planned files (``derive_files``),
+    those the memo does not remember started at once in ``jobs`` worker processes."""
     todo = [d for d in datasets if not memo.remembers(d.slug, "derived")]
-    if jobs <= 1 or len(todo) < 2:
-        yield lambda dataset: derive_files(dataset, store)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    todo.sort(key=lambda d: -dataset_size(d))
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-        futures = {d.slug: pool.submit(derive_files, d, store) for d in todo}
-
-        def derived(dataset: Dataset) -> tuple[Any, PlannedFiles]:
-            future = futures.pop(dataset.slug, None)
-            return future.result() if future is not None else derive_files(dataset, store)
-
-        try:
-            yield derived
-        finally:
-            for future in futures.values():
-                future.cancel()
+    work = functools.partial(derive_files, store=store)
+    return started_in_parallel(todo, work, lambda d: d.slug, dataset_size, jobs)
 
 
 def dataset_size(dataset: Dataset) -> int:

@@ -6,7 +6,10 @@ into one ``Report``; the build publishes nothing unless it is valid.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -44,6 +47,7 @@ from moldir.pipeline.discover import (
 )
 from moldir.pipeline.limits import Limits
 from moldir.pipeline.memo import NO_MEMO, Memo
+from moldir.pipeline.parallel import started_in_parallel
 
 # Formula cells (docs/security.md, "Downloads and formulas"). A text cell or a field name
 # is *rejected* when a spreadsheet would run it: after leading whitespace (tab and carriage
@@ -371,6 +375,7 @@ def validate_portal(
     extra_checks: Iterable[DatasetCheck] = (),
     settings: Any = None,
     memo: Memo = NO_MEMO,
+    jobs: int = 1,
 ) -> tuple[Report, list[Dataset]]:
     """Validate every dataset under ``datasets_root``; return the report and valid datasets.
 
@@ -380,21 +385,37 @@ def validate_portal(
     errors are added to that dataset's task. ``settings``: the settings the results of a
     dataset may depend on besides ``options``; ``memo`` may remember each dataset's
     validation under its files, the code, ``options`` and ``settings`` (``moldir build``).
+    ``jobs`` > 1 validates the datasets the memo does not remember in that many worker
+    processes (parallel.py); the report is the same as with one.
     """
     report = Report()
     datasets: list[Dataset] = []
     checks = list(extra_checks)
     folders = discover_dataset_folders(datasets_root)
-    for folder in progress.progress("validating datasets", folders):
-        with progress.STAGES.stage("validate", 1):
-            task, dataset = memo.dataset(
-                folder, (options, settings), lambda folder=folder: validate_dataset(folder, options)
-            )
-        task = run_checks(task, dataset, folder, options, checks)
-        if dataset is not None and task.valid:
-            datasets.append(dataset)
-        report.tasks.append(task)
+    inputs = (options, settings)
+    todo = [folder for folder in folders if not memo.remembers_dataset(folder, inputs)]
+    work = functools.partial(validate_dataset, options=options)
+    with started_in_parallel(todo, work, str, folder_size, jobs) as validated:
+        for folder in progress.progress("validating datasets", folders):
+            with progress.STAGES.stage("validate", 1):
+                task, dataset = memo.dataset(
+                    folder, inputs, lambda folder=folder: validated(folder)
+                )
+            task = run_checks(task, dataset, folder, options, checks)
+            if dataset is not None and task.valid:
+                datasets.append(dataset)
+            report.tasks.append(task)
     return report, datasets
+
+
+def folder_size(folder: Path) -> int:
+    """The bytes of the files in a dataset folder (which to validate first)."""
+    size = 0
+    for parent, _folders, files in os.walk(folder):  # links not followed
+        for name in files:
+            with contextlib.suppress(OSError):
+                size += os.lstat(os.path.join(parent, name)).st_size
+    return size
 
 
 def run_checks(
