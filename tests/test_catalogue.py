@@ -233,6 +233,20 @@ def test_facet_links_lead_to_static_pages_listing_the_datasets_with_that_value(b
         assert [c["href"] for c in current] and resolve(target, current[0]["href"]) == target
 
 
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("", "Мемлекеттік қызмет саласындағы Астана хабы"), ("en/", "Astana Civil Service Hub")],
+)
+def test_publishers_are_named_in_the_pages_language_on_every_catalogue_page(built, folder, name):
+    # The translation comes from a dataset that has one (labels.publisher_label), on the
+    # catalogue and on a facet value's page alike.
+    for url in (f"/{folder}datasets/", f"/{folder}datasets/browse/publisher/"):
+        page = built.html(url)
+        publishers = [a.get_text(strip=True) for a in page.select("#facet-publisher ~ ul a")]
+        publishers += [a.get_text(strip=True) for a in page.select("main .moldir-facets__link")]
+        assert name in publishers, url
+
+
 def test_topic_page_lists_exactly_the_datasets_of_that_topic(built):
     page = built.html("/en/datasets/browse/topic/appeals/updated/")
     slugs = {

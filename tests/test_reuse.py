@@ -128,6 +128,14 @@ def test_the_themes_news_and_dataset_pages_are_reusable_and_the_home_page_is_not
     assert reuse.reusable_reads(template_reads(env, "dataset.html"), dataset_values)
     assert not reuse.reusable_reads(template_reads(env, "index.html"), ())
     assert not reuse.reusable_reads(template_reads(env, "datasets.html"), ("page_name",))
+    # The catalogue's pages are given everything they show (not the portal), under a key.
+    catalogue_values = (
+        "listing", "datasets_total", "facets", "facet_names", "sorts", "shown_values",
+        "kind_names", "listing_url", "facet_url", "page_links", "page_name", "value_labels",
+    )  # fmt: skip
+    assert reuse.reusable_reads(template_reads(env, "datasets.html"), catalogue_values)
+    facet_values = (*catalogue_values, "facet")
+    assert reuse.reusable_reads(template_reads(env, "datasets_facet.html"), facet_values)
 
 
 def test_markdown_conversions_are_reused_until_the_file_changes(tmp_path):
@@ -217,15 +225,28 @@ def test_one_dataset_changed_renders_its_own_files_and_equals_a_clean_build(
     second = build_site(settings_file, output)
     assert second.reused > second.rendered > 0
     # Of the pages that can be reused, only the changed dataset's (pages of every
-    # language, charts, downloads) and the appeals topic page it belongs to were rendered.
+    # language, charts, downloads), the appeals topic page it belongs to and the
+    # catalogue's pages that list it were rendered.
     assert rendered
+
+    def catalogue_page(path: str) -> bool:
+        path = path.removeprefix("ru/").removeprefix("en/")
+        return path == "datasets/index.html" or path.startswith("datasets/browse/")
+
     outside = [
         path
         for path in rendered
         if "blog-requests" not in path
         and path.removeprefix("ru/").removeprefix("en/") != "appeals/index.html"
+        and not catalogue_page(path)
     ]
     assert outside == []
+    listing_it = [path for path in rendered if catalogue_page(path)]
+    assert listing_it and all(
+        "/datasets/blog-requests/" in (output / path).read_text() for path in listing_it
+    )
+    every_catalogue_page = [str(path.relative_to(output)) for path in output.rglob("index.html")]
+    assert len([p for p in every_catalogue_page if catalogue_page(p)]) > len(listing_it)
     # The about page reads the portal: rendered again, never reused.
     assert any(path.endswith("about/index.html") for path in always)
 
