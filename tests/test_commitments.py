@@ -29,10 +29,10 @@ from moldir.features.kinds.commitments import (
     status_changes,
     validation_checks,
 )
-from moldir.features.kinds.receptions import build_date
 from moldir.features.kinds.topics import TOPICS
 from moldir.features.opendata.history import dated_histories
 from moldir.model.errors import ERRORS
+from moldir.model.settings import build_date
 from moldir.pipeline.validate import ValidationOptions, validate_portal
 from moldir.site.build import build_site
 

@@ -20,13 +20,12 @@ from moldir.features.kinds import kind_schema
 from moldir.features.kinds.receptions import (
     ReceptionSession,
     build_calendar,
-    build_date,
     check_schedules,
     group_by_body,
     occurrences,
     schedule_problems,
 )
-from moldir.model.settings import environment_settings
+from moldir.model.settings import build_date, environment_settings
 from moldir.pipeline.validate import ValidationOptions, validate_portal
 from moldir.site.build import build_site
 

@@ -11,6 +11,7 @@ import pytest
 from jinja2 import DictLoader, Environment
 
 from moldir.incremental import reuse
+from moldir.incremental import store as build_cache
 from moldir.site.writer import template_reads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -302,3 +303,60 @@ def test_a_build_failing_after_pages_were_linked_leaves_the_output_untouched(pro
         signals.site_built.disconnect(fail)
     assert snapshot(output) == before
     assert not list(project_copy.glob(".output.building-*"))
+
+
+def test_the_next_day_renders_only_the_pages_of_the_day_and_equals_a_clean_build(
+    project_copy, monkeypatch
+):
+    """The build date is not in the frames (fingerprints.py): the first build of a new day,
+    the one a portal rebuilt nightly always makes, renders again only the pages that show
+    what the day changes (receptions of the next weeks, overdue commitments) and the pages
+    rendered every time; datasets are not read again."""
+    from moldir import connect_features
+    from moldir.site.build import build_site
+
+    connect_features()
+    settings_file = project_copy / "pelicanconf.py"
+    output = project_copy / "output"
+    build_site(settings_file, output, {"MOLDIR_TODAY": "2026-03-02"})
+    receptions_before = (output / "receptions" / "index.html").read_text()
+    assert build_site(settings_file, output, {"MOLDIR_TODAY": "2026-03-02"}).unchanged
+
+    rendered: list[str] = []
+    real = reuse.PageReuse.record
+
+    def spy(self, files_key, key, written):
+        if key is not None:
+            rendered.extend(written)
+        return real(self, files_key, key, written)
+
+    monkeypatch.setattr(reuse.PageReuse, "record", spy)
+    computed: list[str] = []
+    real_part = build_cache.BuildCache._part
+
+    def counting(self, slug, fingerprint, part, compute):
+        def spied():
+            computed.append(f"{slug} {part}")
+            return compute()
+
+        return real_part(self, slug, fingerprint, part, spied)
+
+    monkeypatch.setattr(build_cache.BuildCache, "_part", counting)
+    next_day = build_site(settings_file, output, {"MOLDIR_TODAY": "2026-03-03"})
+    assert not next_day.unchanged
+    assert computed == []  # every dataset's validation, tables and charts from the cache
+    assert next_day.reused > next_day.rendered
+
+    def of_the_day(path: str) -> bool:
+        return (
+            path.removeprefix("ru/").removeprefix("en/").startswith(("receptions/", "commitments/"))
+        )
+
+    assert [path for path in rendered if not of_the_day(path)] == []
+    assert any(path.startswith("receptions/") for path in rendered)
+    assert (output / "receptions" / "index.html").read_text() != receptions_before
+
+    clean = build_site(
+        settings_file, project_copy / "clean", {"MOLDIR_TODAY": "2026-03-03"}, use_cache=False
+    )
+    assert differences(output, clean.output) == []

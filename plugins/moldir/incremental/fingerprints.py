@@ -2,8 +2,9 @@
 
 * **Whole site** — ``site_fingerprint`` hashes the settings files, the Moldir code and the
   installed library versions, and the size and mtime of every file under content/,
-  datasets/ and the theme, and the git commit. When it equals the fingerprint stored for
-  the output folder, and that folder is still there, the build does nothing.
+  datasets/ and the theme, the git commit and the build date. When it equals the
+  fingerprint stored for the output folder, and that folder is still there, the build
+  does nothing.
 * **Frames** — ``frame_fingerprints``: what pages depend on besides the datasets (the
   "theme" frame and the "content" frame, reuse.py).
 * **Per dataset** — ``dataset_fingerprint`` hashes the folder's files (path, size, mtime),
@@ -28,6 +29,8 @@ FORMAT = 2
 # is reused only while they are unchanged.
 THEME_CONTENT: tuple[str, ...] = ("answers",)
 PACKAGE = Path(__file__).resolve().parents[1]
+# Settings that fix the build date: out of the frames, like the day itself.
+DAY_SETTINGS = frozenset({"MOLDIR_TODAY"})
 
 
 def digest(*parts: Any) -> str:
@@ -104,23 +107,37 @@ def site_fingerprint(
     extra: Any = None,
     frames: dict[str, str] | None = None,
 ) -> str:
-    """Everything a build reads: settings, Moldir code, content, datasets, theme, git.
+    """Everything a build reads: settings, Moldir code, content, datasets, theme, git and
+    the build date (a build on the next day is a new build: the receptions of the next
+    weeks, overdue commitments and stale datasets move on with the day).
     ``frames``: ``frame_fingerprints`` of the same arguments, when already computed."""
-    from moldir.model.settings import MoldirSettings, project_root
+    from moldir.model.settings import MoldirSettings, build_date, project_root
 
     moldir = MoldirSettings.from_pelican(settings)
     datasets = moldir.datasets_root(settings)
     frames = frames or frame_fingerprints(settings_file, settings, extra)
-    return digest(frames["content"], tree_listing(datasets), git_head(project_root(settings)))
+    return digest(
+        frames["content"],
+        tree_listing(datasets),
+        git_head(project_root(settings)),
+        build_date(settings),
+    )
 
 
 def frame_fingerprints(
     settings_file: Path, settings: dict[str, Any], extra: Any = None
 ) -> dict[str, str]:
     """What pages depend on besides the datasets (reuse.py): the "theme" frame (code,
-    settings files, the settings as read, theme, the day) and the "content" frame (the
-    same and every file under content/)."""
-    from moldir.model.settings import project_root
+    settings files, the settings as read, theme) and the "content" frame (the same and
+    every file under content/).
+
+    The build date is in neither: only the pages that show something worked out on the
+    day (upcoming receptions, overdue commitments) depend on it, and they put it in their
+    own keys (``reuse.on_day``). Were it in the frames, the first build of each day, the
+    one a portal rebuilt nightly always makes, would render every page again. The one
+    exception is Pelican's ``WITH_FUTURE_DATES = False``, which hides articles dated after
+    the day: then the content frame holds the day."""
+    from moldir.model.settings import build_date, project_root
 
     root = project_root(settings)
     trees = [
@@ -132,13 +149,21 @@ def frame_fingerprints(
     ]
     listing = [(str(tree), tree_listing(tree)) for tree in trees]
     # Pages also depend on the settings as read, not only on the files: a settings file may
-    # read the environment (publishconf.py's MOLDIR_SITEURL), and the command line passes
-    # the environment's settings (MOLDIR_TODAY) as overrides; and on the day (upcoming
-    # receptions).
-    today = time.strftime("%Y-%m-%d")
-    theme = digest(code_fingerprint(), listing, extra, settings_key(settings), today)
+    # read the environment (publishconf.py's MOLDIR_SITEURL). ``MOLDIR_TODAY`` is left out
+    # with the day it fixes (above); a template reading it is never reused (reuse.py).
+    # ``extra`` is the command line's overrides of the settings files, the day's included.
+    as_read, extra = without_day(settings), without_day(extra)
+    theme = digest(code_fingerprint(), listing, settings_key(extra), settings_key(as_read))
     content = Path(settings["PATH"])
-    return {"theme": theme, "content": digest(theme, str(content), tree_listing(content))}
+    day = None if settings.get("WITH_FUTURE_DATES", True) else build_date(settings)
+    return {"theme": theme, "content": digest(theme, str(content), tree_listing(content), day)}
+
+
+def without_day(settings: Any) -> Any:
+    """``settings`` (a dict, else as it is) without the settings that fix the day."""
+    if not isinstance(settings, dict):
+        return settings
+    return {key: value for key, value in settings.items() if key not in DAY_SETTINGS}
 
 
 def settings_key(value: Any) -> Any:

@@ -8,14 +8,19 @@ template again:
 
 * **News, pages, tags, categories, archives** (Pelican's own generators) depend on the
   *content frame*: the Moldir code, the settings files, the theme, everything under
-  ``content/``, ``MOLDIR_*`` variables and the day. Changing a dataset leaves them alone;
-  changing an article re-renders them all (lists, archives and neighbours link each other).
+  ``content/`` and the settings as read. Changing a dataset leaves them alone; changing an
+  article re-renders them all (lists, archives and neighbours link each other).
 * **A dataset's pages** (its page, its chart pages) depend on the *theme frame* (the same
   without ``content/``) and on that dataset: its fingerprint (fingerprints.py) and the
   extras that features declare as keyed (``key_extras``, e.g. its git history). Changing
   one dataset re-renders its own pages only.
-* **Everything else** — the home page, the catalogue, the quality report, topic pages,
-  search — reads the whole portal and is rendered every time (there are few of them).
+* **The build date** is in neither frame: the pages showing what the day changes (the
+  receptions of the next weeks, overdue commitments) add it to their keys (``on_day``),
+  so that the first build of a new day does not render every page again.
+* **Pages listing datasets** — the catalogue's pages, topic pages — are keyed on the keys
+  of the datasets they list (``datasets_key``).
+* **Everything else** — the home page, the quality report, search — reads the whole
+  portal and is rendered every time (there are few of them).
 
 A page is only reused when its template, with everything it extends, includes and imports,
 reads nothing but names known to be covered by its key (``template_reads``): Pelican's
@@ -76,7 +81,9 @@ JINJA_NAMES = frozenset(
         "_", "gettext", "ngettext", "pgettext", "npgettext",
     }
 )  # fmt: skip
-PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL"})
+# ``MOLDIR_TODAY`` is not in the frames (fingerprints.frame_fingerprints): a page showing
+# the day puts it in its own key (``on_day``).
+PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL", "MOLDIR_TODAY"})
 
 
 _REUSABLE_GLOBALS: set[str] = set()
@@ -292,6 +299,13 @@ def datasets_key(datasets: Iterable[Any]) -> str | None:
     """What a page built from several datasets (a topic page) depends on, or None."""
     keys = {published.slug: dataset_key(published) for published in datasets}
     return None if None in keys.values() else digest(sorted(keys.items()))
+
+
+def on_day(key: str | None, day: Any) -> str | None:
+    """``key`` of a page that also shows what was worked out on ``day``, the build date
+    (receptions of the next weeks, overdue commitments): the frames leave the day out, so
+    that every other page is reused from one day to the next."""
+    return None if key is None else digest(key, str(day))
 
 
 def dataset_key(published: Any) -> str | None:

@@ -453,6 +453,22 @@ def project_root(pelican_settings: Mapping[str, Any]) -> Path:
     return Path(pelican_settings.get("PATH", "content")).resolve().parent
 
 
+def build_date(pelican_settings: Mapping[str, Any] | None = None) -> dt.date:
+    """The day the site is built "as of": the ``MOLDIR_TODAY`` setting (which the
+    environment variable of the same name sets at the command line), else today in the
+    portal's time zone (``TIMEZONE``). Upcoming receptions, overdue commitments and
+    datasets' freshness are worked out on this day; the pages showing them are keyed on it
+    (incremental/reuse.py), and no other page is."""
+    settings = dict(pelican_settings or {})
+    fixed = MoldirSettings.from_pelican(settings).today
+    if fixed:
+        return fixed
+    from zoneinfo import ZoneInfo
+
+    zone = settings.get("TIMEZONE") or "UTC"
+    return dt.datetime.now(ZoneInfo(zone)).date()
+
+
 # --- the environment -------------------------------------------------------------------
 
 # Environment variables that set a setting, and the Pelican setting each one sets: the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import functools
 import os
 import re
@@ -369,6 +370,17 @@ def descriptor_level_error(slug: str, shown: str, text: str, error: Any) -> Vali
     )
 
 
+def without_day(settings: Any) -> Any:
+    """``settings`` as a dataset's results depend on them: a dataset is read as of the
+    build date's year only (``tables.as_of``: dates without a year), so a fixed
+    ``MOLDIR_TODAY`` counts by its year, and a new day does not validate, read and write
+    every dataset again (the year of an unfixed day is in ``dataset_fingerprint``)."""
+    day = getattr(settings, "today", None)
+    if day is None:
+        return settings
+    return (dataclasses.replace(settings, today=None), day.year)
+
+
 def validate_portal(
     datasets_root: Path,
     options: ValidationOptions,
@@ -392,7 +404,7 @@ def validate_portal(
     datasets: list[Dataset] = []
     checks = list(extra_checks)
     folders = discover_dataset_folders(datasets_root)
-    inputs = (options, settings)
+    inputs = (options, without_day(settings))
     todo = [folder for folder in folders if not memo.remembers_dataset(folder, inputs)]
     work = functools.partial(validate_dataset, options=options)
     with started_in_parallel(todo, work, str, folder_size, jobs) as validated:

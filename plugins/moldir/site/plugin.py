@@ -24,10 +24,14 @@ from pelican import signals as pelican_signals
 from pelican.generators import Generator
 
 from moldir.features import quality
-from moldir.features.kinds.receptions import build_date
 from moldir.incremental import reuse
 from moldir.model import language
-from moldir.model.settings import MoldirSettings, environment_settings, project_root
+from moldir.model.settings import (
+    MoldirSettings,
+    build_date,
+    environment_settings,
+    project_root,
+)
 from moldir.pipeline import signals as pipeline_signals
 from moldir.pipeline.labels import field_constraints
 from moldir.pipeline.pages import BuildContext, PageWriter

@@ -11,7 +11,7 @@ writer in ``pages.py`` writes the results:
   (``commitment-error``): done needs evidence and a completion date, cancelled needs a
   reason, dates in order, a safe evidence link and id, and never a status typed
   "overdue" — overdue is **computed** (:meth:`Commitment.state`) from the build date
-  (:func:`moldir.features.kinds.receptions.build_date`: ``MOLDIR_TODAY``, else today);
+  (:func:`moldir.model.settings.build_date`: ``MOLDIR_TODAY``, else today);
 - :func:`commitments_from_table` reads a typed table into :class:`Commitment` objects,
   :func:`register` groups a portal's commitments for the pages and their filters;
 - :func:`due_calendar` is the iCalendar of due dates (one all-day VEVENT per commitment
@@ -32,12 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from moldir.features.kinds import kind_resources, name_slug, row_errors
-from moldir.features.kinds.receptions import build_date, schedule_rows
+from moldir.features.kinds.receptions import schedule_rows
 from moldir.features.kinds.topics import TOPICS
 from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import CommitmentError
 from moldir.model.report import ValidationError
 from moldir.model.safety import safe_name, safe_url
+from moldir.model.settings import build_date
 from moldir.pipeline import signals
 from moldir.pipeline.limits import Limits
 

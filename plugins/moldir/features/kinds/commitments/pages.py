@@ -58,8 +58,8 @@ def write_commitment_pages(site: Site) -> None:
         "webcal": webcal,
         "datasets": datasets,
     }
-    # Made from the register datasets and the day (the day is in every page key).
-    depends_on = reuse.datasets_key(datasets)
+    # Made from the register datasets and the day (what is overdue moves on with it).
+    depends_on = reuse.on_day(reuse.datasets_key(datasets), found.today)
     site.page(
         "commitments/index.html",
         "commitments",

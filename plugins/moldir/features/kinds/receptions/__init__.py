@@ -15,8 +15,8 @@ Plain functions do the work and the page writer in ``pages.py`` writes the resul
   type errors.
 
 The topic page ``/receptions/`` lists the receptions of the next weeks, computed at build
-time from :func:`build_date` (the ``MOLDIR_TODAY`` setting, else today in the portal's
-time zone), so the site is rebuilt daily to stay current.
+time from :func:`moldir.model.settings.build_date` (the ``MOLDIR_TODAY`` setting, else
+today in the portal's time zone), so the site is rebuilt daily to stay current.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import ScheduleError
 from moldir.model.report import ValidationError
 from moldir.model.safety import safe_url
-from moldir.model.settings import MoldirSettings
 from moldir.pipeline import signals
 from moldir.pipeline.limits import Limits
 
@@ -478,18 +477,6 @@ def validation_checks(sender: Any) -> list[Callable[[Dataset], Iterable[Validati
 
 
 # --- dates -----------------------------------------------------------------------------
-
-
-def build_date(settings: dict[str, Any] | None = None) -> dt.date:
-    """The day the site is built "as of": the ``MOLDIR_TODAY`` setting (which the
-    environment variable of the same name sets at the command line), else today in the
-    portal's time zone (``TIMEZONE``)."""
-    settings = settings or {}
-    fixed = MoldirSettings.from_pelican(settings).today
-    if fixed:
-        return fixed
-    zone = settings.get("TIMEZONE") or "UTC"
-    return dt.datetime.now(ZoneInfo(zone)).date()
 
 
 def _rule(session: ReceptionSession, anchor: dt.date) -> rrule:

@@ -20,7 +20,6 @@ from moldir.features.kinds.receptions import (
     ReceptionBody,
     ReceptionSession,
     build_calendar,
-    build_date,
     calendar_bytes,
     format_label,
     group_by_body,
@@ -29,7 +28,7 @@ from moldir.features.kinds.receptions import (
     webcal,
 )
 from moldir.incremental import reuse
-from moldir.model.settings import MoldirSettings
+from moldir.model.settings import MoldirSettings, build_date
 from moldir.pipeline import signals
 from moldir.pipeline.pages import PageWriter, Site
 
@@ -61,8 +60,8 @@ def write_reception_pages(site: Site) -> None:
         "PORTAL_TIMEZONE": settings.get("TIMEZONE", ""),
         "datasets": portal.by_kind(KIND),
     }
-    # Made from the reception datasets and the day only (the day is in every page key).
-    depends_on = reuse.datasets_key(values["datasets"])
+    # Made from the reception datasets and the day only (the next weeks start on it).
+    depends_on = reuse.on_day(reuse.datasets_key(values["datasets"]), today)
     site.page(
         "receptions/index.html",
         "receptions",
