@@ -8,6 +8,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from moldir.incremental import fingerprints, reuse
 from moldir.incremental import store as cache
 from moldir.pipeline import progress
@@ -76,6 +78,34 @@ def test_derived_results_are_cached_with_the_fingerprint(tmp_path):
     assert again.part("d", "derived", lambda: ("recomputed",)) == ("tables", "downloads")
     # A part asked for before the dataset was seen in this build is computed, not cached.
     assert cache.BuildCache(store.root).part("d", "derived", lambda: "fresh") == "fresh"
+
+
+def test_entries_read_from_disk_leave_their_parts_there_and_keep_them_when_saved(tmp_path):
+    """A national portal's 10,000 entries held ~260 MB of pickled parts all build long: an
+    entry read from disk keeps only the names of its parts, each read when asked for; an
+    entry gaining a part is written back with every part it had."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "datapackage.json").write_text("{}")
+    options = ValidationOptions()
+    first = cache.BuildCache(tmp_path / ".moldir-cache")
+    first.dataset(folder, options, lambda: ("task", None))
+    first.part("d", "derived", lambda: ("tables", "downloads"))
+    first.save()
+
+    second = cache.BuildCache(first.root)
+    assert second.dataset(folder, options, lambda: ("computed", None)) == ("task", None)
+    assert set(second._loaded["d"]["parts"].values()) == {cache.ON_DISK}
+    assert second.remembers("d", "derived") and not second.remembers("d", "charts")
+    assert second.part("d", "charts", lambda: ["chart"]) == ["chart"]  # a new part
+    second.save()
+
+    third = cache.BuildCache(first.root)
+    never = lambda: pytest.fail("computed again")  # noqa: E731
+    assert third.dataset(folder, options, never) == ("task", None)
+    assert third.part("d", "derived", never) == ("tables", "downloads")
+    assert third.part("d", "charts", never) == ["chart"]
+    assert (third.hits, third.misses) == (3, 0)
 
 
 def test_output_record_notices_edits_to_the_output(tmp_path):

@@ -1115,3 +1115,45 @@ def test_dates_with_format_any_take_a_missing_year_from_the_build_date(tmp_path)
     with as_of(dt.date(2031, 7, 15)):  # the MOLDIR_TODAY setting, as load_portal sets it
         published = one(tmp_path, "d\nMarch 5\n", [{"name": "d", "type": "date", "format": "any"}])
     assert published.lines() == ["d", "2031-03-05", ""]
+
+
+def test_stored_tables_keep_only_first_rows_and_facts_in_memory(tmp_path):
+    """A national portal's tables do not fit in memory together: once the downloads are
+    written, a dataset's tables are pickled into the file store (tables.StoredTables), and
+    what every page needs — rows, the preview, coverage, labelled values — stays in memory.
+    The preview from the kept rows is the whole table's, exact values included, whether
+    the numbers that need them come before, at or after the kept rows."""
+    import pickle
+
+    from moldir.pipeline.portal import PREVIEW_KEPT
+    from moldir.pipeline.tables import StoredTables
+
+    fields = [
+        {"name": "at", "type": "datetime"},
+        {"name": "x", "type": "number"},
+        {"name": "n", "type": "integer"},
+        {"name": "day", "type": "date"},
+    ]
+    rows = ["at,x,n,day"]
+    for number in range(3 * PREVIEW_KEPT):
+        exact = number in (0, PREVIEW_KEPT - 1, PREVIEW_KEPT, 2 * PREVIEW_KEPT)
+        x = "0.30000000000000004" if exact else f"{number}.5"
+        n = "123456789012345678901234567890" if number == PREVIEW_KEPT - 2 else str(number)
+        at = f"2020-01-02T03:04:{number % 60:02d}+06:00" if number % 7 else ""
+        rows.append(f"{at},{x},{n},20{10 + number % 15}-0{1 + number % 9}-1{number % 10}")
+    published = one(tmp_path, "\n".join(rows) + "\n", fields)
+    stored = published.tables
+    assert isinstance(stored, StoredTables)
+    whole = stored.table("d")
+    assert stored.rows == {"d": 3 * PREVIEW_KEPT} and list(stored) == ["d"]
+    assert stored.columns["d"] == ["at", "x", "n", "day"]
+    for count in (1, 5, PREVIEW_KEPT - 1, PREVIEW_KEPT, PREVIEW_KEPT + 1, 3 * PREVIEW_KEPT):
+        kept = stored.preview("d", count)
+        expected = whole.preview(count)
+        assert kept.equals(expected) and list(kept.dtypes) == list(expected.dtypes), count
+    # The facts are the whole table's, worked out when it was read.
+    assert stored.facts["coverage"] == {"start": "2010-01-10", "end": "2024-09-19"}
+    # Pickled (the build cache, worker processes): file references and facts only.
+    assert len(pickle.dumps(stored)) < 60_000
+    again = pickle.loads(pickle.dumps(stored))
+    assert again["d"].equals(whole.frame) and again.typed["d"].exact.keys() == whole.exact.keys()

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from moldir.features.opendata import vocabularies
+from moldir.incremental.store import per_dataset
 from moldir.model.dataset import Dataset, Resource
 from moldir.model.language import N_
 
@@ -337,11 +338,17 @@ def completeness(published: PublishedDataset) -> tuple[FieldCompleteness, ...]:
     """Empty cells per field of every resource (kept in the dataset's extras)."""
     cached = published.extras.get(COMPLETENESS_EXTRAS)
     if cached is None:
-        cached = tuple(
-            found
-            for resource in published.dataset.resources
-            if resource.name in published.tables
-            for found in field_completeness(resource, published.tables[resource.name])
+        # Read from the whole tables once per change of the dataset (the build cache):
+        # a national portal's tables are not held in memory (tables.StoredTables).
+        cached = per_dataset(
+            published.dataset,
+            "completeness",
+            lambda: tuple(
+                found
+                for resource in published.dataset.resources
+                if resource.name in published.tables
+                for found in field_completeness(resource, published.tables[resource.name])
+            ),
         )
         published.extras[COMPLETENESS_EXTRAS] = cached
     return cached

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,7 +21,7 @@ from moldir.model.dataset import Dataset, Resource
 from moldir.model.errors import BuildError, UnknownTopic
 from moldir.model.report import DatasetReport, InvalidDatasets, Report, ValidationError
 from moldir.model.settings import MoldirSettings
-from moldir.model.stored import FileStore
+from moldir.model.stored import FileStore, temporary_store
 from moldir.pipeline import labels, progress, signals
 from moldir.pipeline.discover import TODO_MARK
 from moldir.pipeline.downloads import (
@@ -35,6 +35,9 @@ from moldir.pipeline.limits import Limits
 from moldir.pipeline.memo import NO_MEMO, Memo
 from moldir.pipeline.parallel import started_in_parallel
 from moldir.pipeline.validate import ValidationOptions, descriptor_only, validate_portal
+
+# The rows of each table kept in memory when no ``preview_rows`` setting is given.
+PREVIEW_KEPT = 100
 
 # pandas (typed tables) is imported in ``derive``, when the portal is loaded for pages:
 # ``moldir validate`` uses this module's checks and must not pay for it.
@@ -81,13 +84,25 @@ class PublishedDataset:
 
     def preview(self, resource: Resource, rows: int) -> pd.DataFrame:
         """The first rows, with exact values where the typed column rounds them."""
+        stored = getattr(self.tables, "preview", None)
+        if stored is not None:  # StoredTables: its first rows are kept in memory
+            return stored(resource.name, rows)
         typed = getattr(self.tables, "typed", {}).get(resource.name)
         if typed is not None:
             return typed.preview(rows)
         return self.tables[resource.name].head(rows)
 
     def row_count(self, resource: Resource) -> int:
-        return len(self.tables[resource.name])
+        from moldir.pipeline.tables import table_rows
+
+        return table_rows(self.tables, resource.name)
+
+    @property
+    def total_rows(self) -> int:
+        """The rows of all its tables."""
+        from moldir.pipeline.tables import table_rows
+
+        return sum(table_rows(self.tables, name) for name in self.tables)
 
     @functools.cached_property
     def temporal(self) -> dict[str, str]:
@@ -101,7 +116,7 @@ class PublishedDataset:
         }
         if declared:
             return declared
-        return data_coverage(self.dataset, self.tables)
+        return table_fact(self.tables, "coverage", lambda: data_coverage(self.dataset, self.tables))
 
     @property
     def formats(self) -> list[str]:
@@ -195,7 +210,10 @@ def load_portal(
 
     store = memo.file_store()
     # Dates read with format "any" take a missing year from the build date (tables.py).
-    with as_of(settings.today), derived_in_parallel(datasets, memo, store, jobs) as derived:
+    with (
+        as_of(settings.today),
+        derived_in_parallel(datasets, memo, store, jobs, settings.preview_rows) as derived,
+    ):
         for dataset in progress.progress("tables and downloads", datasets):
             modified = dates.get(dataset.slug)
             # Remembered with the dataset's validation (``memo``); the package
@@ -234,12 +252,12 @@ def load_portal(
 
 
 def derived_in_parallel(
-    datasets: list[Dataset], memo: Memo, store: FileStore, jobs: int
+    datasets: list[Dataset], memo: Memo, store: FileStore, jobs: int, preview_rows: int
 ) -> contextlib.AbstractContextManager[Callable[[Dataset], tuple[Any, PlannedFiles]]]:
     """``derived(dataset)``: the dataset's tables and planned files (``derive_files``),
     those the memo does not remember started at once in ``jobs`` worker processes."""
     todo = [d for d in datasets if not memo.remembers(d.slug, "derived")]
-    work = functools.partial(derive_files, store=store)
+    work = functools.partial(derive_files, store=store, preview_rows=preview_rows)
     return started_in_parallel(todo, work, lambda d: d.slug, dataset_size, jobs)
 
 
@@ -270,13 +288,11 @@ def warn_untranslated(portal: Portal) -> list[str]:
     lines = []
     for published in portal.datasets:
         dataset = published.dataset
-        values: dict[tuple[str, str], Any] = {}
-        for resource in dataset.resources:
-            table = published.tables.get(resource.name)
-            for field_ in resource.fields:
-                columns = getattr(table, "columns", ())
-                if field_.name in columns and labels.has_labels(dataset, resource, field_):
-                    values[(resource.name, field_.name)] = table[field_.name].dropna().unique()
+        values = table_fact(
+            published.tables,
+            "labelled values",
+            lambda p=published: labelled_values(p.dataset, p.tables),
+        )
         for lang in portal.settings.languages:
             missing = labels.untranslated(dataset, lang, values)
             if missing:
@@ -284,6 +300,35 @@ def warn_untranslated(portal: Portal) -> list[str]:
     for line in lines:
         logger.warning("Moldir: %s", line)
     return lines
+
+
+def labelled_values(dataset: Dataset, tables: Mapping[str, Any]) -> dict[tuple[str, str], Any]:
+    """The distinct values of each field that has value labels, by (resource, field)."""
+    values: dict[tuple[str, str], Any] = {}
+    for resource in dataset.resources:
+        table = tables.get(resource.name)
+        for field_ in resource.fields:
+            columns = getattr(table, "columns", ())
+            if field_.name in columns and labels.has_labels(dataset, resource, field_):
+                values[(resource.name, field_.name)] = table[field_.name].dropna().unique()
+    return values
+
+
+# What every build's pages need from the whole tables of a dataset, worked out when they
+# are read (``derive_files``) and kept with them (``StoredTables.facts``): the period the
+# data covers (``PublishedDataset.temporal``) and the values that have labels
+# (``warn_untranslated``). Anything else reads the table back.
+TABLE_FACTS: dict[str, Callable[[Dataset, Mapping[str, Any]], Any]] = {
+    "coverage": lambda dataset, tables: data_coverage(dataset, tables),
+    "labelled values": labelled_values,
+}
+
+
+def table_fact(tables: Mapping[str, Any], name: str, compute: Callable[[], T]) -> T:
+    """What the pipeline worked out from a dataset's whole tables when it read them
+    (``TABLE_FACTS``, kept by ``StoredTables``), else ``compute()`` (tables given whole)."""
+    facts = getattr(tables, "facts", None)
+    return facts[name] if facts is not None and name in facts else compute()
 
 
 TEMPORAL_TYPES = ("date", "datetime", "year", "yearmonth")
@@ -367,14 +412,15 @@ def derive(
 
 
 def derive_files(
-    dataset: Dataset, store: FileStore | None = None
+    dataset: Dataset, store: FileStore | None = None, preview_rows: int = PREVIEW_KEPT
 ) -> tuple[dict[str, pd.DataFrame], PlannedFiles]:
     """A valid dataset's typed tables and its resources' planned files (written into
-    ``store``, a temporary one by default).
+    ``store``, a temporary one by default). The tables are kept on disk but for their first
+    ``preview_rows`` rows and what ``TABLE_FACTS`` works out (``StoredTables``).
 
     Tables are read by the validator's rules (tables.py); anything that still fails is a
     ``DeriveError`` naming the dataset, resource, file and, where known, row and field."""
-    from moldir.pipeline.tables import DeriveError, Tables, read_typed
+    from moldir.pipeline.tables import DeriveError, StoredTables, Tables, read_typed
 
     typed = {}
     for resource in dataset.resources:
@@ -392,7 +438,10 @@ def derive_files(
                 file=file,
             ) from problem
     tables = Tables(typed)
-    return tables, located(dataset, lambda: plan_files(dataset, tables, store))
+    files = located(dataset, lambda: plan_files(dataset, tables, store))
+    facts = {name: work_out(dataset, tables) for name, work_out in TABLE_FACTS.items()}
+    # Only their first rows and facts stay in memory (StoredTables).
+    return StoredTables(tables, store or temporary_store(), facts, preview_rows), files
 
 
 def package(

@@ -37,7 +37,9 @@ import functools
 import io
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+import pickle
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -49,6 +51,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from moldir.model.dataset import Resource
+from moldir.model.stored import FileStore
 
 # Strict patterns (RE2): a cell matching one certainly reads, in Frictionless, to the value
 # pyarrow's cast gives. Anything else goes through Frictionless's reader.
@@ -177,6 +180,16 @@ class Table:
                 return item.type
         return "any"
 
+    def head(self, rows: int) -> Table:
+        """The first ``rows`` rows as a table of their own (copies: holding it does not
+        hold the whole frame); its ``preview`` of up to ``rows`` rows is the whole table's."""
+        frame = self.frame.head(rows).copy()
+        exact = {
+            name: overlay[overlay.index.isin(frame.index)].copy()
+            for name, overlay in self.exact.items()
+        }
+        return Table(self.name, self.schema, frame, exact, self.reader, self.tabular)
+
 
 class Tables(dict):
     """The typed tables of a dataset by resource name (``name -> DataFrame``), with the
@@ -186,6 +199,101 @@ class Tables(dict):
         typed = dict(typed or {})
         super().__init__({name: table.frame for name, table in typed.items()})
         self.typed = typed
+
+
+class StoredTables(Mapping[str, pd.DataFrame]):
+    """A dataset's typed tables once its downloads are written: each :class:`Table` pickled
+    into the build's file store, and in memory only what pages show of every dataset —
+    each table's rows, columns and first rows, and what ``facts`` the pipeline asked for
+    (temporal coverage, labelled values). A national portal's tables do not fit in memory
+    together (10,000 datasets, one of 5,000,000 rows: ~5 GB of frames); the pages of a
+    build need all of them only in this form.
+
+    ``tables[name]`` (the frame) and ``tables.typed[name]`` (the Table) read the table back
+    from its file: charts, kinds and search terms, which read whole tables, pay for it once
+    per dataset change (their results are cached per dataset). A table is read back once
+    for as long as someone holds it. Pickled (the build cache, worker processes), it is the
+    file references and the facts: small whatever the size of the data."""
+
+    def __init__(
+        self, tables: Tables, store: FileStore, facts: dict[str, Any], kept_rows: int
+    ) -> None:
+        self.files = {
+            name: store.write(functools.partial(_pickle_table, table))
+            for name, table in tables.typed.items()
+        }
+        self.rows = {name: len(table.frame) for name, table in tables.typed.items()}
+        self.columns = {name: list(table.frame.columns) for name, table in tables.typed.items()}
+        # The dataset page's preview (the ``preview_rows`` setting): a longer one reads the
+        # table back.
+        self.kept_rows = kept_rows
+        self.heads = {name: table.head(kept_rows) for name, table in tables.typed.items()}
+        self.facts = facts
+        self._loaded: weakref.WeakValueDictionary[str, Table] = weakref.WeakValueDictionary()
+
+    def table(self, name: str) -> Table:
+        """The whole table ``name``, read back from its file (or the copy someone holds)."""
+        found = self._loaded.get(name)
+        if found is None:
+            with self.files[name].open() as stream:
+                found = pickle.load(stream)
+            self._loaded[name] = found
+        return found
+
+    @property
+    def typed(self) -> Mapping[str, Table]:
+        """The tables as :class:`Table`, read back when asked for (like ``Tables.typed``)."""
+        return _TypedTables(self)
+
+    def preview(self, name: str, rows: int) -> pd.DataFrame:
+        """``Table.preview`` of the first ``rows`` rows, from memory up to ``kept_rows``."""
+        if rows <= self.kept_rows:
+            return self.heads[name].preview(rows)
+        return self.table(name).preview(rows)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.table(name).frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_loaded")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._loaded = weakref.WeakValueDictionary()
+
+
+class _TypedTables(Mapping[str, "Table"]):
+    def __init__(self, stored: StoredTables) -> None:
+        self._stored = stored
+
+    def __getitem__(self, name: str) -> Table:
+        if name not in self._stored.files:
+            raise KeyError(name)
+        return self._stored.table(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stored.files)
+
+    def __len__(self) -> int:
+        return len(self._stored.files)
+
+
+def _pickle_table(table: Table, out: Any) -> None:
+    pickle.dump(table, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def table_rows(tables: Mapping[str, Any], name: str) -> int:
+    """The rows of table ``name`` of a dataset's tables, without reading a stored one back."""
+    rows = getattr(tables, "rows", None)
+    return rows[name] if rows is not None else len(tables[name])
 
 
 class Unsupported(Exception):

@@ -151,7 +151,7 @@ def entry_of(published: PublishedDataset, lang: str) -> Entry:
         title=localize(dataset, "title", lang),
         summary=Localized(one_line(description), description.lang, description.fallback),
         updated=updated,
-        rows=sum(len(table) for table in published.tables.values()),
+        rows=published.total_rows,
         values={facet: tuple(key for key, _ in pairs) for facet, pairs in values.items()},
     )
 
