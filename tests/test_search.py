@@ -230,6 +230,16 @@ def test_bodies_beyond_the_preview_are_indexed(site: Path, records):
     assert str(last_group) in record["content"]
 
 
+def test_previews_are_left_out_of_the_index_but_fields_and_bodies_are_in(records):
+    """The first rows of a table are an arbitrary slice of it (dataset.html): not indexed;
+    the fields table and the dataset's names from every row are."""
+    english = [r for r in records if r["language"] == "en"]
+    assert english
+    assert not [r["url"] for r in english if re.search(r"first \d+ of [\d,]+ rows", r["content"])]
+    record = next(r for r in english if r["url"].endswith("/datasets/receptions-akimats/"))
+    assert "Fields of" in record["content"] and "Akimat of Astana" in record["content"]
+
+
 def test_kazakh_pages_keep_kazakh_letters_in_the_index(records):
     kazakh = " ".join(r["content"] for r in records if r["language"] == "kk")
     assert kazakh, "no Kazakh page is indexed"
