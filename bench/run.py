@@ -275,6 +275,12 @@ def record_build(results: list[dict], name: str, outcome: dict, output: Path) ->
     found = re.search(r"rendered ([\d,]+), reused unchanged ([\d,]+)", outcome["stderr"])
     if found:
         row["rendered"], row["reused"] = (int(g.replace(",", "")) for g in found.groups())
+    # Moldir's own process and the largest process it ran (a worker, Pagefind) apart.
+    found = re.search(r"peak memory ([\d,]+) MiB; .* ([\d,]+) MiB", outcome["stderr"])
+    if found:
+        row["moldir_peak_mib"], row["helpers_peak_mib"] = (
+            int(g.replace(",", "")) for g in found.groups()
+        )
     full = next((r for r in results if r["case"] == "moldir-full"), None)
     if name.startswith("moldir-rebuild") and full:
         row["share_of_full"] = f"{100 * outcome['seconds'] / full['seconds']:.1f} %"
@@ -421,8 +427,8 @@ def national_table(summary: dict, rows: list[dict]) -> str:
         f" {summary['generate_biggest_s']} s)",
         "",
         "| case | s | share of full | exit | pages | files | MB | peak MiB |"
-        " search index s (share) | rendered / reused |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        " Moldir / largest helper MiB | search index s (share) | rendered / reused |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         reuse = f"{r['rendered']:,} / {r['reused']:,}" if "rendered" in r else ""
@@ -431,10 +437,14 @@ def national_table(summary: dict, rows: list[dict]) -> str:
             if "search_index_s" in r
             else ""
         )
+        apart = ""
+        if "helpers_peak_mib" in r:
+            apart = f"{r['moldir_peak_mib']:,} / {r['helpers_peak_mib']:,}"
         lines.append(
             f"| {r['case']} | {r['seconds']:.1f} | {r.get('share_of_full', '')} | {r['code']} |"
             f" {r.get('html_pages', '')} | {r.get('files', '')} |"
-            f" {round(r.get('bytes', 0) / 1e6, 1)} | {r['peak_mib']} | {index} | {reuse} |"
+            f" {round(r.get('bytes', 0) / 1e6, 1)} | {r['peak_mib']} | {apart} | {index} |"
+            f" {reuse} |"
         )
     plain = next((r for r in rows if r["case"] == "pelican-plain-full"), None)
     full = next((r for r in rows if r["case"] == "moldir-full"), None)

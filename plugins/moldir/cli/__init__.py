@@ -36,6 +36,11 @@ def settings_option(function):
     )(function)
 
 
+def worker_count(jobs: int) -> int:
+    """``--jobs``: 0 is one worker per CPU."""
+    return jobs or os.cpu_count() or 1
+
+
 def jobs_option(function):
     return click.option(
         "--jobs",
@@ -43,6 +48,7 @@ def jobs_option(function):
         type=click.IntRange(min=0),
         default=0,
         show_default=True,
+        callback=lambda _context, _parameter, jobs: worker_count(jobs),
         help="Datasets validated (and, when building, whose tables and downloads are made) "
         "at once, in worker processes (0: one per CPU; 1: one after another, the least "
         "memory). The report and the site are the same.",
@@ -248,7 +254,7 @@ def validate(
     # "Validating datasets: 14…" on stderr for a whole folder; the machine-readable
     # formats print nothing but themselves.
     progress.show_phases(output_format == "text")
-    report = validate_path(path, settings_file, jobs or os.cpu_count() or 1)
+    report = validate_path(path, settings_file, jobs)
     if report_file:
         report_file.write_text(FORMATS["json"](report))
     click.echo(FORMATS[output_format](report))
@@ -325,7 +331,7 @@ def run_build(
             output,
             environment_settings(os.environ) or None,
             use_cache=not os.environ.get("MOLDIR_NO_CACHE"),
-            jobs=jobs or os.cpu_count() or 1,
+            jobs=worker_count(jobs),
         )
     except InvalidDatasets as invalid:
         click.echo(format_text(invalid.report), err=True)

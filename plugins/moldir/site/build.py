@@ -145,6 +145,7 @@ def build_site(
     rendered, reused = (pages.rendered, pages.reused) if pages is not None else (0, 0)
     if pages is not None:
         stages.note(f"pages and files rendered {rendered:,}, reused unchanged {reused:,}")
+    stages.note(peak_memory())
     if store is not None:
         store.remember_output(final, fingerprint)
         with stages.stage("cache write"):
@@ -152,6 +153,17 @@ def build_site(
     files = sum(1 for path in final.rglob("*") if path.is_file())
     seconds = time.perf_counter() - started
     return BuildResult(final, seconds, files, rendered=rendered, reused=reused)
+
+
+def peak_memory() -> str:
+    """The build's peak resident memory: this process's, and the largest of the processes
+    it ran (dataset workers, Pagefind), which the bench and ``--jobs`` choices need apart."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    ran = "of the processes it ran (workers, Pagefind)"
+    return f"peak memory {own:,.0f} MiB; {ran} {helpers:,.0f} MiB"
 
 
 def jinja_cache(store: build_cache.BuildCache | None, settings: dict[str, Any]) -> dict[str, Any]:
