@@ -81,9 +81,10 @@ JINJA_NAMES = frozenset(
         "_", "gettext", "ngettext", "pgettext", "npgettext",
     }
 )  # fmt: skip
-# ``MOLDIR_TODAY`` is not in the frames (fingerprints.frame_fingerprints): a page showing
-# the day puts it in its own key (``on_day``).
-PORTAL_SETTINGS = frozenset({"MOLDIR_PORTAL", "MOLDIR_TODAY"})
+# Settings no frame covers: the portal itself, and ``MOLDIR_TODAY``, which the frames leave
+# out with the day (fingerprints.frame_fingerprints; a page showing the day puts it in its
+# own key, ``on_day``).
+UNCOVERED_SETTINGS = frozenset({"MOLDIR_PORTAL", "MOLDIR_TODAY"})
 
 
 _REUSABLE_GLOBALS: set[str] = set()
@@ -111,7 +112,7 @@ def reusable_reads(reads: frozenset[str] | None, covered: Iterable[str]) -> bool
         return False
     allowed = CONTENT_NAMES | JINJA_NAMES | _REUSABLE_GLOBALS | set(covered)
     return all(
-        name in allowed or (name.isupper() and name not in PORTAL_SETTINGS) for name in reads
+        name in allowed or (name.isupper() and name not in UNCOVERED_SETTINGS) for name in reads
     )
 
 

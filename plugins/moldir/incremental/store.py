@@ -160,10 +160,14 @@ class BuildCache:
         ``deactivate(saved=True)``)."""
         for slug in sorted(self._unsaved):
             entry = self._loaded[slug]
-            for part in [name for name, value in entry["parts"].items() if value is ON_DISK]:
-                stored = self._stored_part(slug, entry, part)
-                if stored is not None:
-                    entry["parts"][part] = stored
+            left = [name for name, value in entry["parts"].items() if value is ON_DISK]
+            if left:  # the parts this build did not change, read back once
+                on_disk = self._read(slug, entry["fingerprint"]) or {"parts": {}}
+                for part in left:
+                    entry["parts"][part] = on_disk["parts"].get(part)
+                    if entry["parts"][part] is None:  # changed or removed since
+                        del entry["parts"][part]
+                        entry.get("files", {}).pop(part, None)
             path = self._entry(slug)
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".tmp-{os.getpid()}")

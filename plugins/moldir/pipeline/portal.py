@@ -422,6 +422,7 @@ def derive_files(
     ``DeriveError`` naming the dataset, resource, file and, where known, row and field."""
     from moldir.pipeline.tables import DeriveError, StoredTables, Tables, read_typed
 
+    store = store or temporary_store()
     typed = {}
     for resource in dataset.resources:
         file = resource_file(dataset, resource)
@@ -441,7 +442,7 @@ def derive_files(
     files = located(dataset, lambda: plan_files(dataset, tables, store))
     facts = {name: work_out(dataset, tables) for name, work_out in TABLE_FACTS.items()}
     # Only their first rows and facts stay in memory (StoredTables).
-    return StoredTables(tables, store or temporary_store(), facts, preview_rows), files
+    return StoredTables(tables, store, facts, preview_rows), files
 
 
 def package(

@@ -223,7 +223,6 @@ class StoredTables(Mapping[str, pd.DataFrame]):
             for name, table in tables.typed.items()
         }
         self.rows = {name: len(table.frame) for name, table in tables.typed.items()}
-        self.columns = {name: list(table.frame.columns) for name, table in tables.typed.items()}
         # The dataset page's preview (the ``preview_rows`` setting): a longer one reads the
         # table back.
         self.kept_rows = kept_rows
@@ -239,6 +238,11 @@ class StoredTables(Mapping[str, pd.DataFrame]):
                 found = pickle.load(stream)
             self._loaded[name] = found
         return found
+
+    @property
+    def columns(self) -> dict[str, list[str]]:
+        """Each table's columns (those of its kept first rows)."""
+        return {name: list(head.frame.columns) for name, head in self.heads.items()}
 
     @property
     def typed(self) -> Mapping[str, Table]:
@@ -275,9 +279,7 @@ class _TypedTables(Mapping[str, "Table"]):
         self._stored = stored
 
     def __getitem__(self, name: str) -> Table:
-        if name not in self._stored.files:
-            raise KeyError(name)
-        return self._stored.table(name)
+        return self._stored.table(name)  # KeyError for a name it does not hold
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._stored.files)
